@@ -1,0 +1,82 @@
+"""Business-day arithmetic for one country (POLICY.md "Words": business day, next business day)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import holidays
+
+_ONE_DAY = timedelta(days=1)
+
+
+class BusinessCalendar:
+    """Business days of one country (and subdivision), from the `holidays` package."""
+
+    __slots__ = ("country", "subdivision", "_holidays", "_by_year")
+
+    def __init__(self, country: str, subdivision: str | None = None) -> None:
+        code = country.strip().upper()
+        sub = subdivision.strip() if subdivision else None
+        self.country: str = code
+        self.subdivision: str | None = None
+        self._holidays: holidays.HolidayBase = self._load(code, sub)
+        self.subdivision = self._holidays.subdiv
+        # Public holidays per year, filled lazily: one `holidays` lookup per year, then set hits.
+        self._by_year: dict[int, frozenset[date]] = {}
+
+    @staticmethod
+    def _load(country: str, subdivision: str | None) -> holidays.HolidayBase:
+        """The `holidays` table; subdivision codes are tried as given and in upper case."""
+        tries = [subdivision] if subdivision is None else [subdivision, subdivision.upper()]
+        problem = ""
+        for sub in dict.fromkeys(tries):
+            try:
+                return holidays.country_holidays(country, subdiv=sub)
+            except NotImplementedError as error:
+                problem = str(error)
+        if subdivision is None:
+            raise ValueError(f"unknown country {country!r} for holidays: {problem}")
+        raise ValueError(
+            f"unknown subdivision {subdivision!r} of country {country!r} for holidays: {problem}"
+        )
+
+    def _holidays_of(self, year: int) -> frozenset[date]:
+        found = self._by_year.get(year)
+        if found is None:
+            # A lookup makes the `holidays` object expand itself to that year.
+            date(year, 1, 1) in self._holidays  # noqa: B015 - the lookup populates the year
+            found = frozenset(day for day in self._holidays if day.year == year)
+            self._by_year[year] = found
+        return found
+
+    def is_business_day(self, day: date) -> bool:
+        """Monday to Friday and not a public holiday (POLICY.md "Words": business day)."""
+        return day.weekday() < 5 and day not in self._holidays_of(day.year)
+
+    def add_business_days(self, day: date, count: int) -> date:
+        """`day` advanced by `count` business days ("N business days", POLICY.md timeline)."""
+        if count < 0:
+            raise ValueError(f"count of business days must be >= 0, got {count}")
+        current = day
+        left = count
+        while left:
+            current += _ONE_DAY
+            if self.is_business_day(current):
+                left -= 1
+        return current
+
+    def next_business_day_after(self, day: date) -> date:
+        """The first business day strictly after `day` (POLICY.md "Words")."""
+        return self.first_business_day_on_or_after(day + _ONE_DAY)
+
+    def first_business_day_on_or_after(self, day: date) -> date:
+        """`day` itself when it is a business day, else the next one."""
+        current = day
+        while not self.is_business_day(current):
+            current += _ONE_DAY
+        return current
+
+    def __repr__(self) -> str:
+        if self.subdivision:
+            return f"BusinessCalendar({self.country!r}, {self.subdivision!r})"
+        return f"BusinessCalendar({self.country!r})"

@@ -1,0 +1,172 @@
+"""Events → interviews, threads → applications, applications → companies.
+
+POLICY.md "Which events are interviews" and "Which threads belong to an application".
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from policy.html_text import html_to_text
+from policy.models import CalendarEvent, Interview, Message, Person, Settings, Thread
+
+_NOTE_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
+
+
+def parse_notes(description: str) -> tuple[tuple[str, str], ...]:
+    """`Key: value` lines of an event description; keys lower-case, in order."""
+    if "<" in description and ">" in description:
+        # Google Calendar keeps descriptions edited in its web UI as HTML.
+        description = html_to_text(description)
+    notes = []
+    for line in description.splitlines():
+        match = _NOTE_LINE.match(line)
+        if match and match.group(2):
+            notes.append((match.group(1).strip().lower(), match.group(2)))
+    return tuple(notes)
+
+
+def _note(notes: Iterable[tuple[str, str]], key: str) -> str | None:
+    found = None
+    for name, value in notes:
+        if name == key:
+            found = value
+    return found
+
+
+def interview_reason(event: CalendarEvent, settings: Settings) -> str | None:
+    """Why this event is an interview (a `why` line), or None when it is not one."""
+    if event.cancelled or event.all_day or event.created_by_followup:
+        return None
+    if any(a.email in settings.me and a.response == "declined" for a in event.attendees):
+        return None
+    followup_note = (_note(parse_notes(event.description), "followup") or "").strip().lower()
+    if followup_note == "ignore":
+        return None
+    if followup_note == "track":
+        return "interview: the event's notes say 'Followup: track'"
+    title = event.title.lower()
+    for keyword in settings.interview_keywords:
+        if keyword.lower() in title:
+            return f"interview: the title contains '{keyword}'"
+    return None
+
+
+def to_interview(event: CalendarEvent) -> Interview:
+    return Interview(
+        interview_id=event.event_id,
+        title=event.title,
+        start_at=event.start_at,
+        end_at=event.end_at,
+        organizer=event.organizer,
+        attendees=event.attendees,
+        notes=parse_notes(event.description),
+        location=event.location,
+    )
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2].lower()
+
+
+def is_freemail(domain: str, settings: Settings) -> bool:
+    return any(
+        fnmatch.fnmatchcase(domain, pattern.lower()) for pattern in settings.freemail_domains
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecruiterSide:
+    """The addresses and non-free-mail domains an interview's threads are matched by."""
+
+    addresses: frozenset[str]
+    domains: frozenset[str]
+
+    def includes(self, address: str) -> bool:
+        return address in self.addresses or domain_of(address) in self.domains
+
+    def overlaps(self, other: RecruiterSide) -> bool:
+        return bool(self.addresses & other.addresses or self.domains & other.domains)
+
+
+def recruiter_side(interview: Interview, settings: Settings) -> RecruiterSide:
+    people: list[str] = [a.email for a in interview.attendees]
+    if interview.organizer:
+        people.append(interview.organizer.email)
+    addresses = frozenset(p for p in people if p and p not in settings.me)
+    domains = frozenset(
+        d for d in (domain_of(a) for a in addresses) if d and not is_freemail(d, settings)
+    )
+    return RecruiterSide(addresses=addresses, domains=domains)
+
+
+def others(message: Message, settings: Settings) -> Iterable[Person]:
+    return (p for p in message.participants if p.email and p.email not in settings.me)
+
+
+def thread_matches(thread: Thread, side: RecruiterSide, settings: Settings) -> bool:
+    return any(side.includes(p.email) for m in thread.messages for p in others(m, settings))
+
+
+def company_groups(sides: Sequence[RecruiterSide]) -> list[int]:
+    """A group number per application; same recruiter side (address or domain) = same company."""
+    parent = list(range(len(sides)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, side in enumerate(sides):
+        for j in range(i):
+            if side.overlaps(sides[j]):
+                parent[root(i)] = root(j)
+    return [root(i) for i in range(len(sides))]
+
+
+_TITLE_NOISE = re.compile(
+    r"\b(interview|interviews|phone|screen|screening|call|recruiter|technical|onsite|on-site|"
+    r"hiring|manager|panel|final|round|with|at|for|the|and|team|platform|video|zoom|meet|"
+    r"virtual|chat|intro|introductory|first|second|third|1st|2nd|3rd)\b",
+    re.IGNORECASE,
+)
+
+
+def company_name(interview: Interview, side: RecruiterSide, cultures: Iterable[str] = ()) -> str:
+    """A readable company name: a configured name, a title word that matches the domain, or
+    the domain's name."""
+    title = interview.title
+    for name in cultures:
+        if name and "." not in name and name.lower() in title.lower():
+            start = title.lower().index(name.lower())
+            return title[start : start + len(name)]
+    labels = [d.split(".")[-2] if d.count(".") >= 1 else d for d in sorted(side.domains)]
+    for label in labels:
+        for word in re.findall(r"[A-Za-z][\w&'.-]*", title):
+            stem = word.lower().strip(".'-")
+            if len(stem) >= 3 and (label.startswith(stem) or stem.startswith(label)):
+                return _title_run(title, word)
+    if labels:
+        return " ".join(part.capitalize() for part in re.split(r"[-_]", labels[0]) if part)
+    stripped = _TITLE_NOISE.sub(" ", re.split(r"\s[-–—|:(]\s?", title)[0])
+    cleaned = " ".join(stripped.replace(":", " ").split())
+    return cleaned or title
+
+
+def _title_run(title: str, word: str) -> str:
+    """The capitalised run of words in the title that starts with `word` ("Dunder Mifflin")."""
+    words = title.split()
+    for index, candidate in enumerate(words):
+        if candidate.strip(".,:;()-'") == word.strip(".,:;()-'"):
+            run = [candidate.strip(".,:;()")]
+            for following in words[index + 1 :]:
+                clean = following.strip(".,:;()")
+                if not clean or not clean[0].isupper() or _TITLE_NOISE.fullmatch(clean):
+                    break
+                run.append(clean)
+            return " ".join(run)
+    return word

@@ -1,0 +1,301 @@
+"""The policy engine's vocabulary: what the connectors read, and the plan it returns.
+
+Everything here is a frozen value. Connectors build the input side (events, messages,
+threads) at their boundary; the planner returns a `Plan`. No Google or file types leak in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+class State(StrEnum):
+    SCHEDULED = "scheduled"
+    AWAITING_DECISION = "awaiting_decision"
+    WAITING_FOR_RECRUITER = "waiting_for_recruiter"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    REJECTED = "rejected"
+    OFFER = "offer"
+    NEXT_ROUND = "next_round"
+    STOPPED = "stopped"
+
+
+class ActionType(StrEnum):
+    PREP = "prep"
+    THANK_YOU = "thank_you"
+    FOLLOW_UP = "follow_up"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    HANDWRITTEN = "handwritten"
+
+
+class TimelineSource(StrEnum):
+    EVENT = "event"
+    EMAIL = "email"
+    DEFAULT = "default"
+    USER = "user"
+
+
+class Culture(StrEnum):
+    PAPER = "paper"
+    TECH = "tech"
+
+
+class MarkKind(StrEnum):
+    DONE = "done"
+    STOP = "stop"
+    TIMELINE = "timeline"
+    CULTURE = "culture"
+
+
+# --- what the connectors read -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """An address with its display name; `email` is always lower-case."""
+
+    email: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attendee:
+    email: str
+    name: str = ""
+    # RFC 5545 PARTSTAT / Google responseStatus, lower-case: accepted, declined, tentative,
+    # needs-action ("needsAction" from Google is normalised to "needs-action").
+    response: str = "needs-action"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarEvent:
+    """One event as a calendar source read it, before deciding whether it is an interview.
+
+    Times are aware. All-day events carry local midnight of their dates and `all_day`.
+    Floating times are read in the user's zone by the connector.
+    """
+
+    event_id: str
+    title: str
+    start_at: datetime
+    end_at: datetime
+    description: str = ""
+    location: str = ""
+    all_day: bool = False
+    cancelled: bool = False
+    organizer: Person | None = None
+    attendees: tuple[Attendee, ...] = ()
+    # True for events this program wrote (its reminders): never interviews.
+    created_by_followup: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Message:
+    """One mail message as a mail source read it.
+
+    `body_text` and `body_html` are decoded (charset, transfer encoding) but otherwise raw:
+    quoted text, signatures and markup are the policy's business.
+    `headers` holds only the few headers the policy reads (auto-reply markers), with
+    lower-case names.
+    """
+
+    message_id: str
+    thread_id: str
+    sender: Person
+    to: tuple[Person, ...] = ()
+    cc: tuple[Person, ...] = ()
+    subject: str = ""
+    sent_at: datetime
+    body_text: str = ""
+    body_html: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+    # True for a message that is still a draft (Gmail DRAFT label, Maildir drafts).
+    is_draft: bool = False
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key == wanted:
+                return value
+        return None
+
+    @property
+    def participants(self) -> tuple[Person, ...]:
+        return (self.sender, *self.to, *self.cc)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Thread:
+    thread_id: str
+    messages: tuple[Message, ...]  # oldest first
+
+    @property
+    def subject(self) -> str:
+        return self.messages[0].subject if self.messages else ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mark:
+    """A user's mark from the CLI; a mark wins over what was read (POLICY.md "User marks").
+
+    `value` is the timeline text for TIMELINE, `paper`/`tech` for CULTURE, and for DONE the
+    action key it marks (e.g. `thank_you` or `follow_up:1`); empty for STOP.
+    """
+
+    interview_id: str
+    kind: MarkKind
+    value: str = ""
+    marked_at: datetime
+
+
+# --- settings ---------------------------------------------------------------------------
+
+DEFAULT_INTERVIEW_KEYWORDS: tuple[str, ...] = (
+    "interview",
+    "phone screen",
+    "screening call",
+    "recruiter call",
+    "technical screen",
+    "onsite",
+    "on-site",
+    "hiring manager",
+    "panel",
+    "final round",
+)
+
+DEFAULT_FREEMAIL_DOMAINS: tuple[str, ...] = (
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "yahoo.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.*",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """What the policy needs from the user's config, already validated."""
+
+    me: frozenset[str]  # my addresses, lower-case
+    name: str = ""
+    timezone: ZoneInfo
+    country: str = "US"
+    subdivision: str | None = None
+    default_timeline: str = "2 weeks"
+    followup_time: time = time(9, 30)
+    max_followups: int = 2
+    prep_minutes: int = 30
+    interview_keywords: tuple[str, ...] = DEFAULT_INTERVIEW_KEYWORDS
+    freemail_domains: tuple[str, ...] = DEFAULT_FREEMAIL_DOMAINS
+    # company name (lower-case) or email domain -> culture
+    cultures: tuple[tuple[str, Culture], ...] = ()
+    # template name -> template text, overriding the packaged defaults
+    templates: tuple[tuple[str, str], ...] = ()
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Interview:
+    """A calendar event recognised as an interview, with the user's notes parsed."""
+
+    interview_id: str
+    title: str
+    start_at: datetime
+    end_at: datetime
+    organizer: Person | None = None
+    attendees: tuple[Attendee, ...] = ()
+    # `Key: value` lines of the description, keys lower-case, in order.
+    notes: tuple[tuple[str, str], ...] = ()
+    location: str = ""
+
+    def note(self, key: str) -> str | None:
+        wanted = key.lower()
+        found = None
+        for name, value in self.notes:
+            if name == wanted:
+                found = value
+        return found
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timeline:
+    """The statement that won, and the promised date P it resolves to."""
+
+    text: str
+    source: TimelineSource
+    promised_on: date
+    anchor_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Draft:
+    """A ready-to-send email. `thread_id` and `in_reply_to` are set for replies."""
+
+    to: tuple[str, ...]
+    cc: tuple[str, ...] = ()
+    subject: str
+    body: str
+    thread_id: str = ""
+    in_reply_to: str = ""
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    type: ActionType
+    due_at: datetime
+    status: Status
+    # stable across passes: "<interview id>/<type>[/<number>]"
+    key: str
+    number: int | None = None
+    channel: Channel | None = None
+    # the email to write when the action falls due (email thank-yous and follow-ups)
+    draft: Draft | None = None
+    # one short line for the reminder's title, and its longer text
+    reminder_title: str = ""
+    reminder_text: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Application:
+    interview: Interview
+    company: str
+    state: State
+    outcome: Outcome | None
+    timeline: Timeline
+    followups_done: int
+    actions: tuple[Action, ...]
+    why: tuple[str, ...]
+    thread_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    generated_at: datetime
+    applications: tuple[Application, ...] = field(default_factory=tuple)

@@ -1,0 +1,28 @@
+"""Paths and helpers shared by every test folder."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+
+
+def followup_command() -> list[str]:
+    """The installed `followup` script, or the module when only the source is at hand."""
+    script = Path(sys.executable).parent / "followup"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("followup")
+    return [found] if found else [sys.executable, "-m", "daemon.cli"]
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the project")
+    return SHARED

@@ -1,0 +1,34 @@
+"""Contract-test fixtures: the fake Google server on 127.0.0.1.
+
+`tests/` has no __init__.py, so this file puts the tests folder on sys.path and the fake
+is imported as the top-level package `fakegoogle` (tests/fakegoogle/).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+from fakegoogle import FakeGoogle  # noqa: E402
+
+
+@pytest.fixture
+def fake_google() -> Iterator[FakeGoogle]:
+    """A running fake (user alex@example.com, calendar zone UTC), stopped after the test."""
+    with FakeGoogle() as fake:
+        yield fake
+
+
+@pytest.fixture
+def google_env(fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch) -> FakeGoogle:
+    """The fake, with FOLLOWUP_GOOGLE_API_ROOT and FOLLOWUP_GOOGLE_TOKEN_URI pointing at it."""
+    monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ROOT", fake_google.root_url)
+    monkeypatch.setenv("FOLLOWUP_GOOGLE_TOKEN_URI", fake_google.token_uri)
+    return fake_google

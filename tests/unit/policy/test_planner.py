@@ -1,0 +1,439 @@
+"""The planner rule by rule (POLICY.md), with each date worked out in a comment.
+
+US calendar: Thanksgiving Thu 2026-11-26, Christmas Fri 2026-12-25, New Year Fri 2027-01-01.
+New York clocks go forward on Sun 2027-03-14 (EST -05:00 → EDT -04:00).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from itertools import count
+from zoneinfo import ZoneInfo
+
+from policy.models import (
+    Action,
+    ActionType,
+    Application,
+    Attendee,
+    CalendarEvent,
+    Channel,
+    Culture,
+    Mark,
+    MarkKind,
+    Message,
+    Outcome,
+    Person,
+    Plan,
+    Settings,
+    State,
+    Status,
+    Thread,
+    TimelineSource,
+)
+from policy.planner import plan
+
+NY = ZoneInfo("America/New_York")
+ME = "alex@example.com"
+SETTINGS = Settings(me=frozenset({ME}), name="Alex Doe", timezone=NY, country="US")
+_ids = count(1)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=NY)
+
+
+def event(
+    title: str = "Interview with Acme",
+    start: str = "2026-12-01T10:00",
+    hours: float = 1,
+    *,
+    uid: str = "acme-1",
+    organizer: str = "jane@acme-corp.com",
+    attendees: tuple[str, ...] = ("bob@acme-corp.com",),
+    description: str = "",
+) -> CalendarEvent:
+    start_at = at(start)
+    return CalendarEvent(
+        event_id=uid,
+        title=title,
+        start_at=start_at,
+        end_at=start_at + timedelta(hours=hours),
+        description=description,
+        organizer=Person(email=organizer, name=organizer.split("@")[0].capitalize()),
+        attendees=tuple(Attendee(email=a, response="accepted") for a in (ME, *attendees)),
+    )
+
+
+def mail(
+    sender: str, to: str, when: str, body: str, *, subject: str = "Interview", **extra: object
+) -> Message:
+    number = next(_ids)
+    return Message(
+        message_id=f"m{number}@test",
+        thread_id="thread-1",
+        sender=Person(email=sender),
+        to=(Person(email=to),),
+        subject=subject,
+        sent_at=at(when),
+        body_text=body,
+        **extra,
+    )
+
+
+def run(
+    events: list[CalendarEvent],
+    messages: Sequence[Message] = (),
+    now: str = "2026-12-10T12:00",
+    settings: Settings = SETTINGS,
+    marks: tuple[Mark, ...] = (),
+) -> Plan:
+    threads = [Thread(thread_id="thread-1", messages=tuple(messages))] if messages else []
+    return plan(events, threads, settings, at(now), marks)
+
+
+def only(result: Plan) -> Application:
+    assert len(result.applications) == 1
+    return result.applications[0]
+
+
+def pending_follow_up(app: Application) -> Action | None:
+    found = [
+        a for a in app.actions if a.type is ActionType.FOLLOW_UP and a.status is Status.PENDING
+    ]
+    return found[0] if found else None
+
+
+def thank_you(app: Application) -> Action:
+    return next(a for a in app.actions if a.type is ActionType.THANK_YOU)
+
+
+# --- which events are interviews -------------------------------------------------------
+
+
+def test_extra_keyword_from_config_makes_an_interview() -> None:
+    settings = Settings(
+        me=frozenset({ME}),
+        timezone=NY,
+        interview_keywords=("interview", "coffee chat"),
+    )
+    result = run([event("Coffee chat with Acme")], settings=settings)
+    assert [a.interview.interview_id for a in result.applications] == ["acme-1"]
+
+
+def test_events_created_by_followup_are_never_interviews() -> None:
+    reminder = CalendarEvent(
+        event_id="r1",
+        title="Follow up with Acme interview",
+        start_at=at("2026-12-16T09:30"),
+        end_at=at("2026-12-16T09:45"),
+        created_by_followup=True,
+    )
+    assert run([reminder]).applications == ()
+
+
+def test_applications_in_order_of_interview_start() -> None:
+    later = event(start="2026-12-03T10:00", uid="b", organizer="x@beta.example", attendees=())
+    earlier = event(start="2026-12-01T10:00", uid="a", organizer="y@alpha.example", attendees=())
+    ids = [a.interview.interview_id for a in run([later, earlier]).applications]
+    assert ids == ["a", "b"]
+
+
+# --- the promised date P ---------------------------------------------------------------
+
+
+def test_default_timeline_two_weeks_from_the_interview() -> None:
+    app = only(run([event()], now="2026-12-01T08:00"))
+    # Tue 2026-12-01 + 14 days = Tue 12-15; follow-up 1 on the next business day, Wed 12-16.
+    assert app.timeline.source is TimelineSource.DEFAULT
+    assert app.timeline.promised_on == date(2026, 12, 15)
+    assert pending_follow_up(app).due_at == datetime(2026, 12, 16, 9, 30, tzinfo=NY)
+    assert app.state is State.SCHEDULED
+
+
+def test_latest_statement_wins_over_the_event_note() -> None:
+    messages = [
+        mail("jane@acme-corp.com", ME, "2026-12-04T10:00", "We'll decide by December 18."),
+    ]
+    app = only(run([event(description="Timeline: within 10 days")], messages))
+    # The email (anchored 12-04) is later than the note (anchored 12-01): P = Fri 12-18,
+    # follow-up 1 on Mon 12-21.
+    assert app.timeline.source is TimelineSource.EMAIL
+    assert app.timeline.promised_on == date(2026, 12, 18)
+    assert pending_follow_up(app).due_at.date() == date(2026, 12, 21)
+
+
+def test_statement_in_mail_before_the_interview_only_links_the_thread() -> None:
+    messages = [
+        mail("jane@acme-corp.com", ME, "2026-11-20T10:00", "We'll decide by December 4."),
+    ]
+    app = only(run([event()], messages))
+    assert app.timeline.source is TimelineSource.DEFAULT
+
+
+def test_thanksgiving_week_business_days() -> None:
+    # Mon 11-23 + 3 business days: Tue 24, Wed 25, (Thu 26 Thanksgiving), Fri 27.
+    # Follow-up 1 on the next business day after Fri 11-27: Mon 11-30.
+    app = only(
+        run(
+            [event(start="2026-11-23T10:00", description="Timeline: 3 business days")],
+            now="2026-11-24T12:00",
+        )
+    )
+    assert app.timeline.promised_on == date(2026, 11, 27)
+    assert pending_follow_up(app).due_at.date() == date(2026, 11, 30)
+
+
+def test_follow_up_after_new_year_skips_the_holiday() -> None:
+    # P = Thu 12-31; Fri 01-01 is New Year's Day; so Mon 2027-01-04.
+    app = only(
+        run(
+            [event(start="2026-12-22T14:00", description="Timeline: end of the month")],
+            now="2026-12-23T12:00",
+        )
+    )
+    assert app.timeline.promised_on == date(2026, 12, 31)
+    assert pending_follow_up(app).due_at.date() == date(2027, 1, 4)
+
+
+def test_follow_up_time_keeps_local_clock_across_dst() -> None:
+    # Wed 2027-03-10 (EST) + 1 week = Wed 03-17 (EDT); due Thu 03-18 09:30 at -04:00.
+    app = only(
+        run(
+            [event(start="2027-03-10T10:00", description="Timeline: 1 week")],
+            now="2027-03-10T12:00",
+        )
+    )
+    due = pending_follow_up(app).due_at
+    assert due.date() == date(2027, 3, 18)
+    assert due.time() == time(9, 30)
+    assert due.utcoffset() == timedelta(hours=-4)
+
+
+def test_followup_time_from_config() -> None:
+    settings = Settings(me=frozenset({ME}), timezone=NY, followup_time=time(14, 0))
+    app = only(run([event()], settings=settings))
+    assert pending_follow_up(app).due_at.time() == time(14, 0)
+
+
+# --- thank-you ---------------------------------------------------------------------------
+
+
+def test_thank_you_due_an_hour_after_the_end_and_addressed_to_the_interviewers() -> None:
+    app = only(run([event()], now="2026-12-01T08:00"))
+    action = thank_you(app)
+    assert action.due_at == at("2026-12-01T12:00")
+    assert action.status is Status.PENDING
+    assert action.channel is Channel.EMAIL
+    assert action.draft is not None
+    assert set(action.draft.to) == {"jane@acme-corp.com", "bob@acme-corp.com"}
+
+
+def test_thank_you_done_by_any_message_within_three_days() -> None:
+    messages = [mail(ME, "bob@acme-corp.com", "2026-12-04T10:30", "Thanks again!")]
+    # The interview ended 12-01 11:00; 12-04 10:30 is within 3 days.
+    assert thank_you(only(run([event()], messages))).status is Status.DONE
+
+
+def test_thank_you_still_pending_when_mail_comes_later_than_three_days() -> None:
+    messages = [mail(ME, "bob@acme-corp.com", "2026-12-04T11:30", "Thanks again!")]
+    assert thank_you(only(run([event()], messages))).status is Status.PENDING
+
+
+def test_thank_you_planned_even_when_it_went_badly() -> None:
+    app = only(run([event(description="Went: badly")], now="2026-12-01T08:00"))
+    assert thank_you(app).status is Status.PENDING
+
+
+def test_handwritten_for_paper_culture_from_config_and_long_timeline() -> None:
+    settings = Settings(
+        me=frozenset({ME}), timezone=NY, cultures=(("acme-corp.com", Culture.PAPER),)
+    )
+    app = only(run([event(description="Timeline: 3 weeks")], settings=settings))
+    action = thank_you(app)
+    assert action.channel is Channel.HANDWRITTEN
+    assert action.draft is None
+    assert action.reminder_text
+
+
+def test_paper_culture_with_a_week_timeline_stays_email() -> None:
+    # P = 12-08 is exactly 7 days after the interview: not more than 7, so email.
+    app = only(run([event(description="Culture: paper\nTimeline: 1 week")]))
+    assert thank_you(app).channel is Channel.EMAIL
+
+
+def test_handwritten_thank_you_done_only_by_a_mark() -> None:
+    description = "Culture: paper\nTimeline: 3 weeks"
+    mark = Mark(
+        interview_id="acme-1",
+        kind=MarkKind.DONE,
+        value="thank_you",
+        marked_at=at("2026-12-02T09:00"),
+    )
+    app = only(run([event(description=description)], marks=(mark,)))
+    assert thank_you(app).status is Status.DONE
+
+
+# --- status follow-ups -------------------------------------------------------------------
+
+
+def test_second_follow_up_a_full_week_after_the_first() -> None:
+    messages = [
+        mail(ME, "jane@acme-corp.com", "2026-12-01T15:00", "Thank you!"),
+        mail(ME, "jane@acme-corp.com", "2026-12-16T09:40", "Checking in."),
+    ]
+    app = only(run([event()], messages, now="2026-12-17T12:00"))
+    # Follow-up 1 sent Wed 12-16; B + 7 = Wed 12-23, a business day.
+    assert app.followups_done == 1
+    follow_up = pending_follow_up(app)
+    assert (follow_up.number, follow_up.due_at.date()) == (2, date(2026, 12, 23))
+
+
+def test_second_follow_up_skips_christmas() -> None:
+    messages = [mail(ME, "jane@acme-corp.com", "2026-12-18T09:40", "Checking in.")]
+    description = "Timeline: 2 weeks"
+    app = only(run([event(description=description)], messages, now="2026-12-20T12:00"))
+    # B = Fri 12-18; + 7 = Fri 12-25, Christmas; first business day on or after: Mon 12-28.
+    assert pending_follow_up(app).due_at.date() == date(2026, 12, 28)
+
+
+def test_max_followups_from_config_then_wait() -> None:
+    settings = Settings(me=frozenset({ME}), timezone=NY, max_followups=1)
+    messages = [mail(ME, "jane@acme-corp.com", "2026-12-16T09:40", "Checking in.")]
+    app = only(run([event()], messages, now="2026-12-20T12:00", settings=settings))
+    assert app.state is State.WAITING_FOR_RECRUITER
+    assert pending_follow_up(app) is None
+
+
+def test_auto_reply_return_date_defers_the_follow_up() -> None:
+    messages = [
+        mail(
+            "jane@acme-corp.com",
+            ME,
+            "2026-12-10T08:00",
+            "I am out of the office until Monday, December 21.",
+            subject="Automatic reply: Interview",
+        ),
+    ]
+    app = only(run([event()], messages))
+    # P = 12-15 would give 12-16; back Mon 12-21, so the next business day after: Tue 12-22.
+    assert pending_follow_up(app).due_at.date() == date(2026, 12, 22)
+    assert app.timeline.source is TimelineSource.DEFAULT
+
+
+def test_auto_reply_is_never_an_answer_nor_a_statement() -> None:
+    messages = [
+        mail(ME, "jane@acme-corp.com", "2026-12-16T09:40", "Checking in."),
+        mail(
+            "jane@acme-corp.com",
+            ME,
+            "2026-12-16T09:41",
+            "Thanks for your email. We will get back to you within 2 business days.",
+            headers=(("auto-submitted", "auto-replied"),),
+        ),
+    ]
+    app = only(run([event()], messages, now="2026-12-17T12:00"))
+    assert app.timeline.source is TimelineSource.DEFAULT
+    assert pending_follow_up(app).due_at.date() == date(2026, 12, 23)
+
+
+def test_new_statement_never_raises_the_count() -> None:
+    messages = [
+        mail(ME, "jane@acme-corp.com", "2026-12-16T09:40", "Checking in."),
+        mail("jane@acme-corp.com", ME, "2026-12-17T10:00", "We'll have news by January 8."),
+    ]
+    app = only(run([event()], messages, now="2026-12-18T12:00"))
+    follow_up = pending_follow_up(app)
+    # Still follow-up 2, now on the business day after Fri 2027-01-08: Mon 01-11.
+    assert (follow_up.number, follow_up.due_at.date()) == (2, date(2027, 1, 11))
+    assert app.followups_done == 1
+
+
+def test_follow_up_draft_replies_in_the_recruiter_thread() -> None:
+    messages = [
+        mail(ME, "jane@acme-corp.com", "2026-12-01T15:00", "Thank you!", subject="Thank you"),
+        mail(
+            "jane@acme-corp.com",
+            ME,
+            "2026-12-02T09:00",
+            "Great to meet you.",
+            subject="Re: Thank you",
+        ),
+    ]
+    app = only(run([event()], messages))
+    draft = pending_follow_up(app).draft
+    assert draft.thread_id == "thread-1"
+    assert draft.to == ("jane@acme-corp.com",)
+    assert draft.in_reply_to == messages[1].message_id
+    assert draft.references[-1] == messages[1].message_id
+    assert draft.subject == "Re: Thank you"
+
+
+# --- replies that change the plan ----------------------------------------------------------
+
+
+def test_rejection_cancels_everything_pending() -> None:
+    messages = [
+        mail(
+            "jane@acme-corp.com",
+            ME,
+            "2026-12-01T16:00",
+            "Unfortunately, we have decided not to proceed with your application.",
+        )
+    ]
+    app = only(run([event()], messages, now="2026-12-01T16:30"))
+    assert (app.state, app.outcome) == (State.CLOSED, Outcome.REJECTED)
+    assert {a.status for a in app.actions if a.type is not ActionType.PREP} == {Status.CANCELLED}
+
+
+def test_later_interview_closes_the_earlier_as_next_round_keeping_its_thank_you() -> None:
+    first = event("Acme phone screen", "2026-12-01T10:00", uid="acme-1")
+    second = event("Acme onsite", "2026-12-08T10:00", uid="acme-2", organizer="cto@acme-corp.com")
+    result = run([first, second], now="2026-12-02T09:00")
+    earlier, later = result.applications
+    assert (earlier.state, earlier.outcome) == (State.CLOSED, Outcome.NEXT_ROUND)
+    assert thank_you(earlier).status is Status.PENDING
+    assert pending_follow_up(earlier) is None
+    assert later.state is State.SCHEDULED
+    assert earlier.company == later.company == "Acme"
+
+
+def test_free_mail_domain_does_not_make_the_same_company() -> None:
+    one = event(uid="a", organizer="jo@gmail.com", attendees=())
+    two = event(uid="b", start="2026-12-05T10:00", organizer="max@gmail.com", attendees=())
+    first, _ = run([one, two], now="2026-12-02T09:00").applications
+    assert first.outcome is None
+
+
+# --- user marks -------------------------------------------------------------------------------
+
+
+def test_stop_mark_closes_as_stopped() -> None:
+    mark = Mark(interview_id="acme-1", kind=MarkKind.STOP, marked_at=at("2026-12-05T09:00"))
+    app = only(run([event()], marks=(mark,)))
+    assert (app.state, app.outcome) == (State.CLOSED, Outcome.STOPPED)
+    assert pending_follow_up(app) is None
+
+
+def test_timeline_mark_wins_over_the_mail() -> None:
+    messages = [mail("jane@acme-corp.com", ME, "2026-12-02T10:00", "We'll decide by Friday.")]
+    mark = Mark(
+        interview_id="acme-1",
+        kind=MarkKind.TIMELINE,
+        value="3 weeks",
+        marked_at=at("2026-12-01T12:00"),
+    )
+    app = only(run([event()], messages, marks=(mark,)))
+    # Anchored at the mark's day, 12-01: P = 12-22, follow-up 1 on Wed 12-23.
+    assert app.timeline.source is TimelineSource.USER
+    assert app.timeline.promised_on == date(2026, 12, 22)
+    assert pending_follow_up(app).due_at.date() == date(2026, 12, 23)
+
+
+def test_prep_is_done_once_its_time_has_passed() -> None:
+    before = only(run([event()], now="2026-12-01T09:00"))
+    after = only(run([event()], now="2026-12-01T09:31"))
+    prep_before = next(a for a in before.actions if a.type is ActionType.PREP)
+    prep_after = next(a for a in after.actions if a.type is ActionType.PREP)
+    assert prep_before.due_at == at("2026-12-01T09:30")
+    assert (prep_before.status, prep_after.status) == (Status.PENDING, Status.DONE)
