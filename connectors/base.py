@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from policy.models import CalendarEvent, Thread
+from policy.models import CalendarEvent, Draft, Thread
 
 
 class CalendarSource(Protocol):
@@ -33,3 +34,76 @@ class Written:
     remote_id: str
     etag: str
     content_hash: str
+
+
+# --- writing: reminders and drafts ------------------------------------------------------
+#
+# Every item a sink writes carries its action key (`Action.key`, e.g. "acme-1/follow_up/1")
+# inside the item itself (an ICS property, an event's extendedProperties.private, a draft
+# header), so it can be found again without local state, e.g. to settle a write that was
+# in flight when the daemon was killed.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reminder:
+    """A short calendar entry for one action, with an alarm at its start."""
+
+    key: str
+    title: str
+    text: str
+    starts_at: datetime
+    minutes: int = 15
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DraftMessage:
+    """A draft for one action: `Draft` from the policy plus the key that tags it."""
+
+    key: str
+    draft: Draft
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Found:
+    """An item a sink finds on its side: where it is, its version tag and a hash of its
+    content as it stands now (the same hash `content_hash` gives for what we wrote), so a
+    user's edit shows as a hash that differs from the one recorded when it was written."""
+
+    key: str
+    remote_id: str
+    etag: str
+    content_hash: str
+
+
+class ReminderSink(Protocol):
+    def content_hash(self, reminder: Reminder) -> str:
+        """The hash `Found.content_hash` will show for this reminder while nobody edits it."""
+        ...
+
+    def find_all(self) -> dict[str, Found]:
+        """Every reminder this program wrote that is still there, by action key."""
+        ...
+
+    def create(self, reminder: Reminder) -> Written: ...
+
+    def update(self, found: Found, reminder: Reminder) -> Written | None:
+        """Replace it only if it is still as found (etag); None when it changed meanwhile."""
+        ...
+
+    def delete(self, found: Found) -> bool:
+        """Delete it only if it is still as found; False when it changed meanwhile."""
+        ...
+
+
+class DraftSink(Protocol):
+    def content_hash(self, draft: DraftMessage) -> str: ...
+
+    def find_all(self) -> dict[str, Found]:
+        """Every draft this program wrote that is still a draft, by action key."""
+        ...
+
+    def create(self, draft: DraftMessage) -> Written: ...
+
+    def update(self, found: Found, draft: DraftMessage) -> Written | None: ...
+
+    def delete(self, found: Found) -> bool: ...

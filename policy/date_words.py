@@ -10,6 +10,7 @@ it stands in the original text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -150,6 +151,13 @@ class Normalized:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
 
+    def within(self, first: int, last: int) -> Normalized:
+        """The part that came from original characters [first, last) (a sentence of it)."""
+        low, high = bisect_left(self.starts, first), bisect_left(self.starts, last)
+        return Normalized(
+            text=self.text[low:high], starts=self.starts[low:high], ends=self.ends[low:high]
+        )
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that normalised characters [start, end) came from."""
         if end <= start:
@@ -204,7 +212,7 @@ _CHAR_MAP = {
 }
 
 _TRANSLATION = str.maketrans(_CHAR_MAP)
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"\s{2,}|[^\S ]")  # any white space but a lone " " (the common case)
 _COUPLE = re.compile(r"\b(?:a )?couple(?: of)?\b")
 _FEW = re.compile(r"\ba few\b")
 _COMPOUND_CARDINAL = re.compile(rf"\b({'|'.join(_TENS)})[- ]?({'|'.join(_UNITS)})\b")

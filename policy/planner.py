@@ -304,7 +304,10 @@ def _application(
         settings=settings,
         calendar=calendar,
     )
-    why.extend(schedule.why)
+    if outcome is None:
+        why.extend(schedule.why)
+    else:  # what was sent still explains the count; nothing more is planned
+        why.extend(line for line in schedule.why if ": sent " in line)
     for number, at in enumerate(schedule.done_at, start=1):
         actions.append(
             Action(

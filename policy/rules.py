@@ -23,7 +23,7 @@ from policy.models import (
     Timeline,
     TimelineSource,
 )
-from policy.timeline import find_statement, resolve_expression
+from policy.timeline import resolve_expression
 
 THANK_YOU_WINDOW = timedelta(days=3)
 REPLY_WINDOW = timedelta(hours=24)
@@ -87,14 +87,15 @@ def stated_timeline(
     best: tuple[datetime, Timeline] | None = None
     note = interview.note("timeline")
     if note:
-        statement = find_statement(note, end_on, calendar)
-        if statement is not None:
+        # The note is what I was told, in my words: read as a bare expression.
+        noted = resolve_expression(note, end_on, calendar)
+        if noted is not None:
             best = (
                 interview.end_at,
                 Timeline(
                     text=note.strip(),
                     source=TimelineSource.EVENT,
-                    promised_on=statement.promised_on,
+                    promised_on=noted,
                     anchor_on=end_on,
                 ),
             )
@@ -276,10 +277,9 @@ def _base_promise(interview: Interview, settings: Settings, calendar: BusinessCa
     """P from the interview's notes or the default, before any email said otherwise."""
     end_on = local_date(interview.end_at, settings)
     note = interview.note("timeline")
-    if note:
-        statement = find_statement(note, end_on, calendar)
-        if statement is not None:
-            return statement.promised_on
+    noted = resolve_expression(note, end_on, calendar) if note else None
+    if noted is not None:
+        return noted
     promised = resolve_expression(settings.default_timeline, end_on, calendar)
     return promised if promised is not None else end_on + timedelta(days=14)
 

@@ -3,6 +3,31 @@
 The date rules live in `policy.timeline_rules`; this module decides which words count:
 a sentence that promises a response with a time expression in it, or a text that is
 nothing but a time expression (a `Timeline:` note, a config value, a user's mark).
+
+Where POLICY.md is silent, these are the rules (a careful candidate's reading):
+- Several statements in one text: the latest P. Words that name a past date never count.
+- Numeric dates: month first in the US (and AS GU MP PR UM VI PH FM MH PW BZ), year first
+  in CN JP KR TW HU LT ("12/9" there is month/day), day first elsewhere; Canada writes
+  both, so the reading that falls sooner wins. Where the country's order gives no date
+  ("25/12" in the US) the other order is read. "2026-12-09" is read year first everywhere.
+- "this Friday": the first Friday on or after A; "the coming Friday": strictly after.
+- "early"/"beginning of" a month: the 10th, of a week: Tuesday; "mid": the 15th or
+  Wednesday; "late"/"end of": the last day or Friday; "first half of <Month>": the 15th.
+  "early next year": March 31; "mid next year": June 30; "in 2027": December 31, 2027.
+- A month window already over ("mid-December" on December 20) is no statement; a date
+  already over this year ("December 18" on December 20) is next year's (POLICY.md a day).
+- "several" = "a few"; halves round up ("a week and a half" = 11 days); under 24 hours is
+  A, longer hour counts round up to whole days. Only "a couple of" / "a few" days are
+  business days; "a day or two" is two calendar days. "before X" reads as "by X".
+- "after Christmas", "after the Christmas break", "in the new year" count as "after the
+  holidays" (and give no date outside November and December); "after Thanksgiving" (or
+  another named day) is the next business day after it + 5 business days, by analogy.
+- A weekday that contradicts its date ("Fri, Jul 18") points to next year's date when that
+  fits; otherwise the date wins (a slip).
+- Inside a sentence, short forms count only after a word that introduces a date: "by the
+  15th", "in May", "by Fri", "in 2027", "by 12/9", "back to you today". A clause of thanks
+  ("Thanks for meeting us on Monday, ...") is not read.
+- Out-of-office replies: the latest date in sentences about being away or back.
 """
 
 from __future__ import annotations
@@ -33,21 +58,34 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 # A sentence promises a response, decision, update or next step (POLICY.md "The stated
 # timeline": a message "whose new text promises a response, decision, update or next step").
+# Past forms ("we reviewed", "I updated the invite for Monday") and reported speech ("as I
+# mentioned on Monday") are left out: their dates are no promise.
 _PROMISE = _words(
-    r"\b(?:hear(?:ing)?|get(?:ting)? back|back to you|be in touch|get in touch|touch base"
-    r"|let you know|keep you (?:posted|updated|informed)|reach(?:ing)? out|follow(?:ing)?[- ]up"
-    r"|circle back|contact(?:ing)? you|revert|decid\w*|decision\w*|updat\w*|feedback|answer\w*"
-    r"|respon\w*|repl(?:y|ies)|next steps?|wrap(?:ping)? (?:things )?up|finali[sz]\w*|review\w*"
-    r"|allow|expect\w*|news|outcome|results?|conclu\w*|notif\w*|inform\w*|verdict|determin\w*"
-    r"|timeline|timeframe|time frame|turnaround|takes"
-    r"|(?:will|'ll|should|may|might|could|would) take"
-    r"|know|said|told|mention\w*|estimat\w*|eta|target\w*|offers?|word|move (?:you )?forward)\b"
+    r"\b(?:hear(?:ing)?|get(?:ting)? back|back to you|in touch|in contact|touch base|ping you"
+    r"|let you know|keep you (?:posted|updated|informed)|reach(?:ing)? (?:back )?out"
+    r"|follow(?:ing)?[- ]up|circle back|(?:re)?connect|contact(?:ing)? you|revert|advise"
+    r"|(?:speak|talk|chat) (?:to|with) you|catch up|decid(?:e|es|ing)|decisions?"
+    r"|updat(?:e|es|ing)|feedback|answers?|answering|respon(?:d|ds|ding|se|ses)"
+    r"|repl(?:y|ies|ying)|next steps?|wrap(?:ping)? (?:things )?up|finali[sz](?:e|es|ing)"
+    r"|review(?:s|ing)?|confirm(?:s|ing|ation)?|allow|expect(?:s|ing|ed)?|news|outcome"
+    r"|results?|conclu(?:de|des|ding|sion)|notif(?:y|ying|ication)|inform(?:ing)?|verdict"
+    r"|determin(?:e|es|ing|ation)|make (?:a|the|our|their|a final) (?:call|choice|selection)"
+    r"|timeline|timeframe|time frame|turnaround|takes|estimated?|eta|target(?:s|ing)?"
+    r"|(?:will|'ll|should|may|might|could|would) (?:take|know)|know more|offers?|word)\b"
 )
 
 # An auto-reply sentence about being away and coming back (POLICY.md "Auto-reply").
 _AWAY = _words(
     r"\b(?:out of (?:the )?office|ooo|back|return\w*|away|until|till|til|through|thru"
     r"|leave|vacation|holidays?|limited access|off|travel\w*|unavailable|resum\w*|absent)\b"
+)
+
+# Without one of these a sentence holds no time expression: it is not normalised or scanned.
+_DATEISH = re.compile(
+    r"\d|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|to(?:d|n|m)"
+    r"|tmr|eo[dbwmqy]|cob|week|quarter|qtr|year|yr|q[1-4]|day|hour|hr|min|fortnight|first|second"
+    r"|third|th\b|christmas|xmas|new year|thanksgiving|easter|halloween|valentine|patrick"
+    r"|independence|holiday|festive|ides|business|now|present|moment|this time"
 )
 
 # Words before a bare expression that do not change it ("by Friday", "Timeline: 2 weeks").
@@ -57,7 +95,7 @@ _LEADING = re.compile(
     r"|approx\.?|roughly|before|until|till|til|at|during|for|after|from|over|circa)\s+"
 )
 _TRAILING = re.compile(
-    r"(?:[\s.!?;:,)\]\"']+|-?ish|\s(?:or so|at the latest|latest|at most|max|maximum|tops"
+    r"(?:[\s.!?;:,)\]\"']+|[- ]ish|\s(?:or so|at the latest|latest|at most|max|maximum|tops"
     r"|or sooner|or earlier))$"
 )
 _QUOTE_LEAD = re.compile(
@@ -66,8 +104,17 @@ _QUOTE_LEAD = re.compile(
 )
 # Longer texts are never a bare expression ("the second closest Monday to October 5th").
 _BARE_MAX = 100
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|;|\n[ \t]*\n")
 _WORD_BEFORE = re.compile(r"(\w+(?:\.\w+)*)$")
+# A clause of thanks or pleasantry looks back: "Thanks for meeting us on Monday, we'll be in
+# touch" promises nothing for Monday. Its dates are not read (to the clause's end).
+_LOOKING_BACK = re.compile(
+    r"\b(?:thanks?(?: you)?(?: (?:so|very) much| again| all)? for|(?:great|nice|good|lovely"
+    r"|wonderful|a pleasure) (?:meeting|speaking|talking|chatting|seeing|to meet|to speak"
+    r"|to talk|to chat|to see)|enjoyed (?:meeting|speaking|talking|chatting|our|the))"
+    r"[^,;:.!?]*?(?=[,;:.!?]|\s(?:and|but|so|we|i)\b|$)",
+    re.IGNORECASE,
+)
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -77,9 +124,10 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
         if match.group().startswith("."):
             word = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
             following = text[match.end() :].lstrip()[:1]
-            if (word and (word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1)) or (
-                following[:1].islower() or following[:1].isdigit()
-            ):
+            abbreviated = word is not None and (
+                word.group(1).lower() in ABBREVIATIONS or len(word.group(1)) == 1
+            )
+            if abbreviated or following.islower() or following.isdigit():
                 continue
         yield start, match.start()
         start = match.end()
@@ -93,6 +141,7 @@ def _plain(text: str) -> str:
 
 
 def _strip_bare(text: str) -> str:
+    """`text` without a label ("Timeline:") and trailing punctuation or hedges ("or so")."""
     text = _LABEL.sub("", text.strip())
     while True:
         stripped = _TRAILING.sub("", text)
@@ -101,11 +150,11 @@ def _strip_bare(text: str) -> str:
         text = stripped
 
 
-def _read_bare(text: str, ctx: Context) -> date | None:
+def _read_bare(norm: Normalized | None, ctx: Context) -> date | None:
     """The date of a text that is only a time expression, leading preposition allowed."""
-    if len(text) > _BARE_MAX:
+    if norm is None:
         return None
-    text = _strip_bare(normalize(text).text)
+    text = _strip_bare(norm.text)
     for _ in range(3):
         found = parse_whole(text, ctx)
         if found is not None:
@@ -117,44 +166,65 @@ def _read_bare(text: str, ctx: Context) -> date | None:
     return None
 
 
-def _quote(sentence: str, norm: Normalized, found: Found) -> str:
+def _short(text: str) -> Normalized | None:
+    """`text` normalised when it is short enough to be a bare expression, else None."""
+    return normalize(text) if len(text) <= _BARE_MAX else None
+
+
+def _quote(text: str, norm: Normalized, found: Found) -> str:
     """The expression as it stands in the original text, with its preposition ("within ...")."""
     start = found.start
     lead = _QUOTE_LEAD.search(norm.text, max(0, start - 20), start)
     if lead is not None:
         start = lead.start()
     first, last = norm.original_span(start, found.end)
-    return sentence[first:last]
+    return text[first:last]
 
 
-def _latest(text: str, ctx: Context, keywords: re.Pattern[str] | None) -> tuple[str, date] | None:
+def _latest(
+    text: str, ctx: Context, keywords: re.Pattern[str] | None, whole: Normalized | None
+) -> tuple[str, date] | None:
     """The latest date of any expression in sentences that have one of the `keywords`."""
     best: tuple[str, date] | None = None
     for start, end in _sentences(text):
         sentence = text[start:end]
-        if keywords is not None and not keywords.search(_plain(sentence)):
+        plain = _plain(sentence)
+        if _DATEISH.search(plain) is None:
             continue
-        norm = normalize(sentence)
+        if keywords is not None and not keywords.search(plain):
+            continue
+        if whole is None:  # normalised once, and only once a sentence needs it
+            whole = normalize(text)
+        norm = whole.within(start, end)
+        looking_back = [
+            (start + m.start(), start + m.end()) for m in _LOOKING_BACK.finditer(sentence)
+        ]
         for found in scan(norm.text, ctx):
             on = found.promised_on
             if on is None or on < ctx.anchor_on:  # P is never before A
                 continue
+            first, _ = norm.original_span(found.start, found.end)
+            if any(low <= first < high for low, high in looking_back):
+                continue
             if best is None or on > best[1]:
-                best = (_quote(sentence, norm, found), on)
+                best = (_quote(text, norm, found), on)
     return best
 
 
 def find_statement(text: str, anchor_on: date, calendar: BusinessCalendar) -> Statement | None:
     """A timeline statement in free text (a recruiter email's new text, or a `Timeline:` note)."""
+    if _DATEISH.search(_plain(text)) is None:
+        return None
     ctx = Context(anchor_on=anchor_on, calendar=calendar)
-    bare = _read_bare(text, ctx)
+    short = _short(text)
+    bare = _read_bare(short, ctx)
     if bare is not None:
         if bare < anchor_on:
             return None
         return Statement(text=_strip_bare(text), promised_on=bare)
     # Several statements in one text: the latest P wins, so no follow-up falls due before
     # any date the employer gave has passed (POLICY.md "never plans a follow-up before P").
-    best = _latest(text, ctx, _PROMISE)
+    best = _latest(text, ctx, _PROMISE, short)
     return None if best is None else Statement(text=best[0], promised_on=best[1])
 
 
@@ -165,15 +235,20 @@ def resolve_expression(text: str, anchor_on: date, calendar: BusinessCalendar) -
     knows the text is a timeline, so the latest date in it is taken.
     """
     ctx = Context(anchor_on=anchor_on, calendar=calendar)
-    bare = _read_bare(text, ctx)
+    short = _short(text)
+    bare = _read_bare(short, ctx)
     if bare is not None:
         return bare if bare >= anchor_on else None
-    best = _latest(text, ctx, None)
+    best = _latest(text, ctx, None, short)
     return None if best is None else best[1]
 
 
 def find_return_date(text: str, anchor_on: date, calendar: BusinessCalendar) -> date | None:
-    """The return date R in an out-of-office auto-reply ("out of the office until Wednesday, December 9", "back on 12/9", "returning Monday"), or None."""  # noqa: E501
+    """The return date R in an out-of-office auto-reply, or None.
+
+    "out of the office until Wednesday, December 9", "back on 12/9", "returning Monday";
+    of several dates the latest, so no follow-up falls due while the reader is away.
+    """
     ctx = Context(anchor_on=anchor_on, calendar=calendar)
-    best = _latest(text, ctx, _AWAY)
+    best = _latest(text, ctx, _AWAY, None)
     return None if best is None else best[1]

@@ -59,6 +59,7 @@ Combiner = Callable[[re.Match[str], date, Context], date | None]
 
 
 def _g(match: re.Match[str], name: str) -> str | None:
+    """A named group's text, or None where the rule has no such group or it did not match."""
     value = match.groupdict().get(name)
     return value if isinstance(value, str) else None
 
@@ -94,10 +95,13 @@ def _year_of(match: re.Match[str]) -> int | None:
 
 
 def resolve_anchor(_m: re.Match[str], ctx: Context) -> date:
+    """ "today", "end of day": A (POLICY.md a day)."""
     return ctx.anchor_on
 
 
 def shift_days(days: int) -> Resolver:
+    """ "tomorrow" (A + 1), "the day after tomorrow" (A + 2)."""
+
     def resolve(_m: re.Match[str], ctx: Context) -> date:
         return ctx.anchor_on + timedelta(days=days)
 
@@ -115,7 +119,7 @@ def _advance(ctx: Context, count: int, unit: str, fuzzy: bool) -> date | None:
     business = unit.startswith(("business ", "working ", "work "))
     base = unit.split()[-1].rstrip("s") or unit
     anchor = ctx.anchor_on
-    if base in ("day", "") and (business or fuzzy):
+    if base == "day" and (business or fuzzy):
         # "N business days", and "a couple of days" = 2 / "a few days" = 3 business days.
         return None if count > _MAX_BUSINESS_DAYS else ctx.calendar.add_business_days(anchor, count)
     if base in ("week", "wk") and business:
@@ -162,6 +166,7 @@ def _add_half(ctx: Context, day: date, unit: str) -> date:
 
 
 def resolve_duration(match: re.Match[str], ctx: Context) -> date | None:
+    """ "within 2 weeks", "7-10 business days", "a week and a half" (POLICY.md a duration)."""
     # A range ("7-10 days", "two to three weeks", "a week or two") takes its upper bound.
     words = [w for w in (_g(match, "q1"), _g(match, "q2"), _g(match, "q3")) if w]
     counts = [_quantity(w) for w in words]
@@ -215,6 +220,7 @@ def resolve_weekday_this_week(match: re.Match[str], ctx: Context) -> date:
 
 
 def resolve_weekday_week_after_next(match: re.Match[str], ctx: Context) -> date:
+    """ "Friday of the week after next": that weekday two calendar weeks after A's."""
     return monday_of(ctx.anchor_on) + timedelta(days=14 + _weekday(_gs(match, "wd")))
 
 
@@ -243,13 +249,13 @@ def resolve_weekday_and_day(match: re.Match[str], ctx: Context) -> date | None:
     return None
 
 
-def _with_weekday(found: date | None, match: re.Match[str], explicit_year: bool) -> date | None:
+def _with_weekday(found: date | None, match: re.Match[str]) -> date | None:
     """A date named with a weekday that disagrees may mean next year's ("Fri, Jul 18").
 
     Diaries name the weekday of dates a year out; past that the date wins over a slip.
     """
     word = _g(match, "wd") or _g(match, "wd2")
-    if found is None or word is None or explicit_year:
+    if found is None or word is None:
         return found
     weekday = _weekday(word)
     if found.weekday() == weekday:
@@ -268,10 +274,11 @@ def resolve_month_day(match: re.Match[str], ctx: Context) -> date | None:
     year = _year_of(match)
     if year is not None:
         return date(year, month, number)
-    return _with_weekday(date_on_or_after(ctx.anchor_on, month, number), match, False)
+    return _with_weekday(date_on_or_after(ctx.anchor_on, month, number), match)
 
 
 def resolve_ides(match: re.Match[str], ctx: Context) -> date | None:
+    """ "the ides of March": the 15th of March, May, July and October, else the 13th."""
     month = _month(_gs(match, "mon"))
     return date_on_or_after(ctx.anchor_on, month, 15 if month in (3, 5, 7, 10) else 13)
 
@@ -313,10 +320,12 @@ def _valid_or_none(year: int, month: int, number: int) -> date | None:
 
 
 def resolve_iso_date(match: re.Match[str], ctx: Context) -> date | None:
+    """ "2026-12-09": year first, in every country."""
     return _valid_or_none(int(_gs(match, "year")), int(_gs(match, "m")), int(_gs(match, "d")))
 
 
 def resolve_iso_month(match: re.Match[str], ctx: Context) -> date:
+    """ "2026-12": the month's last day (POLICY.md a month)."""
     return last_day(int(_gs(match, "year")), int(_gs(match, "m")))
 
 
@@ -463,6 +472,7 @@ def next_week_day(weekday: int, weeks: int = 1) -> Resolver:
 
 
 def resolve_this_weekend(_m: re.Match[str], ctx: Context) -> date:
+    """ "over the weekend": its Sunday, the last day of the window."""
     return weekday_on_or_after(ctx.anchor_on, SUNDAY)
 
 
@@ -480,14 +490,17 @@ def month_window(day_in: Callable[[int, int], date]) -> Callable[[int], Resolver
 
 
 def end_of_month(year: int, month: int) -> date:
+    """ "late May", "end of May", "May": the last day (POLICY.md a month)."""
     return last_day(year, month)
 
 
 def early_in_month(year: int, month: int) -> date:
+    """ "early May": the 10th (POLICY.md a month)."""
     return date(year, month, 10)
 
 
 def mid_month(year: int, month: int) -> date:
+    """ "mid-May": the 15th (POLICY.md a month)."""
     return date(year, month, 15)
 
 
@@ -569,6 +582,8 @@ def resolve_quarter(match: re.Match[str], ctx: Context) -> date | None:
 
 
 def quarter_window(quarters: int) -> Resolver:
+    """ "this quarter" / "next quarter": the last day of A's quarter or the one after."""
+
     def resolve(_m: re.Match[str], ctx: Context) -> date:
         first = add_months(ctx.anchor_on.replace(day=1), 3 * quarters)
         return quarter_end(first.year, quarter_of(first))

@@ -158,10 +158,12 @@ _MONTH_LEAD = _lead(
     "|late|end"
 )
 _YEAR_LEAD = _lead("in|by|during|until|till|before|than|of|for|around|after")
+# "today" often tells when something else happens ("we're meeting today to discuss"): it is
+# a promised date only after "by" or right after what is promised ("you'll hear back today").
 _TODAY_LEAD = re.compile(
     r"(?:\b(?:by|until|till|before|later|sometime|eod)\s+(?:\S+\s+){0,2}"
-    r"|\b(?:respond|reply|decide|let you know|back to you|in touch|update you|answer you"
-    r"|hear back|hear from us|notify you|inform you|contact you)\s+)$"
+    r"|\b(?:respond|reply|decide|know|confirm|back|out|touch|you|us|answers?|news|updates?"
+    r"|feedback|decision|word|results?|outcome)\s+)$"
 )
 _WD_LEAD = _lead("by|on|until|till|til|before|after|this|next|than|coming|from|through|thru|around")
 
@@ -208,6 +210,8 @@ _NOT_NOUN = (
 _NOT_UNIT = rf"(?! ?(?:{_UNIT}|(?:business|working|calendar)\b))"
 _RANGE = rf"(?P<q1>{_QTY})(?: ?(?:-|to|or|and) ?(?P<q2>{_QTY}))?"
 _DURATION = (
+    # "once a week", "every 2 weeks" are a rhythm, not a window.
+    r"(?<!once )(?<!twice )(?<!per )(?<!every )(?<!each )"
     r"(?:(?:another|a further|further|an additional|additional|an extra|extra|the next|the"
     r" coming|the upcoming|the following|next|coming|upcoming|following) )?"
     rf"{_RANGE}(?P<half1> and (?:a|1) half)?(?:-| )"
@@ -221,7 +225,7 @@ _DURATION = (
 _DIGIT = re.compile(r"\d")
 _WD_WORD = re.compile(r"mon|tue|wed|thu|fri|sat|sun")
 _MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
-_UNIT_WORD = re.compile(r"da|w|fortnight|mo|q|y|h|mi")
+_UNIT_WORD = re.compile(r"day|wk|week|fortnight|mo|quarter|qtr|year|yr|hour|hr|min")
 _WEEK = re.compile(r"week|eow")
 _MONTH = re.compile(r"month|eom")
 _QUARTER = re.compile(r"q")
@@ -667,10 +671,12 @@ def _resolve(rule: Rule, match: re.Match[str], ctx: Context) -> date | None:
         return None
 
 
-def _combined(rule: Rule, match: re.Match[str], ctx: Context, whole: bool) -> tuple[int, date]:
+def _combined(
+    rule: Rule, match: re.Match[str], ctx: Context, whole: bool
+) -> tuple[int, date] | None:
     """A composite rule's (end, date): the longest words of `rest` that read as a date."""
     if rule.combine is None:
-        return -1, date.min
+        return None
     start = match.start("rest")
     rest = match.group("rest")
     ends = [m.start() for m in re.finditer(" ", rest)] + [len(rest)]
@@ -684,38 +690,47 @@ def _combined(rule: Rule, match: re.Match[str], ctx: Context, whole: bool) -> tu
             found = None
         if found is not None:
             return start + end, found
-    return -1, date.min
+    return None
+
+
+def _grouped(rules: Sequence[Rule]) -> tuple[tuple[re.Pattern[str] | None, tuple[Rule, ...]], ...]:
+    """Sentence rules grouped by their `needs` test, in rule order within each group."""
+    groups: dict[re.Pattern[str] | None, list[Rule]] = {}
+    for rule in rules:
+        if not rule.bare_only:
+            groups.setdefault(rule.needs, []).append(rule)
+    return tuple((needs, tuple(members)) for needs, members in groups.items())
+
+
+_SENTENCE_RULES = _grouped(RULES)
+_ORDER = {id(rule): index for index, rule in enumerate(RULES)}
 
 
 def scan(text: str, ctx: Context) -> list[Found]:
     """The time expressions in a sentence, longest first where they overlap, in text order."""
-    candidates: list[Found] = []
-    possible: dict[int, bool] = {}
-    for rule in RULES:
-        if rule.bare_only:
+    candidates: list[tuple[int, Found]] = []
+    for needs, rules in _SENTENCE_RULES:
+        if needs is not None and needs.search(text) is None:
             continue
-        if rule.needs is not None:
-            key = id(rule.needs)
-            if key not in possible:
-                possible[key] = rule.needs.search(text) is not None
-            if not possible[key]:
-                continue
-        for match in rule.pattern.finditer(text):
-            start = match.start()
-            if rule.lead is not None and not rule.lead.search(text, max(0, start - 40), start):
-                continue
-            if rule.combine is not None:
-                end, combined = _combined(rule, match, ctx, whole=False)
-                if end < 0:
+        for rule in rules:
+            for match in rule.pattern.finditer(text):
+                start = match.start()
+                if rule.lead is not None and not rule.lead.search(text, max(0, start - 40), start):
                     continue
-                promised: date | None = combined
-            else:
-                end, promised = match.end(), _resolve(rule, match, ctx)
-            candidates.append(Found(start=start, end=end, promised_on=promised, rule=rule.name))
-    # Longest first; of equal spans the one that gives a date; then rule order (stable sort).
-    candidates.sort(key=lambda f: (f.start - f.end, f.promised_on is None, f.start))
+                promised: date | None
+                if rule.combine is not None:
+                    combined = _combined(rule, match, ctx, whole=False)
+                    if combined is None:
+                        continue
+                    end, promised = combined
+                else:
+                    end, promised = match.end(), _resolve(rule, match, ctx)
+                found = Found(start=start, end=end, promised_on=promised, rule=rule.name)
+                candidates.append((_ORDER[id(rule)], found))
+    # Longest first; of equal spans the one that gives a date; then the earlier rule.
+    candidates.sort(key=lambda c: (c[1].start - c[1].end, c[1].promised_on is None, c[0]))
     taken: list[Found] = []
-    for found in candidates:
+    for _, found in candidates:
         if not any(found.start < t.end and t.start < found.end for t in taken):
             taken.append(found)
     return sorted(taken, key=lambda f: f.start)
@@ -723,14 +738,20 @@ def scan(text: str, ctx: Context) -> list[Found]:
 
 def parse_whole(text: str, ctx: Context) -> date | None:
     """The date of a text that is, as a whole, one time expression (first rule that reads it)."""
+    possible: dict[re.Pattern[str], bool] = {}
     for rule in RULES:
+        if rule.needs is not None:
+            if rule.needs not in possible:
+                possible[rule.needs] = rule.needs.search(text) is not None
+            if not possible[rule.needs]:
+                continue
         match = rule.pattern.fullmatch(text)
         if match is None:
             continue
         if rule.combine is not None:
-            end, found = _combined(rule, match, ctx, whole=True)
-            if end >= 0:
-                return found
+            combined = _combined(rule, match, ctx, whole=True)
+            if combined is not None:
+                return combined[1]
             continue
         resolved = _resolve(rule, match, ctx)
         if resolved is not None:

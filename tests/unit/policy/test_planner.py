@@ -437,3 +437,15 @@ def test_prep_is_done_once_its_time_has_passed() -> None:
     prep_after = next(a for a in after.actions if a.type is ActionType.PREP)
     assert prep_before.due_at == at("2026-12-01T09:30")
     assert (prep_before.status, prep_after.status) == (Status.PENDING, Status.DONE)
+
+
+def test_timeline_note_in_my_own_words() -> None:
+    # "Timeline: Jane said end of next week" on Tue 12-01: Friday of the next week, 12-11.
+    app = only(run([event(description="Timeline: Jane said end of next week")]))
+    assert app.timeline.source is TimelineSource.EVENT
+    assert app.timeline.promised_on == date(2026, 12, 11)
+
+
+def test_vague_timeline_note_falls_back_to_the_default() -> None:
+    app = only(run([event(description="Timeline: soon")]))
+    assert app.timeline.source is TimelineSource.DEFAULT

@@ -280,6 +280,10 @@ def test_numeric_dates(text: str, calendar: BusinessCalendar, expected: date) ->
         "We may be in touch.",  # "may" is no month here
         "We'll discuss the 2nd round internally and get back to you.",  # an ordinal, no date
         "We decided on the shortlist 2 weeks ago and will be in touch.",  # the past
+        # A clause of thanks looks back: its Monday is the interview, not a promise.
+        "Thanks for meeting with us on Monday, we'll be in touch soon.",
+        "Thanks for meeting with us on Monday; we'll be in touch soon.",
+        "It was great speaking with you on Thursday and we will follow up.",
         "",
         "   ",
     ],
@@ -292,6 +296,11 @@ def test_the_latest_of_several_statements_wins() -> None:
     # Friday Dec 4 and Dec 1 + 14 = Dec 15: following up before the later one would be early.
     text = "We'll share feedback by Friday and make a final decision within 2 weeks."
     assert promised(text, TUE) == date(2026, 12, 15)
+
+
+def test_a_promise_after_thanks_still_counts() -> None:
+    text = "Thanks for meeting with us on Monday, we'll be in touch by Wednesday."
+    assert promised(text, TUE) == date(2026, 12, 2)
 
 
 def test_statements_in_separate_sentences() -> None:
