@@ -1,8 +1,16 @@
-"""Builds the connectors a config names and reads them: the "observe" step."""
+"""Builds the connectors a config names and reads them: the "observe" step.
+
+Google: `calendar_source`, `mail_source`, `google_reminder_sink` and `gmail_draft_sink`
+share one set of services per token file (`google_services`). A Google source keeps what it
+read in memory; to poll incrementally, keep the same source objects between passes (pass
+them to `observe`) and persist their `snapshot()` (see `connectors/google_state.py`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from connectors.base import CalendarSource, MailSource
 from daemon.config import Config
@@ -15,6 +23,11 @@ from policy.matching import (
     to_interview,
 )
 from policy.models import CalendarEvent, Thread
+
+if TYPE_CHECKING:
+    from connectors.gmail import GmailDrafts
+    from connectors.google_api import GoogleServices
+    from connectors.google_calendar import GoogleReminders
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +42,13 @@ def calendar_source(config: Config) -> CalendarSource:
 
         assert config.calendar_path is not None  # config validation requires it
         return IcsCalendar(config.calendar_path, config.settings.timezone)
+    if config.calendar_source == "google":
+        from connectors.google_calendar import GoogleCalendar
+
+        services = google_services(config)
+        return GoogleCalendar(
+            services.calendar, config.google.calendar_id, config.settings.timezone
+        )
     raise ConfigError(
         f"{config.path}: [calendar] source: {config.calendar_source!r} is not available yet"
     )
@@ -46,13 +66,66 @@ def mail_source(config: Config) -> MailSource:
 
         assert config.mail_path is not None
         return MaildirMail(config.mail_path, config.settings.timezone)
+    if config.mail_source == "gmail":
+        from connectors.gmail import Gmail
+
+        return Gmail(google_services(config).gmail, config.settings.timezone)
     raise ConfigError(f"{config.path}: [mail] source: {config.mail_source!r} is not available yet")
 
 
-def observe(config: Config) -> Observation:
-    """Read the calendar, then only the mail threads that touch an interview's recruiter side."""
+_SERVICES: dict[str, GoogleServices] = {}
+
+
+def google_services(config: Config) -> GoogleServices:
+    """The Calendar and Gmail services for the config's token, built once per process.
+
+    Raises `connectors.google_auth.AuthError` when there is no usable token.
+    """
+    from connectors.google_api import connect
+
+    key = str(config.google.token_path)
+    if key not in _SERVICES:
+        _SERVICES[key] = connect(config.google.token_path)
+    return _SERVICES[key]
+
+
+def google_reminder_sink(config: Config) -> GoogleReminders:
+    """Reminders as tagged events in `google.reminders_calendar_id`."""
+    from connectors.google_calendar import GoogleReminders
+
+    services = google_services(config)
+    return GoogleReminders(services.calendar, config.google.reminders_calendar_id)
+
+
+def gmail_draft_sink(config: Config) -> GmailDrafts:
+    """Drafts in the Gmail account. With aliases the From is left to Gmail (its default)."""
+    from connectors.gmail import GmailDrafts
+
     settings = config.settings
-    events = calendar_source(config).events()
+    me = next(iter(settings.me)) if len(settings.me) == 1 else ""
+    return GmailDrafts(google_services(config).gmail, me=me, name=settings.name)
+
+
+@runtime_checkable
+class _Searched(Protocol):
+    """A mail source that searches by participants (Gmail) instead of reading everything."""
+
+    def set_participants(self, addresses: Iterable[str], domains: Iterable[str]) -> None: ...
+
+
+def observe(
+    config: Config,
+    *,
+    calendar: CalendarSource | None = None,
+    mail: MailSource | None = None,
+) -> Observation:
+    """Read the calendar, then only the mail threads that touch an interview's recruiter side.
+
+    `calendar` and `mail` are sources kept from an earlier pass (incremental reads); by
+    default they are built from the config.
+    """
+    settings = config.settings
+    events = (calendar or calendar_source(config)).events()
     sides = [
         recruiter_side(to_interview(event), settings)
         for event in events
@@ -68,5 +141,10 @@ def observe(config: Config) -> Observation:
     def keep(thread: Thread) -> bool:
         return thread_matches(thread, anyone, settings)
 
-    threads = mail_source(config).threads(keep) if sides else ()
+    threads: tuple[Thread, ...] = ()
+    if sides:
+        source = mail or mail_source(config)
+        if isinstance(source, _Searched):
+            source.set_participants(anyone.addresses, anyone.domains)
+        threads = source.threads(keep)
     return Observation(events=events, threads=threads)

@@ -32,3 +32,40 @@ def google_env(fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch) -> Fake
     monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ROOT", fake_google.root_url)
     monkeypatch.setenv("FOLLOWUP_GOOGLE_TOKEN_URI", fake_google.token_uri)
     return fake_google
+
+
+# --- the Google connectors against the fake --------------------------------------------------
+
+
+@pytest.fixture
+def token_file(fake_google: FakeGoogle, tmp_path: Path) -> Path:
+    """A token file as `followup auth` would write it, for the fake's account."""
+    import json
+    import os
+
+    path = tmp_path / "token.json"
+    path.write_text(json.dumps(fake_google.authorized_user_info()), encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every wait the connectors asked for (none is really waited)."""
+    return []
+
+
+@pytest.fixture
+def fast_retry(sleeps: list[float]) -> object:
+    """A RetryPolicy that records its waits instead of sleeping."""
+    from connectors._retry import RetryPolicy
+
+    return RetryPolicy(sleep=sleeps.append, jitter=lambda: 1.0)
+
+
+@pytest.fixture
+def services(google_env: FakeGoogle, token_file: Path) -> object:
+    """Calendar and Gmail services on the fake, built as the daemon builds them."""
+    from connectors.google_api import connect
+
+    return connect(token_file, timeout=1.0)

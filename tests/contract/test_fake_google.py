@@ -805,6 +805,18 @@ def test_dropped_connections(fake, gmail):
     assert fast(gmail.users().getProfile(userId="me")).execute(num_retries=1)
 
 
+def test_lost_answers_are_carried_out(fake, gmail):
+    # The write is done, the answer never arrives; httplib2 re-sends once by itself.
+    fake.faults.add("gmail.users.drafts.create", lose_answer=True, times=2)
+    body = {"message": {"raw": raw(mail("Lost"))}}
+    with pytest.raises(ConnectionError):
+        gmail.users().drafts().create(userId="me", body=body).execute()
+    assert [r.fault for r in fake.log.requests] == ["lost", "lost"]
+    assert [r.status for r in fake.log.requests] == [None, None]
+    assert len(fake.gmail.drafts) == 2
+    assert fake.log.quota_units() == 20
+
+
 def test_slow_answers_and_client_timeouts(fake):
     creds = make_credentials(fake.token_uri, token=fake.access_token)
     http = google_auth_httplib2.AuthorizedHttp(creds, http=httplib2.Http(timeout=0.2))

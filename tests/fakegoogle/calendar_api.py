@@ -354,9 +354,18 @@ class CalendarStore:
 
     @locked
     def put_event(self, calendar_id: str, event: dict[str, Any]) -> dict[str, Any]:
-        """The user creates (or is invited to) an event; any id without "/" is accepted."""
+        """The user creates (or is invited to) an event; any id without "/" is accepted.
+
+        An `organizer` given is kept (an invitation from someone else); otherwise the
+        calendar's owner organizes it, as for API inserts.
+        """
         cal = self._cal(calendar_id)
         fresh = self._fresh(cal, event, conference=True, strict_id=False)
+        organizer = event.get("organizer")
+        if isinstance(organizer, dict) and organizer.get("email"):
+            fresh["organizer"] = copy.deepcopy(organizer)
+            if organizer["email"].lower() == cal.id.lower():
+                fresh["organizer"]["self"] = True
         return copy.deepcopy(self._commit(cal, fresh))
 
     @locked

@@ -54,6 +54,7 @@ class Fault:
     body: dict[str, Any] | None = None
     times: int | None = 1  # None: until removed
     drop_connection: bool = False
+    lose_answer: bool = False  # the request is carried out, then the socket is closed
     slow: float | None = None
     where: str = "any"  # "any" | "outer" | "part" (a request inside a batch)
     hits: int = 0
@@ -67,7 +68,7 @@ class Fault:
             return False
         if self.where == "part" and not req.in_batch:
             return False
-        if self.drop_connection and req.in_batch:
+        if (self.drop_connection or self.lose_answer) and req.in_batch:
             return False  # one part of a batch cannot be dropped on its own
         return self.matcher(req)
 
@@ -103,6 +104,7 @@ class Faults:
         body: dict[str, Any] | None = None,
         times: int | None = 1,
         drop_connection: bool = False,
+        lose_answer: bool = False,
         slow: float | None = None,
         where: str = "any",
     ) -> Fault:
@@ -111,8 +113,10 @@ class Faults:
         match: None (everything), a callable taking the Request, "METHOD path-substring",
         an API method id ("gmail.users.threads.get") or a path substring ("/batch", "/token").
         """
-        if status is None and not drop_connection and slow is None:
-            raise ValueError("a fault needs status=, drop_connection=True or slow=")
+        if status is None and not drop_connection and not lose_answer and slow is None:
+            raise ValueError(
+                "a fault needs status=, drop_connection=True, lose_answer=True or slow="
+            )
         if where not in ("any", "outer", "part"):
             raise ValueError("where must be 'any', 'outer' or 'part'")
         fault = Fault(
@@ -123,6 +127,7 @@ class Faults:
             body=body,
             times=times,
             drop_connection=drop_connection,
+            lose_answer=lose_answer,
             slow=slow,
             where=where,
         )

@@ -15,7 +15,7 @@ class LoggedRequest:
     api_method: str | None  # e.g. "gmail.users.threads.get"; None for /token, batch, unknown
     units: int  # Gmail quota units charged (0 for Calendar, faults, auth failures)
     in_batch: bool  # a part inside a batch request
-    fault: str | None = None  # "status", "drop", "slow" when an injected fault fired
+    fault: str | None = None  # "status", "drop", "lost", "slow" when an injected fault fired
 
     @property
     def api(self) -> str | None:

@@ -435,6 +435,9 @@ class FakeGoogle:
                 resp = fault.response(style)
                 self._record(req, resp.status, fault="status")
                 return resp
+        lose = fault is not None and fault.lose_answer
+        if lose:
+            fault_kind = "lost"
         if batch_api is not None and req.method == "POST":
             try:
                 resp = self._serve_batch(req, batch_api)
@@ -446,11 +449,11 @@ class FakeGoogle:
                 resp = ApiError(500, "backendError", "Internal error in the fake").to_response(
                     batch_api
                 )
-            self._record(req, resp.status, fault=fault_kind)
-            return resp
+            self._record(req, None if lose else resp.status, fault=fault_kind)
+            return None if lose else resp
         resp, units = self._dispatch(req, route, params)
-        self._record(req, resp.status, units, fault_kind)
-        return resp
+        self._record(req, None if lose else resp.status, units, fault_kind)
+        return None if lose else resp
 
     def _serve_batch(self, req: Request, api: str) -> Response:
         parts = parse_batch(req.headers.get("content-type", ""), req.body, req.headers)

@@ -1,0 +1,228 @@
+"""What a poll of the Google sources costs, counted in the fake Google's request log.
+
+    .venv/bin/python bench/google_polls.py [--threads 2000] [--interviews 40]
+
+Loads a calendar with N interviews (one recruiting company each) and a mailbox with M
+recruiter threads spread over those companies plus unrelated mail into the fake Google
+(tests/fakegoogle), then runs the daemon's observe step (daemon.sources.observe) through
+the real connectors, as `followup` does, keeping the source objects between polls:
+
+1. first sync: calendar full sync, Gmail search and thread fetches;
+2. a poll with nothing changed: calendar incremental sync plus Gmail history;
+3. a poll after one new recruiter reply;
+4. for reference, the sinks' `find_all` (reminders and drafts) with nothing written.
+
+Targets (issue 3): with nothing changed, one poll costs at most 2 HTTP requests and at most
+5 Gmail quota units; the first sync costs at most 1 HTTP request per 50 threads fetched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from fakegoogle import FakeGoogle  # noqa: E402
+from fakegoogle.log import LoggedRequest  # noqa: E402
+
+ME = "alex@example.com"
+EST = timezone(timedelta(hours=-5))
+GMAIL_BATCH = ("/batch", "/batch/gmail/v1")
+
+
+def load(fake: FakeGoogle, threads: int, interviews: int) -> None:
+    start = datetime(2026, 11, 2, 10, tzinfo=EST)
+    for number in range(interviews):
+        begins = start + timedelta(days=number // 3, hours=number % 3)
+        fake.calendar.put_event(
+            "primary",
+            {
+                "id": f"int-{number}",
+                "summary": f"Interview with Company {number}",
+                "start": {"dateTime": begins.isoformat()},
+                "end": {"dateTime": (begins + timedelta(hours=1)).isoformat()},
+                "organizer": {"email": f"recruiter@company{number}.example"},
+                "attendees": [
+                    {"email": ME, "responseStatus": "accepted"},
+                    {"email": f"recruiter@company{number}.example"},
+                ],
+            },
+        )
+    for number in range(threads):
+        company = number % interviews
+        sent = start + timedelta(minutes=7 * number)
+        fake.gmail.deliver(
+            _mail(
+                f"recruiter@company{company}.example",
+                ME,
+                f"Role {number} at Company {company}",
+                sent,
+                "Thanks again; we will get back to you within two weeks.",
+            )
+        )
+    for number in range(threads // 4):
+        fake.gmail.deliver(
+            _mail(
+                "news@shop.example",
+                ME,
+                f"Deals {number}",
+                start + timedelta(hours=number),
+                "Sale!",
+            )
+        )
+
+
+def _mail(sender: str, to: str, subject: str, sent: datetime, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(sent)
+    message["Message-ID"] = f"<{abs(hash((sender, subject, sent)))}@bench.example>"
+    message.set_content(body)
+    return message
+
+
+def _is_gmail(entry: LoggedRequest) -> bool:
+    return entry.path.startswith("/gmail") or entry.path in GMAIL_BATCH
+
+
+def _fetch_batches(log: list[LoggedRequest]) -> int:
+    """Batch requests carrying threads.get calls (the fake logs a batch after its parts)."""
+    count, carrying = 0, False
+    for entry in log:
+        if entry.in_batch:
+            carrying = carrying or entry.api_method == "gmail.users.threads.get"
+        elif entry.path in GMAIL_BATCH:
+            count += carrying
+            carrying = False
+    return count
+
+
+def measure(fake: FakeGoogle, label: str, action: Callable[[], object]) -> dict[str, float]:
+    fake.log.clear()
+    started = time.perf_counter()
+    action()
+    elapsed = time.perf_counter() - started
+    log = fake.log.requests
+    outer = [e for e in log if not e.in_batch]
+    figures = {
+        "http": len(outer),
+        "gmail_http": sum(1 for e in outer if _is_gmail(e)),
+        "calendar_http": sum(1 for e in outer if not _is_gmail(e)),
+        "units": fake.log.quota_units("gmail"),
+        "threads_fetched": sum(
+            1 for e in log if e.api_method == "gmail.users.threads.get" and e.status == 200
+        ),
+        "fetch_batches": _fetch_batches(log),
+        "seconds": elapsed,
+    }
+    print(
+        f"{label}: {figures['http']} HTTP requests "
+        f"(Gmail {figures['gmail_http']}, Calendar {figures['calendar_http']}), "
+        f"{figures['units']} Gmail quota units, "
+        f"{figures['threads_fetched']} threads fetched, {elapsed:.1f} s"
+    )
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2000)
+    parser.add_argument("--interviews", type=int, default=40)
+    args = parser.parse_args()
+
+    from daemon.config import load_config
+    from daemon.sources import (
+        calendar_source,
+        gmail_draft_sink,
+        google_reminder_sink,
+        mail_source,
+        observe,
+    )
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FakeGoogle(email_address=ME, time_zone="America/New_York") as fake,
+    ):
+        folder = Path(tmp)
+        load(fake, args.threads, args.interviews)
+        (folder / "token.json").write_text(json.dumps(fake.authorized_user_info()))
+        (folder / "token.json").chmod(0o600)
+        (folder / "config.toml").write_text(
+            f'[user]\nemail = "{ME}"\ntimezone = "America/New_York"\n'
+            '[calendar]\nsource = "google"\n[mail]\nsource = "gmail"\n'
+            '[google]\ntoken_path = "token.json"\n'
+        )
+        os.environ["FOLLOWUP_GOOGLE_API_ROOT"] = fake.root_url
+        os.environ["FOLLOWUP_GOOGLE_TOKEN_URI"] = fake.token_uri
+        config = load_config(folder / "config.toml")
+        calendar, mail = calendar_source(config), mail_source(config)
+
+        def poll() -> None:
+            observe(config, calendar=calendar, mail=mail)
+
+        print(
+            f"{args.interviews} interviews, {args.threads} recruiter threads, "
+            f"{args.threads // 4} other messages"
+        )
+        first = measure(fake, "first sync", poll)
+        idle = measure(fake, "poll, nothing changed", poll)
+        fake.gmail.deliver(
+            _mail(
+                "recruiter@company3.example",
+                ME,
+                "Re: Role 3 at Company 3",
+                datetime(2026, 12, 20, 9, tzinfo=EST),
+                "An update for you.",
+            )
+        )
+        measure(fake, "poll, one new reply", poll)
+        reminders, drafts = google_reminder_sink(config), gmail_draft_sink(config)
+        measure(
+            fake,
+            "sinks find_all (reminders + drafts), nothing written",
+            lambda: (
+                reminders.find_all(),
+                drafts.find_all(),
+            ),
+        )
+        assert fake.internal_errors == []
+
+    fetched = first["threads_fetched"]
+    per_request = fetched / max(1, first["http"])
+    per_gmail_request = fetched / max(1, first["gmail_http"])
+    print()
+    print(
+        f"first sync: {first['http']} HTTP requests ({first['gmail_http']} Gmail) for "
+        f"{fetched} threads = 1 request per {per_request:.1f} threads "
+        f"(Gmail alone: 1 per {per_gmail_request:.1f}); target 1 per 50: "
+        f"{'met' if per_request >= 50 else 'MISSED'}"
+    )
+    print(
+        f"  of which threads.get: {first['fetch_batches']} batches = 1 request per "
+        f"{fetched / max(1, first['fetch_batches']):.1f} threads; the rest is the calendar "
+        "sync and the search (getProfile with the first page of each query in one batch, "
+        "then pages of 500)"
+    )
+    print(
+        f"idle poll: {idle['http']} HTTP requests (target <= 2): "
+        f"{'met' if idle['http'] <= 2 else 'MISSED'}; {idle['units']} Gmail units "
+        f"(target <= 5): {'met' if idle['units'] <= 5 else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

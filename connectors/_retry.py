@@ -1,0 +1,314 @@
+"""Backoff and batching for Google API calls: the one place both live (STYLE.md).
+
+`call` runs one request. It retries, with exponential backoff and jitter, on:
+- 429, and 403 `rateLimitExceeded` / `userRateLimitExceeded` (throttling: a longer budget);
+- 5xx, dropped connections, refused connections and timeouts.
+Anything else fails at once: a 403 `forbidden` or `insufficientPermissions` is no rate
+limit. A failure becomes a `GoogleApiError` whose one-line message names the call and the
+problem, e.g. "Gmail threads.get 18c3f: 500 backendError after 5 tries". A refused refresh
+token becomes `AuthError`.
+
+`run_batch` runs many read calls as batch requests of at most 50 calls (lieer's habit):
+parts that were throttled or failed transiently are sent again in a later batch, a throttled
+batch halves the batch size (successes grow it back), a 404 part is skipped (its result is
+None), and an outer failure of the whole batch is retried like a single call.
+
+Every wait goes through `RetryPolicy.sleep`, so tests run without waiting.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.errors import SourceError
+from connectors.google_auth import AuthError, auth_error
+
+logger = logging.getLogger(__name__)
+
+MAX_BATCH = 50
+_THROTTLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+
+
+class GoogleApiError(SourceError):
+    """A Google API call that failed for good: `status` is None for connection failures."""
+
+    def __init__(self, user_message: str, *, status: int | None, reason: str) -> None:
+        super().__init__(user_message)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """How often and how long to wait. `sleep` and `jitter` are seams for tests."""
+
+    tries: int = 5  # per call, for 5xx and connection failures
+    throttle_tries: int = 8  # per call, for 429 / rate-limit 403 (Gmail's per-minute quota)
+    base_delay: float = 1.0
+    max_delay: float = 64.0
+    sleep: Callable[[float], None] = field(default=time.sleep)
+    jitter: Callable[[], float] = field(default=random.random)
+
+    def delay(self, attempt: int) -> float:
+        """Exponential, capped, with half of it random: attempt 1 waits 0.5-1 base delays."""
+        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + 0.5 * self.jitter())
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+# --- classifying failures ------------------------------------------------------------------
+
+_FATAL, _RETRY, _THROTTLE = "fatal", "retry", "throttle"
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    kind: str
+    status: int | None
+    reason: str  # Google's reason ("backendError"), or the kind of network failure
+    problem: str  # e.g. "500 backendError", "connection failed (RemoteDisconnected)"
+
+
+def _classify(error: BaseException) -> _Failure:
+    """What kind of failure this is; re-raises what is neither an API nor a network error."""
+    from google.auth.exceptions import RefreshError, TransportError
+    from googleapiclient.errors import Error as ClientError
+    from googleapiclient.errors import HttpError
+    from httplib2 import HttpLib2Error
+
+    if isinstance(error, AuthError):
+        raise error
+    if isinstance(error, RefreshError):
+        raise auth_error(error) from None
+    if isinstance(error, HttpError) and int(error.resp.status) < 400:
+        kind = type(error).__name__  # BatchError: a 2xx answer the client cannot read
+        return _Failure(_RETRY, None, kind, f"unreadable answer ({kind})")
+    if isinstance(error, HttpError):
+        status = int(error.resp.status)
+        reason = _reason(error)
+        problem = f"{status} {reason}"
+        if status == 429 or (status == 403 and reason in _THROTTLE_REASONS):
+            return _Failure(_THROTTLE, status, reason, problem)
+        if status >= 500:
+            return _Failure(_RETRY, status, reason, problem)
+        return _Failure(_FATAL, status, reason, problem)
+    if isinstance(error, ClientError):  # e.g. BatchError: an answer the client cannot read
+        kind = type(error).__name__
+        return _Failure(_RETRY, None, kind, f"unreadable answer ({kind})")
+    if isinstance(error, TimeoutError):
+        return _Failure(_RETRY, None, "timeout", "no answer (timed out)")
+    if isinstance(error, OSError | HttpLib2Error | TransportError | http.client.HTTPException):
+        kind = type(error).__name__
+        return _Failure(_RETRY, None, kind, f"connection failed ({kind})")
+    raise error
+
+
+def _reason(error: Any) -> str:
+    """The `reason` of a Google error body ("backendError"), else the HTTP reason phrase."""
+    try:
+        body = json.loads(error.content.decode("utf-8"))
+        detail = body["error"]
+        if isinstance(detail, dict):
+            errors = detail.get("errors") or []
+            if errors and isinstance(errors[0], dict) and errors[0].get("reason"):
+                return str(errors[0]["reason"])
+            if detail.get("status"):
+                return str(detail["status"])
+        elif isinstance(detail, str):  # OAuth-style bodies: {"error": "invalid_grant"}
+            return detail
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        pass
+    phrase = str(getattr(error.resp, "reason", "") or "error")
+    return "".join(phrase.title().split()) if " " in phrase else phrase
+
+
+def _tries_text(count: int) -> str:
+    return "" if count <= 1 else f" after {count} tries"
+
+
+# --- one call --------------------------------------------------------------------------------
+
+
+def call(
+    what: str,
+    make: Callable[[], Any],
+    policy: RetryPolicy = DEFAULT_POLICY,
+    *,
+    recover: Callable[[], Any] | None = None,
+    context: str = "",
+) -> Any:
+    """`make().execute()` with retries; returns the parsed JSON answer.
+
+    `what` names the call in messages and logs ("Calendar events.insert abc123");
+    `context` is added in the error message only, for what logs must not hold (a calendar
+    id can be an address), e.g. " (calendar primary)". `recover`, for
+    writes that are not idempotent, runs before each retry that follows a failure whose
+    outcome is unknown (5xx, dropped connection, timeout): if it finds the write already
+    done it returns the result, which is then returned instead of writing again.
+    """
+    attempts = throttles = 0
+    while True:
+        try:
+            return make().execute(num_retries=0)
+        except Exception as error:  # classified below; unknown errors are re-raised
+            failure = _classify(error)
+        if failure.kind == _FATAL:
+            raise GoogleApiError(
+                f"{what}{context}: {failure.problem}",
+                status=failure.status,
+                reason=failure.reason,
+            )
+        if failure.kind == _THROTTLE:
+            throttles += 1
+            count, budget = throttles, policy.throttle_tries
+        else:
+            attempts += 1
+            count, budget = attempts, policy.tries
+        if count >= budget:
+            raise GoogleApiError(
+                f"{what}{context}: {failure.problem}{_tries_text(count)}",
+                status=failure.status,
+                reason=failure.reason,
+            )
+        wait = policy.delay(count)
+        logger.info("%s: %s; try %d again in %.1fs", what, failure.problem, count + 1, wait)
+        policy.sleep(wait)
+        if recover is not None and failure.kind == _RETRY:
+            found = recover()
+            if found is not None:
+                logger.info("%s: the earlier try had gone through; not repeated", what)
+                return found
+
+
+# --- many calls, batched ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCall:
+    """One read in a batch: `key` identifies its result, `what` names it in messages."""
+
+    key: str
+    what: str
+    make: Callable[[], Any]
+
+
+@dataclass(slots=True)
+class _Pending:
+    call: BatchCall
+    attempts: int = 0
+    throttles: int = 0
+
+
+def run_batch(
+    new_batch: Callable[[], Any],
+    calls: Sequence[BatchCall],
+    policy: RetryPolicy = DEFAULT_POLICY,
+    *,
+    what: str,
+    size: int = MAX_BATCH,
+) -> dict[str, Any]:
+    """Run reads in batches of at most `size` (≤ 50) calls; results by key, None for a 404.
+
+    `new_batch` makes an empty `BatchHttpRequest` (service.new_batch_http_request).
+    `what` names the batch in messages ("Gmail batch").
+    """
+    limit = max(1, min(size, MAX_BATCH))
+    size = limit
+    pending = deque(_Pending(c) for c in calls)
+    results: dict[str, Any] = {}
+    outer = _Pending(BatchCall("", what, lambda: None))
+    batches = 0
+    while pending:
+        chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+        answers: dict[str, tuple[Any, BaseException | None]] = {}
+        collect = _collector(answers)
+        batch = new_batch()
+        for number, item in enumerate(chunk):
+            batch.add(item.call.make(), callback=collect, request_id=str(number))
+        try:
+            batch.execute()
+            batches += 1
+        except Exception as error:  # classified below; unknown errors are re-raised
+            failure = _classify(error)
+            _count_or_raise(outer, failure, policy, f"{what} of {len(chunk)} calls")
+            if failure.kind == _THROTTLE:
+                size = max(1, size // 2)
+            wait = policy.delay(max(outer.attempts, outer.throttles))
+            logger.info("%s: %s; batch sent again in %.1fs", what, failure.problem, wait)
+            policy.sleep(wait)
+            pending.extendleft(reversed(chunk))
+            continue
+        outer.attempts = outer.throttles = 0
+        again: list[_Pending] = []
+        throttled = False
+        for number, item in enumerate(chunk):
+            response, exception = answers.get(str(number), (None, None))
+            if exception is None:
+                results[item.call.key] = response
+                continue
+            failure = _classify(exception)
+            if failure.status == 404:
+                logger.info("%s: not found; skipped", item.call.what)
+                results[item.call.key] = None
+                continue
+            _count_or_raise(item, failure, policy, item.call.what)
+            throttled = throttled or failure.kind == _THROTTLE
+            again.append(item)
+        if not again:
+            size = min(limit, size * 2)
+            continue
+        if throttled:
+            size = max(1, size // 2)
+        wait = policy.delay(max(max(i.attempts, i.throttles) for i in again))
+        logger.info(
+            "%s: %d of %d calls to send again in %.1fs (batch size %d)",
+            what,
+            len(again),
+            len(chunk),
+            wait,
+            size,
+        )
+        policy.sleep(wait)
+        pending.extendleft(reversed(again))
+    logger.debug("%s: %d calls in %d batches", what, len(calls), batches)
+    return results
+
+
+def _collector(
+    answers: dict[str, tuple[Any, BaseException | None]],
+) -> Callable[[str, Any, BaseException | None], None]:
+    """The batch callback: keeps each part's (answer, error) by request id."""
+
+    def collect(request_id: str, response: Any, exception: BaseException | None) -> None:
+        answers[request_id] = (response, exception)
+
+    return collect
+
+
+def _count_or_raise(item: _Pending, failure: _Failure, policy: RetryPolicy, what: str) -> None:
+    if failure.kind == _FATAL:
+        raise GoogleApiError(
+            f"{what}: {failure.problem}", status=failure.status, reason=failure.reason
+        )
+    if failure.kind == _THROTTLE:
+        item.throttles += 1
+        count, budget = item.throttles, policy.throttle_tries
+    else:
+        item.attempts += 1
+        count, budget = item.attempts, policy.tries
+    if count >= budget:
+        raise GoogleApiError(
+            f"{what}: {failure.problem}{_tries_text(count)}",
+            status=failure.status,
+            reason=failure.reason,
+        )

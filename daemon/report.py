@@ -1,0 +1,188 @@
+"""Plain-text reports for people: what a pass did (`sync`), the whole story of one interview
+(`explain`) and what the state holds (`status`). Ids, keys, times and reasons only: never a
+draft's body or a message's subject."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, tzinfo
+
+from daemon.diff import Adopt, Create, Delete, Leave, Operation, Tombstone, Update
+from daemon.items import Kind, Ledger
+from daemon.reconcile import Summary
+from policy.models import ActionType, Application, Plan, Status
+
+_PAST = {
+    Create: "created",
+    Update: "updated",
+    Delete: "removed",
+    Tombstone: "left to the user",
+    Adopt: "adopted",
+    Leave: "unchanged",
+}
+_FUTURE = {
+    Create: "would create",
+    Update: "would update",
+    Delete: "would remove",
+    Tombstone: "would leave to the user",
+    Adopt: "would adopt",
+    Leave: "would leave",
+}
+
+
+def summary_lines(summary: Summary, *, verbose: bool = False) -> list[str]:
+    """One line per decision (Leave only when verbose), then one line of counts."""
+    zone = summary.now.tzinfo
+    lines = [
+        f"followup sync as of {_when(summary.now, zone)}"
+        + (" (dry run)" if summary.dry_run else "")
+    ]
+    for settlement in summary.settlements:
+        intent = settlement.intent
+        lines.append(
+            f"  settled {intent.op.value} {intent.kind.value} {intent.key}: {settlement.outcome}"
+        )
+    words = _FUTURE if summary.dry_run else _PAST
+    done = (
+        set(map(id, summary.applied)) if not summary.dry_run else set(map(id, summary.operations))
+    )
+    for op in summary.operations:
+        if isinstance(op, Leave) and not verbose:
+            continue
+        if id(op) not in done:
+            continue
+        lines.append(f"  {words[type(op)]} {op.kind.value} {op.key}: {op.reason}")
+    lines.append(_totals(summary))
+    return lines
+
+
+def _totals(summary: Summary) -> str:
+    ops = summary.operations if summary.dry_run else summary.applied
+    counts: Counter[tuple[str, str]] = Counter(
+        (op.kind.value, _PAST[type(op)]) for op in ops if not isinstance(op, Leave)
+    )
+    parts = [f"{_plural(n, kind)} {verb}" for (kind, verb), n in sorted(counts.items())]
+    up_to_date = Counter(
+        op.kind for op in summary.operations if isinstance(op, Leave) and op.reason == "up to date"
+    )
+    fresh = ", ".join(_plural(up_to_date[kind], kind.value) for kind in Kind if up_to_date[kind])
+    text = "dry run, nothing written: " if summary.dry_run else "done: "
+    text += ", ".join(parts) if parts else "nothing to write"
+    if fresh:
+        text += f" ({fresh} up to date)"
+    if summary.stopped:
+        text += f"; stopped early: {summary.stopped}"
+    return text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[str]:
+    """Everything about one interview: the plan's reasoning, its actions, what was written."""
+    zone = plan.generated_at.tzinfo
+    interview = app.interview
+    state = app.state.value.replace("_", " ")
+    if app.outcome:
+        state += f" ({app.outcome.value.replace('_', ' ')})"
+    lines = [
+        f"{interview.interview_id}: {interview.title}",
+        f"  company   {app.company}",
+        f"  when      {_when(interview.start_at, zone)} to {_when(interview.end_at, zone)}",
+        f"  state     {state}",
+        f"  timeline  {app.timeline.text!r} ({app.timeline.source.value}), "
+        f"promised {app.timeline.promised_on.isoformat()}",
+        f"  follow-ups done: {app.followups_done}; mail threads: {len(app.thread_ids)}",
+        "why:",
+        *(f"  - {line}" for line in app.why),
+        "actions:",
+    ]
+    for action in app.actions:
+        name = _action_name(action.type, action.number)
+        channel = f" ({action.channel.value})" if action.channel else ""
+        lines.append(
+            f"  {name}{channel}: {action.status.value}, due {_when(action.due_at, zone)}"
+            f"  [{action.key}]"
+        )
+        if ledger is None:
+            continue
+        for kind in Kind:
+            written = ledger.written.get((kind, action.key))
+            gone = ledger.tombstones.get((kind, action.key))
+            if written is not None:
+                lines.append(f"      {kind.value} written {_when(written.written_at, zone)}")
+            if gone is not None:
+                lines.append(f"      {kind.value} {gone.reason} (noticed {_when(gone.at, zone)})")
+            if (
+                written is None
+                and gone is None
+                and action.status is Status.PENDING
+                and (kind is Kind.REMINDER or action.draft is not None)
+            ):
+                if kind is Kind.DRAFT and action.due_at > plan.generated_at:
+                    lines.append(f"      draft written when due ({_when(action.due_at, zone)})")
+                else:
+                    lines.append(f"      {kind.value} not written yet (the next pass writes it)")
+    if ledger is None:
+        lines.append("(no state yet: nothing written; `followup sync --once` writes)")
+    return lines
+
+
+def ledger_lines(plan: Plan, ledger: Ledger | None) -> list[str]:
+    """For `followup status`: what was written, and what waits on the user."""
+    zone = plan.generated_at.tzinfo
+    if ledger is None:
+        return ["Nothing written yet: run `followup sync --once` (or `followup run`)."]
+    lines: list[str] = []
+    counts = Counter(kind for kind, _ in ledger.written)
+    lines.append(
+        "Written and kept up to date: "
+        + ", ".join(f"{counts[kind]} {kind.value}s" for kind in Kind)
+        + (
+            f"; left to you (changed, deleted or sent): {len(ledger.tombstones)}"
+            if ledger.tombstones
+            else ""
+        )
+    )
+    last = ledger.last_pass
+    if last:
+        at = last.get("at")
+        when = _when(datetime.fromisoformat(at), zone) if isinstance(at, str) else "?"
+        line = f"Last pass: {when}, {last.get('writes', 0)} writes"
+        if last.get("stopped"):
+            line += f", stopped early: {last['stopped']}"
+        lines.append(line)
+    if ledger.open_intents:
+        lines.append(f"{ledger.open_intents} writes were interrupted; the next pass settles them.")
+    waiting: list[str] = []
+    for app in plan.applications:
+        for action in app.actions:
+            if action.status is not Status.PENDING or action.due_at > plan.generated_at:
+                continue
+            name = f"{app.company}: {_action_name(action.type, action.number)}"
+            if action.draft is not None and (Kind.DRAFT, action.key) in ledger.written:
+                waiting.append(f"  {name}: a draft is ready to review and send")
+            elif action.draft is not None:
+                waiting.append(f"  {name}: due since {_when(action.due_at, zone)}")
+            elif action.type is ActionType.THANK_YOU:
+                marking = f"followup mark {app.interview.interview_id} done"
+                waiting.append(f"  {name}: write the note, then `{marking}`")
+    if waiting:
+        lines.append("Waiting on you:")
+        lines.extend(waiting)
+    return lines
+
+
+def _action_name(kind: ActionType, number: int | None) -> str:
+    if kind is ActionType.FOLLOW_UP:
+        return f"follow-up {number}"
+    return kind.value.replace("_", "-")
+
+
+def _when(moment: datetime, zone: tzinfo | None) -> str:
+    return f"{moment.astimezone(zone):%a %d %b %Y %H:%M}"
+
+
+def operation_line(op: Operation) -> str:
+    return f"{_PAST[type(op)]} {op.kind.value} {op.key}: {op.reason}"

@@ -1,0 +1,90 @@
+"""Builds the writers a config names: where reminders and drafts go.
+
+Local sources write to local files (`calendar.reminders_path`, `mail.drafts_path`); Google
+sources write to the account (`google.reminders_calendar_id`, Gmail drafts). The Google
+modules are imported only here and only when named, so the local path never loads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from connectors.base import DraftSink, ReminderSink
+from daemon.config import Config
+from daemon.errors import ConfigError
+from daemon.items import Kind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sinks:
+    reminders: ReminderSink
+    drafts: DraftSink
+    # Where each kind goes, for messages: a path or "Google calendar primary".
+    where: dict[Kind, str] = field(default_factory=dict)
+
+    def of(self, kind: Kind) -> ReminderSink | DraftSink:
+        return self.reminders if kind is Kind.REMINDER else self.drafts
+
+
+def build_sinks(config: Config) -> Sinks:
+    """The reminder and draft writers for `config`; ConfigError naming the missing key."""
+    if config.calendar_source == "ics":
+        if config.reminders_path is None:
+            raise ConfigError(
+                f"{config.path}: [calendar] reminders_path: missing (the .ics file reminders "
+                'are written to, needed by sync and run when source = "ics")'
+            )
+        from connectors.ics_reminders import IcsReminders
+
+        reminders: ReminderSink = IcsReminders(config.reminders_path)
+        reminders_where = str(config.reminders_path)
+    else:
+        try:
+            from daemon.sources import google_reminder_sink
+
+            reminders = google_reminder_sink(config)
+        except ImportError as error:
+            raise _unavailable(config, "calendar", error) from None
+        reminders_where = f"Google calendar {config.google.reminders_calendar_id}"
+
+    if config.mail_source in ("mbox", "maildir"):
+        if config.drafts_path is None:
+            raise ConfigError(
+                f"{config.path}: [mail] drafts_path: missing (the Maildir folder drafts are "
+                f'written to, needed by sync and run when source = "{config.mail_source}")'
+            )
+        from connectors.maildir_drafts import MaildirDrafts
+
+        drafts: DraftSink = MaildirDrafts(config.drafts_path, sender=_sender(config))
+        drafts_where = str(config.drafts_path)
+    else:
+        try:
+            from daemon.sources import gmail_draft_sink
+
+            drafts = gmail_draft_sink(config)
+        except ImportError as error:
+            raise _unavailable(config, "mail", error) from None
+        drafts_where = "Gmail drafts"
+    return Sinks(
+        reminders=reminders,
+        drafts=drafts,
+        where={Kind.REMINDER: reminders_where, Kind.DRAFT: drafts_where},
+    )
+
+
+def _sender(config: Config) -> str:
+    from email.utils import formataddr
+
+    # With aliases it is not known here which address is user.email: the mail program that
+    # sends the draft fills From in with its default identity.
+    if len(config.settings.me) != 1:
+        return ""
+    (me,) = config.settings.me
+    return formataddr((config.settings.name, me)) if config.settings.name else me
+
+
+def _unavailable(config: Config, section: str, error: ImportError) -> ConfigError:
+    return ConfigError(
+        f"{config.path}: [{section}] source: the Google connectors are not available in this "
+        f"installation ({error.name or error}); use the local sources or reinstall followup"
+    )

@@ -1,0 +1,344 @@
+"""The daemon's memory in SQLite: what it wrote, what the user took over, marks, cursors, and
+a journal of intended writes.
+
+Crash safety rests on the journal: an intent row is committed *before* each remote write and
+settled (with the written item recorded) in one transaction *after* it; an intent still open
+at the next start means the process died in between, and the reconcile settles it by
+looking the item up by its action key. Connections run in autocommit (`isolation_level=None`)
+with explicit `BEGIN IMMEDIATE`, WAL and `synchronous=FULL`, as vdirsyncer's status store does.
+The schema is versioned in `meta`, migrated by numbered steps from v1, and a file written by
+a newer version is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from daemon.errors import FollowupError
+from daemon.items import Intent, Kind, Ledger, Op, Recorded, Tombstoned
+from policy.models import Mark, MarkKind
+
+SCHEMA_VERSION = 1
+
+# MIGRATIONS[n] brings a database from version n to n + 1. Add steps; never edit old ones.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE cursors (name TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at TEXT NOT NULL)",
+        """CREATE TABLE written (
+            kind TEXT NOT NULL, key TEXT NOT NULL, remote_id TEXT NOT NULL,
+            content_hash TEXT NOT NULL, etag TEXT NOT NULL, written_at TEXT NOT NULL,
+            PRIMARY KEY (kind, key))""",
+        """CREATE TABLE tombstones (
+            kind TEXT NOT NULL, key TEXT NOT NULL, reason TEXT NOT NULL,
+            remote_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (kind, key))""",
+        """CREATE TABLE marks (
+            id INTEGER PRIMARY KEY, interview_id TEXT NOT NULL, kind TEXT NOT NULL,
+            value TEXT NOT NULL, marked_at TEXT NOT NULL)""",
+        """CREATE TABLE journal (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, op TEXT NOT NULL,
+            content_hash TEXT NOT NULL, remote_id TEXT NOT NULL, started_at TEXT NOT NULL,
+            settled_at TEXT, outcome TEXT)""",
+        "CREATE INDEX journal_open ON journal (settled_at) WHERE settled_at IS NULL",
+    ),
+)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+# Settled journal rows are history for `followup status`/`explain`; older ones are dropped.
+JOURNAL_KEEP = 2000
+
+
+class StateError(FollowupError):
+    """The state file cannot be used: not SQLite, damaged, or from a newer followup."""
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class State:
+    """One connection to the state file; use as a context manager or call `close()`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._db = connection
+        self.path = path
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> State:
+        """Open the state file, creating it (and its folder) when missing."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StateError(f"{path.parent}: cannot create the state folder: {error}") from None
+        return cls._connect(path, f"file:{path}?mode=rwc")
+
+    @classmethod
+    def open_existing(cls, path: Path) -> State | None:
+        """Open the state file if there is one; never create it (for read-only commands)."""
+        if not path.exists():
+            return None
+        return cls._connect(path, f"file:{path}?mode=rw")
+
+    @classmethod
+    def in_memory(cls) -> State:
+        """An empty state that is never saved (dry runs without a state file, tests)."""
+        connection = sqlite3.connect(":memory:", isolation_level=None)
+        state = cls(connection, None)
+        state._migrate()
+        return state
+
+    @classmethod
+    def _connect(cls, path: Path, uri: str) -> State:
+        try:
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            state = cls(connection, path)
+            state._migrate()
+        except sqlite3.DatabaseError as error:
+            raise StateError(f"{path}: not a usable followup state file ({error})") from None
+        return state
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _version(self) -> int:
+        exists = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if not exists:
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables:
+                raise StateError(f"{self.path}: an SQLite file, but not followup's state")
+            return 0
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"{self.path}: written by a newer followup (state schema {version}; this one "
+                f"knows up to {SCHEMA_VERSION}): upgrade followup"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self._transaction() as db:
+            version = self._version()  # another process may have migrated meanwhile
+            for step in MIGRATIONS[version:]:
+                for statement in step:
+                    db.execute(statement)
+            db.execute(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+
+    # -- reading ------------------------------------------------------------------------
+
+    def written(self) -> dict[tuple[Kind, str], Recorded]:
+        rows = self._db.execute(
+            "SELECT kind, key, remote_id, content_hash, etag, written_at FROM written"
+        )
+        return {
+            (Kind(kind), key): Recorded(
+                kind=Kind(kind),
+                key=key,
+                remote_id=remote_id,
+                content_hash=content_hash,
+                etag=etag,
+                written_at=_time(written_at),
+            )
+            for kind, key, remote_id, content_hash, etag, written_at in rows
+        }
+
+    def tombstones(self) -> dict[tuple[Kind, str], Tombstoned]:
+        rows = self._db.execute("SELECT kind, key, reason, remote_id, at FROM tombstones")
+        return {
+            (Kind(kind), key): Tombstoned(
+                kind=Kind(kind), key=key, reason=reason, remote_id=remote_id, at=_time(at)
+            )
+            for kind, key, reason, remote_id, at in rows
+        }
+
+    def marks(self) -> tuple[Mark, ...]:
+        rows = self._db.execute(
+            "SELECT interview_id, kind, value, marked_at FROM marks ORDER BY marked_at, id"
+        )
+        return tuple(
+            Mark(interview_id=i, kind=MarkKind(k), value=v, marked_at=_time(at))
+            for i, k, v, at in rows
+        )
+
+    def open_intents(self) -> tuple[Intent, ...]:
+        rows = self._db.execute(
+            "SELECT id, kind, key, op, content_hash, remote_id, started_at FROM journal "
+            "WHERE settled_at IS NULL ORDER BY id"
+        )
+        return tuple(
+            Intent(
+                intent_id=row[0],
+                kind=Kind(row[1]),
+                key=row[2],
+                op=Op(row[3]),
+                content_hash=row[4],
+                remote_id=row[5],
+                started_at=_time(row[6]),
+            )
+            for row in rows
+        )
+
+    def history(self, key_prefix: str = "", limit: int = 50) -> tuple[dict[str, str], ...]:
+        """The latest journal rows (newest first), optionally for keys under one interview."""
+        rows = self._db.execute(
+            "SELECT kind, key, op, started_at, COALESCE(settled_at, ''), COALESCE(outcome, '') "
+            "FROM journal WHERE substr(key, 1, ?) = ? ORDER BY id DESC LIMIT ?",
+            (len(key_prefix), key_prefix, limit),
+        )
+        names = ("kind", "key", "op", "started_at", "settled_at", "outcome")
+        return tuple(dict(zip(names, row, strict=True)) for row in rows)
+
+    def cursors(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT name, value FROM cursors").fetchall())
+
+    def meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def last_pass(self) -> dict[str, Any] | None:
+        """What the last completed pass did (time and counts), if any."""
+        text = self.meta("last_pass")
+        if text is None:
+            return None
+        value = json.loads(text)
+        return value if isinstance(value, dict) else None
+
+    def ledger(self) -> Ledger:
+        return Ledger(
+            written=self.written(),
+            tombstones=self.tombstones(),
+            last_pass=self.last_pass(),
+            open_intents=len(self.open_intents()),
+        )
+
+    # -- writing ------------------------------------------------------------------------
+
+    def add_mark(self, mark: Mark) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO marks (interview_id, kind, value, marked_at) VALUES (?, ?, ?, ?)",
+                (mark.interview_id, mark.kind.value, mark.value, _iso(mark.marked_at)),
+            )
+
+    def begin(
+        self, *, kind: Kind, key: str, op: Op, content_hash: str, remote_id: str, now: datetime
+    ) -> int:
+        """Record the intent of one remote write; committed before the write is made."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO journal (kind, key, op, content_hash, remote_id, started_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (kind.value, key, op.value, content_hash, remote_id, _iso(now)),
+            )
+            intent_id = cursor.lastrowid
+        assert intent_id is not None
+        return intent_id
+
+    def record_written(self, intent_id: int | None, item: Recorded, *, outcome: str) -> None:
+        """The item is on the remote side as recorded; settle the intent that wrote it."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO written "
+                "(kind, key, remote_id, content_hash, etag, written_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    item.kind.value,
+                    item.key,
+                    item.remote_id,
+                    item.content_hash,
+                    item.etag,
+                    _iso(item.written_at),
+                ),
+            )
+            self._settle(db, intent_id, outcome, item.written_at)
+
+    def record_gone(
+        self, intent_id: int | None, kind: Kind, key: str, *, outcome: str, now: datetime
+    ) -> None:
+        """The item is no longer ours to track (we deleted it)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM written WHERE kind = ? AND key = ?", (kind.value, key))
+            self._settle(db, intent_id, outcome, now)
+
+    def settle(self, intent_id: int, outcome: str, now: datetime) -> None:
+        """Close an intent without changing what is recorded (the write did not happen)."""
+        with self._transaction() as db:
+            self._settle(db, intent_id, outcome, now)
+
+    def tombstone(self, item: Tombstoned) -> None:
+        """The user took the item over (deleted, sent or changed it): never write it again."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO tombstones (kind, key, reason, remote_id, at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (item.kind.value, item.key, item.reason, item.remote_id, _iso(item.at)),
+            )
+            db.execute(
+                "DELETE FROM written WHERE kind = ? AND key = ?", (item.kind.value, item.key)
+            )
+
+    def save_cursors(self, cursors: Mapping[str, str], now: datetime) -> None:
+        if not cursors:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO cursors (name, value, saved_at) VALUES (?, ?, ?)",
+                [(name, value, _iso(now)) for name, value in cursors.items()],
+            )
+
+    def record_pass(self, summary: Mapping[str, Any]) -> None:
+        """Remember the last pass (for `followup status`) and trim old journal rows."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES ('last_pass', ?)",
+                (json.dumps(summary, sort_keys=True),),
+            )
+            db.execute(
+                "DELETE FROM journal WHERE settled_at IS NOT NULL AND id <= "
+                "(SELECT max(id) FROM journal) - ?",
+                (JOURNAL_KEEP,),
+            )
+
+    @staticmethod
+    def _settle(db: sqlite3.Connection, intent_id: int | None, outcome: str, now: datetime) -> None:
+        if intent_id is not None:
+            db.execute(
+                "UPDATE journal SET settled_at = ?, outcome = ? WHERE id = ?",
+                (_iso(now), outcome, intent_id),
+            )

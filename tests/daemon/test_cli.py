@@ -1,0 +1,155 @@
+"""The commands for people: init, mark, explain, status, run; read-only ones stay read-only."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from daemon.config import load_config
+from daemon.state import State
+from policy.models import MarkKind
+from tests.conftest import ROOT, followup_command
+
+NOW = "2026-12-10T12:00:00-05:00"
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*followup_command(), *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert done.returncode != 0, done.stdout
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The bundled example, copied so its outputs land in the test's folder."""
+    for name in ("calendar.ics", "mail.mbox", "config.toml"):
+        shutil.copy(ROOT / "examples" / name, tmp_path / name)
+    return tmp_path / "config.toml"
+
+
+def test_plan_status_and_explain_never_create_the_state(example: Path) -> None:
+    for args in (
+        ("plan", "--json"),
+        ("status",),
+        ("explain", "acme-1"),
+        ("sync", "--once", "--dry-run"),
+    ):
+        done = run(*args, "--config", str(example), "--now", NOW)
+        assert done.returncode == 0, done.stderr
+    assert not (example.parent / "out").exists()
+
+
+def test_sync_names_the_missing_key(tmp_path: Path, example: Path) -> None:
+    text = example.read_text().replace('reminders_path = "out/reminders.ics"\n', "")
+    example.write_text(text)
+    done = run("sync", "--once", "--config", str(example), "--now", NOW)
+    one_line_error(done, "config.toml", "[calendar] reminders_path: missing")
+    text = example.read_text().replace('drafts_path = "out/drafts"\n', "")
+    text = text.replace("[calendar]\n", '[calendar]\nreminders_path = "out/r.ics"\n')
+    example.write_text(text)
+    one_line_error(run("sync", "--once", "--config", str(example)), "[mail] drafts_path: missing")
+
+
+def test_init_writes_a_config_that_loads_and_never_overwrites(tmp_path: Path) -> None:
+    path = tmp_path / "conf" / "config.toml"
+    done = run(
+        "init", "--path", str(path), "--email", "me@example.org", "--timezone", "Europe/Paris"
+    )
+    assert done.returncode == 0, done.stderr
+    config = load_config(path)
+    assert config.settings.me == frozenset({"me@example.org"})
+    assert config.settings.timezone.key == "Europe/Paris"
+    assert config.calendar_source == "google"
+    assert "# " in path.read_text()  # commented
+    before = path.read_text()
+    one_line_error(run("init", "--path", str(path)), "already exists")
+    assert path.read_text() == before
+    local = tmp_path / "local.toml"
+    assert run("init", "--path", str(local), "--local").returncode == 0
+    assert 'reminders_path = "reminders.ics"' in local.read_text()
+
+
+def test_marks_are_validated_and_stored(example: Path) -> None:
+    config = load_config(example)
+    base = ("--config", str(example), "--now", NOW)
+    one_line_error(run("mark", "nobody-9", "stop", *base), "no interview matches 'nobody-9'")
+    one_line_error(
+        run("mark", "acme-1", "timeline", "whenever", *base), "'whenever' is not a timeline"
+    )
+    one_line_error(run("mark", "acme-1", "culture", "corporate", *base), "'paper' or 'tech'")
+    assert not config.state_path.exists()
+    assert run("mark", "acme-1", "timeline", "3", "weeks", *base).returncode == 0
+    assert run("mark", "dunder", "done", *base).returncode == 0  # the handwritten thank-you
+    assert run("mark", "Globex", "culture", "paper", *base).returncode == 0
+    with State.open(config.state_path) as state:
+        marks = [(m.interview_id, m.kind, m.value) for m in state.marks()]
+    assert marks == [
+        ("acme-1", MarkKind.TIMELINE, "3 weeks"),
+        ("dunder-1", MarkKind.DONE, "thank_you"),
+        ("globex-1", MarkKind.CULTURE, "paper"),
+    ]
+    plan = run("plan", "--json", *base)
+    assert '"source": "user"' in plan.stdout  # the timeline mark wins
+    explained = run("explain", "acme-1", *base)
+    assert "timeline 3 weeks" in explained.stdout
+
+
+def test_status_and_explain_tell_what_was_written_and_what_waits(example: Path) -> None:
+    base = ("--config", str(example), "--now", NOW)
+    assert run("sync", "--once", *base).returncode == 0
+    status = run("status", *base)
+    assert status.returncode == 0, status.stderr
+    assert "Written and kept up to date: 12 reminders, 3 drafts" in status.stdout
+    assert "Waiting on you:" in status.stdout
+    assert "followup mark dunder-1 done" in status.stdout
+    explained = run("explain", "initech", *base)
+    assert explained.returncode == 0, explained.stderr
+    assert "follow-up 2: pending" in explained.stdout
+    assert "draft written" in explained.stdout and "reminder written" in explained.stdout
+    assert "why:" in explained.stdout
+
+
+def test_one_daemon_per_state_and_sigterm_stops_it(example: Path) -> None:
+    config = load_config(example)
+    daemon = subprocess.Popen(
+        [*followup_command(), "run", "--config", str(example)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not config.state_path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        second = run("run", "--config", str(example))
+        one_line_error(second, "another followup is already running", f"pid {daemon.pid}")
+        by_hand = run("sync", "--once", "--config", str(example))
+        one_line_error(by_hand, "already running")
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=30)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    assert daemon.returncode == 0, stderr
+    assert "INFO daemon.reconcile: pass done" in stderr
+    assert "SIGTERM: finishing the write in flight" in stderr
+    assert "Traceback" not in stderr
+    # journald-friendly: level, logger, message; no bodies or subjects
+    assert all(
+        line.split(" ", 1)[0] in ("INFO", "WARNING", "DEBUG") for line in stderr.splitlines()
+    )
+    assert "Thank you" not in stderr and "@" not in stderr.replace(str(example.parent), "")

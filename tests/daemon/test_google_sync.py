@@ -1,0 +1,281 @@
+"""The same passes against the fake Google server: Calendar reminders and Gmail drafts.
+
+Sources and sinks are the Google connectors on a fake at 127.0.0.1, built with a retry
+policy that records its waits instead of sleeping; the daemon's code is the same as with
+the local files. Skipped (with the reason) where the Google connectors are not installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.errors import SourceError
+from daemon.config import Config, load_config
+from daemon.diff import Leave, Tombstone
+from daemon.items import Kind
+from daemon.observer import Observer
+from daemon.reconcile import Summary, TransientError, run_pass
+from daemon.sinks import Sinks
+from daemon.state import State
+from tests.daemon.fakes import Killed
+from tests.daemon.scenario import ME, MOMENTS, load_into
+
+_MISSING = [
+    name
+    for name in ("connectors.google_calendar", "connectors.gmail", "connectors.google_api")
+    if importlib.util.find_spec(name) is None
+]
+pytestmark = pytest.mark.skipif(
+    bool(_MISSING), reason=f"the Google connectors are not there yet ({', '.join(_MISSING)})"
+)
+
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+MOMENT = [datetime.fromisoformat(m) for m in MOMENTS]
+WRITES = {
+    "calendar.events.insert",
+    "calendar.events.patch",
+    "calendar.events.update",
+    "calendar.events.delete",
+    "gmail.users.drafts.create",
+    "gmail.users.drafts.update",
+    "gmail.users.drafts.delete",
+}
+
+CONFIG = """\
+[user]
+email = "{me}"
+name = "Alex Doe"
+timezone = "America/New_York"
+
+[calendar]
+source = "google"
+
+[mail]
+source = "gmail"
+
+[google]
+token_path = "token.json"
+
+[daemon]
+state_path = "state.sqlite"
+"""
+
+
+@dataclass
+class Google:
+    fake: Any
+    config: Config
+    sinks: Sinks
+    observer: Observer
+    state: State
+    sleeps: list[float]
+
+    def sync(self, now: datetime, **options: Any) -> Summary:
+        return run_pass(
+            observer=self.observer,
+            sinks=self.sinks,
+            state=self.state,
+            settings=self.config.settings,
+            now=now,
+            **options,
+        )
+
+    def writes(self) -> list[str]:
+        return [c.api_method for c in self.fake.log.calls() if c.api_method in WRITES]
+
+
+@pytest.fixture
+def google(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Google]:
+    from fakegoogle import FakeGoogle
+
+    from connectors._retry import RetryPolicy
+    from connectors.gmail import Gmail, GmailDrafts
+    from connectors.google_api import connect
+    from connectors.google_calendar import GoogleCalendar, GoogleReminders
+
+    with FakeGoogle(email_address=ME, time_zone="America/New_York") as fake:
+        monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ROOT", fake.root_url)
+        monkeypatch.setenv("FOLLOWUP_GOOGLE_TOKEN_URI", fake.token_uri)
+        load_into(fake, interviews=10)
+        (tmp_path / "token.json").write_text(json.dumps(fake.authorized_user_info()))
+        (tmp_path / "token.json").chmod(0o600)
+        (tmp_path / "config.toml").write_text(CONFIG.format(me=ME))
+        config = load_config(tmp_path / "config.toml")
+        sleeps: list[float] = []
+        retry = RetryPolicy(sleep=sleeps.append, jitter=lambda: 1.0, tries=3)
+        services = connect(config.google.token_path, timeout=2.0)
+        zone = config.settings.timezone
+        sinks = Sinks(
+            reminders=GoogleReminders(services.calendar, "primary", retry=retry),
+            drafts=GmailDrafts(services.gmail, me=ME, name="Alex Doe", retry=retry),
+            where={Kind.REMINDER: "Google calendar primary", Kind.DRAFT: "Gmail drafts"},
+        )
+        observer = Observer(
+            config,
+            calendar=GoogleCalendar(services.calendar, "primary", zone, retry=retry),
+            mail=Gmail(services.gmail, zone, retry=retry),
+        )
+        with State.open(config.state_path) as state:
+            yield Google(fake, config, sinks, observer, state, sleeps)
+        assert fake.internal_errors == []
+        assert fake.log.calls("gmail.users.drafts.send") == []  # it never sends mail
+
+
+def test_a_second_pass_with_nothing_changed_writes_nothing(google: Google) -> None:
+    first = google.sync(MOMENT[2])
+    assert first.writes() > 10 and not first.stopped
+    assert {op.kind for op in first.applied} == {Kind.REMINDER, Kind.DRAFT}
+    made = google.writes()
+    second = google.sync(MOMENT[2] + timedelta(minutes=5))
+    assert second.writes() == 0
+    assert all(isinstance(op, Leave) for op in second.operations)
+    assert google.writes() == made
+    # the reminders written into the same calendar are never taken for interviews
+    assert len(second.plan.applications) == 10
+
+
+def test_user_edits_and_deletions_are_respected(google: Google) -> None:
+    google.sync(MOMENT[2])
+    calendar, gmail = google.fake.calendar, google.fake.gmail
+    reminders = google.sinks.reminders.find_all()
+    drafts = google.sinks.drafts.find_all()
+    (edit_r, delete_r), (edit_d, send_d) = sorted(reminders)[:2], sorted(drafts)[:2]
+    calendar.user_edit("primary", reminders[edit_r].remote_id, summary="My own words")
+    calendar.user_delete("primary", reminders[delete_r].remote_id)
+    raw = EmailMessage()
+    raw["To"] = "pat0@company0.example"
+    raw["Subject"] = "My own subject"
+    raw["X-Followup-Key"] = edit_d
+    raw.set_content("My own words.\n")
+    gmail.user_edit_draft(drafts[edit_d].remote_id, raw.as_bytes())
+    gmail.send_draft(drafts[send_d].remote_id)
+    for now in (MOMENT[3], MOMENT[0], MOMENT[2]):
+        summary = google.sync(now)
+        for op in summary.applied:
+            if (op.kind, op.key) in {
+                (Kind.REMINDER, edit_r),
+                (Kind.REMINDER, delete_r),
+                (Kind.DRAFT, edit_d),
+                (Kind.DRAFT, send_d),
+            }:
+                assert isinstance(op, (Tombstone, Leave)), op
+    assert calendar.event("primary", reminders[edit_r].remote_id)["summary"] == "My own words"
+    assert delete_r not in google.sinks.reminders.find_all()
+    assert send_d not in google.sinks.drafts.find_all()
+    assert set(google.state.tombstones()) == {
+        (Kind.REMINDER, edit_r),
+        (Kind.REMINDER, delete_r),
+        (Kind.DRAFT, edit_d),
+        (Kind.DRAFT, send_d),
+    }
+    assert google.sync(MOMENT[2] + timedelta(minutes=1)).writes() == 0
+
+
+def test_an_hour_without_network_loses_nothing_and_recovers(google: Google) -> None:
+    google.sync(MOMENT[0])
+    google.fake.refuse()
+    for minutes in range(0, 60, 5):  # the daemon keeps polling through the outage
+        with pytest.raises((TransientError, SourceError), match="refused|reset|connect"):
+            google.sync(MOMENT[2] + timedelta(minutes=minutes))
+    assert google.state.open_intents() == ()
+    google.fake.accept()
+    back = google.sync(MOMENT[2] + timedelta(hours=1))
+    assert not back.stopped and back.writes() > 0
+    assert google.sync(MOMENT[2] + timedelta(hours=1, minutes=5)).writes() == 0
+    assert google.state.tombstones() == {}
+
+
+def test_the_connection_drops_mid_pass_and_the_next_pass_settles(google: Google) -> None:
+    google.sync(MOMENT[0])
+    # every draft write fails at the connection after the server made it
+    google.fake.faults.add("gmail.users.drafts.create", drop_connection=True, times=None)
+    stopped = google.sync(MOMENT[2])
+    assert stopped.stopped
+    google.fake.faults.clear()
+    recovered = google.sync(MOMENT[2])
+    assert not recovered.stopped
+    keys = [found.key for found in google.sinks.drafts.find_all().values()]
+    assert len(keys) == len(set(keys))
+    drafts = google.fake.gmail.drafts
+    assert len(drafts) == len(google.sinks.drafts.find_all())  # no stray copies
+    assert google.sync(MOMENT[2]).writes() == 0
+    assert google.state.tombstones() == {}
+
+
+class _Dying:
+    """A sink that dies (Killed) before or after the n-th write it is asked for."""
+
+    def __init__(self, sink: Any, when: str, at: int) -> None:
+        self._sink, self._when, self._at, self._count = sink, when, at, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sink, name)
+
+    def _write(self, name: str, *args: Any) -> Any:
+        self._count += 1
+        if self._count == self._at and self._when == "before":
+            raise Killed
+        result = getattr(self._sink, name)(*args)
+        if self._count == self._at:
+            raise Killed
+        return result
+
+    def create(self, *args: Any) -> Any:
+        return self._write("create", *args)
+
+    def update(self, *args: Any) -> Any:
+        return self._write("update", *args)
+
+    def delete(self, *args: Any) -> Any:
+        return self._write("delete", *args)
+
+
+def test_killed_mid_pass_against_google_nothing_duplicated_or_lost(google: Google) -> None:
+    rng = random.Random(5)
+    kills = 0
+    plain = google.sinks
+    for _ in range(30):
+        kind = rng.choice(list(Kind))
+        dying = _Dying(plain.of(kind), rng.choice(("before", "after")), rng.randint(1, 8))
+        sinks = (
+            replace(plain, reminders=dying)
+            if kind is Kind.REMINDER
+            else replace(plain, drafts=dying)
+        )
+        try:
+            run_pass(
+                observer=google.observer,
+                sinks=sinks,
+                state=google.state,
+                settings=google.config.settings,
+                now=rng.choice(MOMENT),
+                plans=None,
+            )
+        except Killed:
+            kills += 1
+    assert kills >= 15
+    final = google.sync(MOMENT[2])
+    assert not final.stopped
+    assert google.sync(MOMENT[2]).writes() == 0
+    assert google.state.tombstones() == {}
+    stored = [
+        e["extendedProperties"]["private"]["followup_key"]
+        for e in google.fake.calendar.events("primary")
+        if "followup_key" in e.get("extendedProperties", {}).get("private", {})
+    ]
+    assert len(stored) == len(set(stored)) == len(google.sinks.reminders.find_all())
+    assert len(google.fake.gmail.drafts) == len(google.sinks.drafts.find_all())

@@ -1,0 +1,217 @@
+"""The scenarios loaded into the fake Google instead of an .ics and an mbox: same plans.
+
+Each scenario (../shared/scenarios/dev and tests/e2e/scenarios) is written out by
+../shared/scenarios/check.py's own writers (.ics, mbox, config) and planned through the
+local sources. The same events are then put into the fake calendar and the same messages
+delivered into the fake Gmail (mine with the SENT label, grouped into the threads the
+local reader found), and `followup plan` runs again as a subprocess with
+`calendar.source = "google"`, `mail.source = "gmail"` and the FOLLOWUP_GOOGLE_* variables
+pointing at the fake. Both plans must agree, apart from thread ids (Gmail's own ids).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import mailbox
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pytest
+
+from tests.conftest import SHARED, followup_command
+
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+from fakegoogle import FakeGoogle  # noqa: E402
+
+OURS = Path(__file__).parent / "scenarios"
+DEV = SHARED / "scenarios" / "dev"
+SCENARIOS = sorted(DEV.glob("*.json")) + sorted(OURS.glob("*.json"))
+_RESPONSES = {"ACCEPTED": "accepted", "DECLINED": "declined", "TENTATIVE": "tentative"}
+
+
+def _check_module() -> ModuleType:
+    path = SHARED / "scenarios" / "check.py"
+    if not path.is_file():
+        pytest.skip("../shared/scenarios/check.py is not beside the project")
+    spec = importlib.util.spec_from_file_location("scenario_check", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _plan(config: Path, now: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    done = subprocess.run(
+        [*followup_command(), "plan", "--config", str(config), "--now", now, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    plan: dict[str, Any] = json.loads(done.stdout)
+    return plan
+
+
+def _without_thread_ids(plan: dict[str, Any]) -> dict[str, Any]:
+    for app in plan["applications"]:
+        for action in app["actions"]:
+            action.get("draft", {}).pop("thread_id", None)
+    return plan
+
+
+def _google_event(event: dict[str, Any], scenario: dict[str, Any]) -> dict[str, Any]:
+    """The event as Google Calendar holds it, at the instant the .ics writer gives it."""
+    body: dict[str, Any] = {"id": event["uid"], "summary": event["title"]}
+    if event.get("all_day"):
+        day = date.fromisoformat(event["start"][:10])
+        body["start"] = {"date": day.isoformat()}
+        body["end"] = {"date": (day + timedelta(days=1)).isoformat()}
+    else:
+        body["start"] = {"dateTime": _instant(event["start"], event, scenario)}
+        body["end"] = {"dateTime": _instant(event["end"], event, scenario)}
+    for key in ("description", "location"):
+        if event.get(key):
+            body[key] = event[key]
+    if event.get("organizer"):
+        address = event["organizer"]
+        body["organizer"] = {"email": address, "displayName": address.split("@")[0]}
+    partstat = event.get("partstat", {})
+    body["attendees"] = [
+        {
+            "email": who,
+            "displayName": who,
+            "responseStatus": _RESPONSES.get(partstat.get(who, "ACCEPTED"), "needsAction"),
+        }
+        for who in event.get("attendees", [])
+    ]
+    return body
+
+
+def _instant(value: str, event: dict[str, Any], scenario: dict[str, Any]) -> str:
+    moment = datetime.fromisoformat(value)
+    if event.get("utc"):
+        return moment.isoformat()
+    # check.py writes the wall-clock time under TZID = ics_tzid (default: the user's zone).
+    tzid = scenario.get("ics_tzid", scenario["tz"])
+    try:
+        zone = ZoneInfo(tzid)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(scenario["tz"])  # the .ics reader's fallback for unknown zones
+    return moment.replace(tzinfo=None).replace(tzinfo=zone).isoformat()
+
+
+def _load_into(fake: FakeGoogle, scenario: dict[str, Any], local: Path) -> None:
+    for event in scenario.get("events", []):
+        fake.calendar.put_event("primary", _google_event(event, scenario))
+        if event.get("status", "CONFIRMED").upper() == "CANCELLED":
+            fake.calendar.user_delete("primary", event["uid"])
+    from connectors.mbox import MboxMail
+
+    zone = ZoneInfo(scenario["tz"])
+    local_thread = {
+        message.message_id: thread.thread_id
+        for thread in MboxMail(local / "mail.mbox", zone).threads()
+        for message in thread.messages
+    }
+    gmail_thread: dict[str, str] = {}
+    me = scenario["me"].lower()
+    for stored in mailbox.mbox(str(local / "mail.mbox")):
+        raw = stored.as_bytes()
+        message_id = str(stored["Message-ID"]).strip().strip("<>")
+        group = local_thread[message_id]
+        sent = me in str(stored["From"]).lower()
+        ref = fake.gmail.deliver(
+            raw, thread_id=gmail_thread.get(group), labels=("SENT",) if sent else ("INBOX",)
+        )
+        gmail_thread.setdefault(group, ref.thread_id)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_same_plan_through_google(path: Path, tmp_path: Path) -> None:
+    check = _check_module()
+    scenario = json.loads(path.read_text())
+    local = tmp_path / "local"
+    local.mkdir()
+    check.write_ics(scenario, local / "calendar.ics")
+    check.write_mbox(scenario, local / "mail.mbox")
+    local_config = check.write_config(scenario, local)
+    expected = _plan(local_config, scenario["now"])
+
+    remote = tmp_path / "google"
+    remote.mkdir()
+    with FakeGoogle(email_address=scenario["me"], time_zone=scenario["tz"]) as fake:
+        _load_into(fake, scenario, local)
+        token = remote / "token.json"
+        token.write_text(json.dumps(fake.authorized_user_info()))
+        token.chmod(0o600)
+        config = remote / "config.toml"
+        text = local_config.read_text()
+        text = text.replace('source = "ics"\npath = "calendar.ics"', 'source = "google"')
+        text = text.replace('source = "mbox"\npath = "mail.mbox"', 'source = "gmail"')
+        assert 'source = "google"' in text and 'source = "gmail"' in text
+        text += '\n[google]\ntoken_path = "token.json"\n'
+        config.write_text(text)
+        env = {
+            **os.environ,
+            "FOLLOWUP_GOOGLE_API_ROOT": fake.root_url,
+            "FOLLOWUP_GOOGLE_TOKEN_URI": fake.token_uri,
+        }
+        got = _plan(config, scenario["now"], env)
+        assert fake.internal_errors == []
+        writes = [r for r in fake.log.calls() if r.method != "GET"]
+        assert writes == []  # `plan` writes nothing
+    assert expected["applications"] or not any(
+        want.get("tracked", True) for want in scenario["expect"].values()
+    )
+    assert _without_thread_ids(got) == _without_thread_ids(expected)
+    assert [a["interview"]["id"] for a in got["applications"]] == [
+        a["interview"]["id"] for a in expected["applications"]
+    ]
+
+
+def test_google_problems_are_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[user]\nemail = "alex@example.com"\ntimezone = "America/New_York"\n'
+        '[calendar]\nsource = "google"\n[mail]\nsource = "gmail"\n'
+        '[google]\ntoken_path = "token.json"\n'
+    )
+    with FakeGoogle() as fake:
+        env = {
+            **os.environ,
+            "FOLLOWUP_GOOGLE_API_ROOT": fake.root_url,
+            "FOLLOWUP_GOOGLE_TOKEN_URI": fake.token_uri,
+        }
+        args = [*followup_command(), "plan", "--config", str(config), "--json"]
+        done = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
+        assert done.returncode != 0 and done.stdout == ""
+        assert done.stderr.strip().splitlines() == [
+            f"followup: {tmp_path / 'token.json'}: no Google token yet: run `followup auth`"
+        ]
+        (tmp_path / "token.json").write_text(json.dumps(fake.authorized_user_info()))
+        (tmp_path / "token.json").chmod(0o600)
+        fake.faults.add("calendar.events.list", status=403, reason="forbidden", times=None)
+        done = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
+        assert done.returncode != 0
+        assert done.stderr.strip().splitlines() == [
+            "followup: Calendar events.list (calendar primary): 403 forbidden"
+        ]
+        fake.faults.clear()
+        fake.oauth.expire_access_tokens()
+        fake.oauth.revoke()
+        done = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
+        assert done.stderr.strip().splitlines() == [
+            "followup: Google refused the saved token (invalid_grant): run `followup auth` again"
+        ]
