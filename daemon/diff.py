@@ -371,5 +371,21 @@ def _check_not_emptied(
         )
 
 
+def as_recorded(
+    recorded: Mapping[tuple[Kind, str], Recorded],
+) -> dict[Kind, dict[str, Found]]:
+    """What the sinks would show if nobody touched anything since it was written.
+
+    A diff against this view that writes nothing means the pass needs no listing at all:
+    a user's edit or deletion only matters when there is something to write over it.
+    """
+    view: dict[Kind, dict[str, Found]] = {kind: {} for kind in Kind}
+    for (kind, key), item in recorded.items():
+        view[kind][key] = Found(
+            key=key, remote_id=item.remote_id, etag=item.etag, content_hash=item.content_hash
+        )
+    return view
+
+
 def is_write(op: Operation) -> bool:
     return isinstance(op, WRITES)

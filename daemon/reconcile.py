@@ -144,37 +144,51 @@ def run_pass(
         plan = plans.plan(observation, settings, now, marks)
     else:
         plan = make_plan(observation.events, observation.threads, settings, now, marks)
-    try:
-        found = {Kind.REMINDER: sinks.reminders.find_all(), Kind.DRAFT: sinks.drafts.find_all()}
-    except OSError as error:
-        raise TransientError(
-            f"listing what was written: {_describe(error)}; nothing changed"
-        ) from None
-
     recorded = state.written()
-    settlements = diff.settle(state.open_intents(), recorded, found)
-    if settlements:
-        logger.info("settled %d writes an interrupted pass left open", len(settlements))
-        if not dry_run:
-            _record_settlements(state, settlements, now)
-        recorded = diff.apply_settlements(recorded, settlements)
-
+    intents = state.open_intents()
     wanted = diff.want(
         plan,
         now,
         reminder_hash=sinks.reminders.content_hash,
         draft_hash=sinks.drafts.content_hash,
     )
-    operations = diff.compute(
-        wanted=wanted,
-        recorded=recorded,
-        tombstones=state.tombstones(),
-        found=found,
-        history=diff.history_keys(plan, now),
-        applications=len(plan.applications),
-        where=sinks.where,
-        force=force,
-    )
+
+    def operations_against(found: dict[Kind, dict[str, Found]]) -> tuple[Operation, ...]:
+        return diff.compute(
+            wanted=wanted,
+            recorded=recorded,
+            tombstones=state.tombstones(),
+            found=found,
+            history=diff.history_keys(plan, now),
+            applications=len(plan.applications),
+            where=sinks.where,
+            force=force,
+        )
+
+    # Listing what was written costs requests (two per poll with Google): such sinks skip
+    # it when, with everything as recorded, the pass would write nothing anyway.
+    settlements: tuple[Settlement, ...] = ()
+    needs_listing = bool(intents) or force or not sinks.lazy_listing
+    if not needs_listing:
+        operations = operations_against(diff.as_recorded(recorded))
+        needs_listing = any(diff.is_write(op) for op in operations)
+    if needs_listing:
+        try:
+            found = {
+                Kind.REMINDER: sinks.reminders.find_all(),
+                Kind.DRAFT: sinks.drafts.find_all(),
+            }
+        except OSError as error:
+            raise TransientError(
+                f"listing what was written: {_describe(error)}; nothing changed"
+            ) from None
+        settlements = diff.settle(intents, recorded, found)
+        if settlements:
+            logger.info("settled %d writes an interrupted pass left open", len(settlements))
+            if not dry_run:
+                _record_settlements(state, settlements, now)
+            recorded = diff.apply_settlements(recorded, settlements)
+        operations = operations_against(found)
     summary = Summary(
         now=now,
         plan=plan,

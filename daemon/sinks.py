@@ -21,6 +21,9 @@ class Sinks:
     drafts: DraftSink
     # Where each kind goes, for messages: a path or "Google calendar primary".
     where: dict[Kind, str] = field(default_factory=dict)
+    # Listing costs requests (Google): a pass that would write nothing skips it, and a
+    # user's edit or deletion is noticed when there is next something to write over it.
+    lazy_listing: bool = False
 
     def of(self, kind: Kind) -> ReminderSink | DraftSink:
         return self.reminders if kind is Kind.REMINDER else self.drafts
@@ -69,6 +72,7 @@ def build_sinks(config: Config) -> Sinks:
         reminders=reminders,
         drafts=drafts,
         where={Kind.REMINDER: reminders_where, Kind.DRAFT: drafts_where},
+        lazy_listing=config.calendar_source == "google" or config.mail_source == "gmail",
     )
 
 

@@ -123,6 +123,7 @@ def google(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Google]:
             reminders=GoogleReminders(services.calendar, "primary", retry=retry),
             drafts=GmailDrafts(services.gmail, me=ME, name="Alex Doe", retry=retry),
             where={Kind.REMINDER: "Google calendar primary", Kind.DRAFT: "Gmail drafts"},
+            lazy_listing=True,  # as build_sinks makes them for Google
         )
         observer = Observer(
             config,
@@ -146,6 +147,16 @@ def test_a_second_pass_with_nothing_changed_writes_nothing(google: Google) -> No
     assert google.writes() == made
     # the reminders written into the same calendar are never taken for interviews
     assert len(second.plan.applications) == 10
+
+
+def test_a_poll_with_nothing_changed_costs_two_requests(google: Google) -> None:
+    google.sync(MOMENT[2])
+    google.sync(MOMENT[2] + timedelta(minutes=5))
+    google.fake.log.clear()
+    summary = google.sync(MOMENT[2] + timedelta(minutes=10))
+    assert summary.writes() == 0
+    assert google.fake.log.http_requests <= 2
+    assert google.fake.log.quota_units(api="gmail") <= 5
 
 
 def test_user_edits_and_deletions_are_respected(google: Google) -> None:
