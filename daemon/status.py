@@ -1,40 +1,71 @@
-"""`followup status`: the plan as a table for people."""
+"""`followup status`: the plan as a table for people, then one reason per application."""
 
 from __future__ import annotations
 
 from daemon.render import next_action
-from policy.models import ActionType, Plan
+from policy.models import Action, ActionType, Application, Plan
+
+# The why line that explains each kind of next step best starts with one of these.
+_EXPLAINS = {
+    ActionType.PREP: ("interview:",),
+    ActionType.THANK_YOU: ("thank-you:",),
+    ActionType.FOLLOW_UP: ("auto-reply:", "follow-up", "follow-ups:"),
+}
+_CLOSES = ("decision:", "next round:", "closed:")
 
 
-def _describe(action_type: ActionType, number: int | None) -> str:
-    if action_type is ActionType.FOLLOW_UP:
-        return f"follow-up {number}"
-    return action_type.value.replace("_", "-")
+def _describe(action: Action) -> str:
+    if action.type is ActionType.FOLLOW_UP:
+        return f"follow-up {action.number}"
+    if action.type is ActionType.THANK_YOU and action.channel is not None:
+        return f"thank-you ({action.channel.value})"
+    return action.type.value.replace("_", "-")
+
+
+def reason(app: Application, upcoming: Action | None) -> str:
+    """The one why line that best explains where the application stands."""
+    wanted: tuple[str, ...]
+    if upcoming is None:
+        wanted = _CLOSES if app.outcome else ("follow-ups:", *_CLOSES)
+    else:
+        wanted = _EXPLAINS[upcoming.type]
+    for line in reversed(app.why):
+        if line.startswith(wanted):
+            return line
+    return app.why[-1] if app.why else ""
 
 
 def print_status(plan: Plan) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"followup — {plan.generated_at:%a %d %b %Y %H:%M %Z}", expand=False)
-    for column in ("company", "interview", "state", "next action", "due", "why"):
+    console = Console()
+    if not plan.applications:
+        console.print("No interviews found in the calendar.")
+        return
+    zone = plan.generated_at.tzinfo
+    table = Table(title=f"followup — {plan.generated_at:%a %d %b %Y %H:%M %Z}")
+    for column in ("company", "interview", "state", "next", "due"):
         table.add_column(column, overflow="fold")
+    reasons = []
     for app in plan.applications:
         upcoming = next_action(app)
         state = app.state.value.replace("_", " ")
         if app.outcome:
             state += f" ({app.outcome.value.replace('_', ' ')})"
-        starts = app.interview.start_at.astimezone(plan.generated_at.tzinfo)
+        starts = app.interview.start_at.astimezone(zone)
+        overdue = upcoming is not None and upcoming.due_at <= plan.generated_at
         table.add_row(
             app.company,
-            f"{app.interview.title}\n{starts:%a %d %b %H:%M}",
+            f"{starts:%a %d %b %H:%M}",
             state,
-            _describe(upcoming.type, upcoming.number) if upcoming else "—",
-            f"{upcoming.due_at:%a %d %b %H:%M}" if upcoming else "",
-            "\n".join(app.why[-2:]),
+            _describe(upcoming) if upcoming else "—",
+            (f"{upcoming.due_at.astimezone(zone):%a %d %b %H:%M}" + (" (now)" if overdue else ""))
+            if upcoming
+            else "",
         )
-    console = Console()
-    if not plan.applications:
-        console.print("No interviews found in the calendar.")
-        return
+        reasons.append(f"{app.company} ({app.interview.interview_id}): {reason(app, upcoming)}")
     console.print(table)
+    console.print("Why:", style="bold")
+    for line in reasons:
+        console.print(f"  {line}", highlight=False)

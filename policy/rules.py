@@ -170,7 +170,7 @@ def thank_you_channel(
         return Channel.EMAIL, (
             f"thank-you: email although the culture is paper, since P is only {days} days away"
         )
-    return Channel.EMAIL, "thank-you: email"
+    return Channel.EMAIL, "thank-you: by email, to the interviewers, an hour after the end"
 
 
 def thank_you_sent(interview: Interview, mine: Sequence[Message]) -> Message | None:
@@ -289,14 +289,15 @@ def auto_reply_floor(
 ) -> tuple[date | None, str | None]:
     """No follow-up is due before the next business day after an auto-reply's return date."""
     floor: date | None = None
+    back_on: date | None = None
     for reply in replies:
         if reply.auto and reply.returns_on is not None:
             candidate = calendar.next_business_day_after(reply.returns_on)
             if floor is None or candidate > floor:
-                floor = candidate
+                floor, back_on = candidate, reply.returns_on
     if floor is None:
         return None, None
-    return floor, f"auto-reply: away until before {floor}, so no follow-up before then"
+    return floor, f"auto-reply: away until {back_on}, so no follow-up before {floor}"
 
 
 # --- Replies that change the plan -----------------------------------------------------
