@@ -20,6 +20,7 @@ from daemon.errors import FollowupError
 
 if TYPE_CHECKING:
     from daemon.config import Config
+    from daemon.items import Ledger
     from daemon.state import State
     from policy.models import Application, Mark, MarkKind, Plan
 
@@ -82,6 +83,18 @@ def _marks(config: Config) -> tuple[Mark, ...]:
         return ()
 
 
+def _plan_with_ledger(args: argparse.Namespace) -> tuple[Plan, Ledger | None, tuple[Mark, ...]]:
+    """The plan with the user's marks, and what the state says was written (if any)."""
+    config = _load(args)
+    state = _existing_state(config)
+    ledger = None
+    marks: tuple[Mark, ...] = ()
+    if state is not None:
+        with state:
+            ledger, marks = state.ledger(), state.marks()
+    return _plan(config, _now(args), marks), ledger, marks
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     from daemon.render import plan_to_json
 
@@ -96,14 +109,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from daemon.report import ledger_lines
     from daemon.status import print_status
 
-    config = _load(args)
-    state = _existing_state(config)
-    ledger = None
-    marks: tuple[Mark, ...] = ()
-    if state is not None:
-        with state:
-            ledger, marks = state.ledger(), state.marks()
-    plan = _plan(config, _now(args), marks)
+    plan, ledger, _ = _plan_with_ledger(args)
     print_status(plan)
     print()
     print("\n".join(ledger_lines(plan, ledger)))
@@ -216,14 +222,7 @@ def _find_application(plan: Plan, wanted: str) -> Application:
 def cmd_explain(args: argparse.Namespace) -> int:
     from daemon.report import explain_lines
 
-    config = _load(args)
-    state = _existing_state(config)
-    ledger = None
-    marks: tuple[Mark, ...] = ()
-    if state is not None:
-        with state:
-            ledger, marks = state.ledger(), state.marks()
-    plan = _plan(config, _now(args), marks)
+    plan, ledger, marks = _plan_with_ledger(args)
     app = _find_application(plan, args.interview)
     print("\n".join(explain_lines(app, ledger, plan)))
     own = [m for m in marks if m.interview_id == app.interview.interview_id]

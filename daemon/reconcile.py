@@ -272,19 +272,7 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
             remote_id="",
             now=now,
         )
-        written = _create(sinks, op.item)
-        state.record_written(
-            intent,
-            Recorded(
-                kind=op.kind,
-                key=op.key,
-                remote_id=written.remote_id,
-                content_hash=written.content_hash,
-                etag=written.etag,
-                written_at=now,
-            ),
-            outcome="created",
-        )
+        _record(state, intent, op, _create(sinks, op.item), now, "created")
         return
     if isinstance(op, Update):
         intent = state.begin(
@@ -299,18 +287,7 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
         if result is None:
             state.settle(intent, "changed meanwhile: left as it is", now)
             return
-        state.record_written(
-            intent,
-            Recorded(
-                kind=op.kind,
-                key=op.key,
-                remote_id=result.remote_id,
-                content_hash=result.content_hash,
-                etag=result.etag,
-                written_at=now,
-            ),
-            outcome="updated",
-        )
+        _record(state, intent, op, result, now, "updated")
         return
     assert isinstance(op, Delete)
     intent = state.begin(
@@ -326,6 +303,24 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
         state.record_gone(intent, op.kind, op.key, outcome="deleted", now=now)
     else:
         state.settle(intent, "changed meanwhile: left as it is", now)
+
+
+def _record(
+    state: State, intent: int, op: Create | Update, written: Written, now: datetime, outcome: str
+) -> None:
+    """Close a write's intent with what the sink reports it wrote."""
+    state.record_written(
+        intent,
+        Recorded(
+            kind=op.kind,
+            key=op.key,
+            remote_id=written.remote_id,
+            content_hash=written.content_hash,
+            etag=written.etag,
+            written_at=now,
+        ),
+        outcome=outcome,
+    )
 
 
 def _create(sinks: Sinks, item: Reminder | DraftMessage) -> Written:
