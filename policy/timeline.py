@@ -71,7 +71,9 @@ _PROMISE = _words(
     r"|results?|conclu(?:de|des|ding|sion)|notif(?:y|ying|ication)|inform(?:ing)?|verdict"
     r"|determin(?:e|es|ing|ation)|make (?:a|the|our|their|a final) (?:call|choice|selection)"
     r"|timeline|timeframe|time frame|turnaround|takes|estimated?|eta|target(?:s|ing)?"
-    r"|(?:will|'ll|should|may|might|could|would) (?:take|know)|know more|offers?|word)\b"
+    r"|(?:will|'ll|should|may|might|could|would) (?:take|know)|know more|offers?|word"
+    r"|(?:have|get|send|share|give)(?: you)?(?: (?:more|further|an?))? (?:information|info"
+    r"|details|clarity|an idea))\b"
 )
 
 # An auto-reply sentence about being away and coming back (POLICY.md "Auto-reply").
@@ -115,6 +117,38 @@ _LOOKING_BACK = re.compile(
     r"[^,;:.!?]*?(?=[,;:.!?]|\s(?:and|but|so|we|i)\b|$)",
     re.IGNORECASE,
 )
+
+# A clause that tells what already happened: "We reviewed your profile on Monday and will be
+# in touch" promises nothing for Monday, "we received your application on November 20"
+# nothing for next November. Only a date standing bare or after "on" is read this way: a
+# "by", "within" or "until" looks ahead whatever the verb.
+_PAST_CLAUSE = re.compile(
+    r"(?:\b(?:we|i|they|he|she|you|team|manager|committee|panel)"
+    r"(?:'ve|'d| have| has| had| just| already| all| both)*"
+    r" (?:(?!(?:need|proceed|succeed|exceed|feed|speed|seed|breed|indeed)\b)\w{2,}ed"
+    r"|met|spoke|sent|saw|took|came|went|told|said|wrote|began|got|heard|had"
+    r"|held|gave|did|made|caught up|sat down)\b"
+    r"|\bas (?:discussed|mentioned|promised|agreed|noted)\b"
+    r"|\b(?:was|were) \w{2,}ed\b)[^,;:.!?]*$",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r".*(?:[,;:]|\b(?:and|but|so|then|while|because)\b)", re.DOTALL)
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:by|within|in|until|till|til|before|after|around|about|over|during|through"
+    r"|no later than|next|this|coming)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _told_as_past(text: str, sentence_start: int, phrase_start: int) -> bool:
+    """Whether the expression at `phrase_start` dates something that already happened."""
+    before = text[sentence_start:phrase_start]
+    if _LOOKS_AHEAD.search(before[-20:]):
+        return False
+    clause = _CLAUSE_START.match(before)
+    if clause is not None:
+        before = before[clause.end() :]
+    return _PAST_CLAUSE.search(before) is not None
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -205,6 +239,8 @@ def _latest(
                 continue
             first, _ = norm.original_span(found.start, found.end)
             if any(low <= first < high for low, high in looking_back):
+                continue
+            if keywords is _PROMISE and _told_as_past(text, start, first):
                 continue
             if best is None or on > best[1]:
                 best = (_quote(text, norm, found), on)

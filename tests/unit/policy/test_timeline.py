@@ -407,3 +407,25 @@ def test_resolve_expression(text: str, expected: date | None) -> None:
 )
 def test_find_return_date(text: str, expected: date | None) -> None:
     assert find_return_date(text, TUE, US) == expected
+
+
+# --- dates of what already happened ------------------------------------------------------
+
+PAST_AND_FUTURE = [
+    # Tue 2026-12-02; the date of something that already happened is no promise.
+    ("We reviewed your profile on Monday and will be in touch.", None),
+    ("As discussed on Tuesday, we'll get back to you soon.", None),
+    ("We received your application on November 20 and will respond shortly.", None),
+    # ... but "by" looks ahead whatever the verb, and a new clause starts afresh.
+    ("We interviewed several candidates and expect to decide by Friday.", date(2026, 12, 4)),
+    ("We met yesterday, and we will have a decision on Thursday.", date(2026, 12, 3)),
+    ("We need to confirm on Monday, then we'll let you know.", date(2026, 12, 7)),
+    ("You'll receive detailed feedback on Monday.", date(2026, 12, 7)),
+    ("I'll have more information for you by Wednesday.", date(2026, 12, 9)),
+]
+
+
+@pytest.mark.parametrize(("text", "promised"), PAST_AND_FUTURE)
+def test_dates_of_what_already_happened_are_no_promise(text: str, promised: date | None) -> None:
+    statement = find_statement(text, date(2026, 12, 2), US)
+    assert (statement.promised_on if statement else None) == promised
