@@ -240,6 +240,13 @@ def _thread_messages(answer: Mapping[str, Any], timezone: ZoneInfo) -> tuple[Mes
 # --- the mail source -------------------------------------------------------------------------
 
 
+def _gmail_batch(
+    service: Any, calls: Sequence[BatchCall], retry: RetryPolicy, size: int
+) -> dict[str, Any]:
+    """Gmail calls in batches of at most `size`, answers by key (None for a 404)."""
+    return run_batch(service.new_batch_http_request, calls, retry, what="Gmail batch", size=size)
+
+
 @dataclass(frozen=True, slots=True)
 class _Held:
     history_id: str
@@ -375,13 +382,7 @@ class Gmail:
                         lambda: self._users().getProfile(userId="me"),
                     ),
                 )
-            answers = run_batch(
-                self._service.new_batch_http_request,
-                calls,
-                self._retry,
-                what="Gmail batch",
-                size=self._batch_size,
-            )
+            answers = _gmail_batch(self._service, calls, self._retry, self._batch_size)
             if first and with_profile:
                 profile = answers.get("profile") or {}
                 history_id = str(profile.get("historyId") or "") or None
@@ -413,13 +414,7 @@ class Gmail:
             )
             for thread_id in thread_ids
         ]
-        answers = run_batch(
-            self._service.new_batch_http_request,
-            calls,
-            self._retry,
-            what="Gmail batch",
-            size=self._batch_size,
-        )
+        answers = _gmail_batch(self._service, calls, self._retry, self._batch_size)
         fetched: dict[str, _Held | None] = {}
         for thread_id in thread_ids:
             answer = answers.get(thread_id)
@@ -514,13 +509,7 @@ class Gmail:
             )
             for message_id in unknown
         ]
-        answers = run_batch(
-            self._service.new_batch_http_request,
-            calls,
-            self._retry,
-            what="Gmail batch",
-            size=self._batch_size,
-        )
+        answers = _gmail_batch(self._service, calls, self._retry, self._batch_size)
         wanted: set[str] = set()
         for message_id, thread_id in unknown.items():
             answer = answers.get(message_id)
@@ -839,13 +828,7 @@ class GmailDrafts:
             )
             for thread_id in by_thread
         ]
-        answers = run_batch(
-            self._service.new_batch_http_request,
-            calls,
-            self._retry,
-            what="Gmail batch",
-            size=self._batch_size,
-        )
+        answers = _gmail_batch(self._service, calls, self._retry, self._batch_size)
         sent: set[str] = set()
         for thread_id, entries in by_thread.items():
             answer = answers.get(thread_id) or {}
@@ -918,13 +901,7 @@ class GmailDrafts:
             )
             for draft_id, _, _ in rows
         ]
-        answers = run_batch(
-            self._service.new_batch_http_request,
-            calls,
-            self._retry,
-            what="Gmail batch",
-            size=self._batch_size,
-        )
+        answers = _gmail_batch(self._service, calls, self._retry, self._batch_size)
         for draft_id, message_id, thread_id in rows:
             answer = answers.get(draft_id)
             if answer is None:
