@@ -278,8 +278,10 @@ def _application(
     culture = culture_of(interview, company, side.domains, marks, settings)
     channel, channel_why = thank_you_channel(culture, timeline, interview, settings)
     why.append(channel_why)
+    # A mail within three days is the thank-you (never a follow-up) even when the note is to
+    # be handwritten; only then it does not make the handwritten note done: a mark does.
     thanked = thank_you_sent(interview, mail.mine)
-    if thanked is not None:
+    if thanked is not None and channel is Channel.EMAIL:
         thank_status = Status.DONE
         why.append(f"thank-you: sent on {local_date(thanked.sent_at, settings)}")
     elif "thank_you" in done_marks:

@@ -449,3 +449,13 @@ def test_timeline_note_in_my_own_words() -> None:
 def test_vague_timeline_note_falls_back_to_the_default() -> None:
     app = only(run([event(description="Timeline: soon")]))
     assert app.timeline.source is TimelineSource.DEFAULT
+
+
+def test_mail_after_a_paper_culture_interview_does_not_do_the_handwritten_note() -> None:
+    description = "Culture: paper\nTimeline: 3 weeks"
+    messages = [mail(ME, "jane@acme-corp.com", "2026-12-01T15:00", "Thanks for today!")]
+    app = only(run([event(description=description)], messages))
+    # The handwritten note waits for a mark; the mail is not counted as a follow-up either.
+    assert thank_you(app).channel is Channel.HANDWRITTEN
+    assert thank_you(app).status is Status.PENDING
+    assert app.followups_done == 0
