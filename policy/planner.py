@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from policy import drafts
 from policy.business_days import BusinessCalendar
@@ -259,7 +260,7 @@ def _application(
     actions: list[Action] = []
 
     # prep
-    prep_due = (interview.start_at - timedelta(minutes=settings.prep_minutes)).astimezone(tz)
+    prep_due = _elapsed(interview.start_at, -timedelta(minutes=settings.prep_minutes), tz)
     prep_status = Status.DONE if now >= prep_due or "prep" in done_marks else Status.PENDING
     if prep_status is Status.PENDING and outcome is not None:
         prep_status = Status.CANCELLED
@@ -367,6 +368,12 @@ def _application(
     )
 
 
+def _elapsed(moment: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
+    """`moment` + `delta` of real time (aware arithmetic in one zone is wall-clock time,
+    which is an hour off across a DST change), shown in `zone`."""
+    return (moment.astimezone(UTC) + delta).astimezone(zone)
+
+
 def _at_local(day: date, settings: Settings) -> datetime:
     """The follow-up time on `day` in the user's zone; a wall time skipped by DST moves on."""
     aware = datetime.combine(day, settings.followup_time, tzinfo=settings.timezone)
@@ -400,7 +407,7 @@ def _thank_you_action(
     templates = dict(settings.templates)
     learned = interview.note("learned")
     role = drafts.role_from_title(interview.title, company)
-    due_at = (interview.end_at + THANK_YOU_DELAY).astimezone(settings.timezone)
+    due_at = _elapsed(interview.end_at, THANK_YOU_DELAY, settings.timezone)
     key = f"{interview.interview_id}/thank_you"
     if channel is Channel.HANDWRITTEN:
         return Action(

@@ -459,3 +459,19 @@ def test_mail_after_a_paper_culture_interview_does_not_do_the_handwritten_note()
     assert thank_you(app).channel is Channel.HANDWRITTEN
     assert thank_you(app).status is Status.PENDING
     assert app.followups_done == 0
+
+
+def test_thank_you_an_hour_after_an_interview_ending_as_clocks_go_back() -> None:
+    # Sun 2026-11-01: 01:30 EDT (-04:00) comes twice; an hour of real time after the first
+    # 01:30 is 01:30 EST (-05:00), not 02:30.
+    start = datetime(2026, 11, 1, 0, 30, tzinfo=NY)
+    interview = CalendarEvent(
+        event_id="dst-1",
+        title="Interview with Acme",
+        start_at=start,
+        end_at=datetime(2026, 11, 1, 1, 30, tzinfo=NY),
+        organizer=Person(email="jane@acme-corp.com"),
+    )
+    app = only(plan([interview], [], SETTINGS, at("2026-10-31T12:00")))
+    due = thank_you(app).due_at
+    assert (due.hour, due.minute, due.utcoffset()) == (1, 30, timedelta(hours=-5))
