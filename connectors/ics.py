@@ -17,6 +17,7 @@ import logging
 import re
 import warnings
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -59,12 +60,38 @@ def read_events(data: bytes, *, source: str, timezone: ZoneInfo) -> tuple[Calend
     """
     if not _BEGIN_CALENDAR.search(data):
         raise SourceError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
-    with warnings.catch_warnings(record=True) as caught:
+    with _held_log() as held, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         events = _read(data, source, timezone)
+    for record in held.records:
+        logger.handle(record)
     for warning in caught:
         logger.warning("%s: %s", source, _one_line(str(warning.message)))
     return events
+
+
+class _Holder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _held_log() -> Iterator[_Holder]:
+    """Hold this module's warnings while a file is read: a file refused in the end gets its
+    one line, not also a list of the events skipped on the way."""
+    holder = _Holder()
+    propagate = logger.propagate
+    logger.addHandler(holder)
+    logger.propagate = False
+    try:
+        yield holder
+    finally:
+        logger.removeHandler(holder)
+        logger.propagate = propagate
 
 
 # --- parsing -----------------------------------------------------------------------------

@@ -53,6 +53,7 @@ def test_calendar_is_read_or_refused(path: Path, warnings_logged: Warnings) -> N
             events = IcsCalendar(path, TZ).events()
         except SourceError as error:
             assert_refusal(error, path)
+            assert warnings_logged() == []  # a refused file says one line, nothing more
             events = ()
     assert [str(w.message) for w in escaped] == []  # icalendar's warnings become log lines
     for event in events:
