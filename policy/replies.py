@@ -84,6 +84,13 @@ _SIG_MAX_LINE = 600  # legal disclaimers are long single lines
 _POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\b", re.IGNORECASE)
 
 
+# Two "Key: value" lines in a row ("From: …" then "Sent: …"): the only shape unwrap() reads
+# as a reply or forward header, checked first because unwrap() is slow on every body.
+_HEADER_PAIR = re.compile(
+    r"^[ \t*]*[^\W\d][\w .-]{0,24}:[^\n]*\n[ \t*]*[^\W\d][\w .-]{0,24}:", re.M
+)
+
+
 def _quotequail_top(text: str) -> str:
     """The part of `text` above any quoted reply or forwarded block, as quotequail finds it."""
     try:
@@ -91,7 +98,7 @@ def _quotequail_top(text: str) -> str:
     except Exception:  # an odd body must not stop the pass: read it whole
         parts = [(True, text)]
     top = parts[0][1] if parts and parts[0][0] else ""
-    if len(parts) == 1:
+    if len(parts) == 1 and _HEADER_PAIR.search(top):
         # quote() misses Outlook blocks that start at "From: … Sent: …" with no rule line
         # above them; unwrap() recognises those by their header lines.
         try:
