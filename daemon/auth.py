@@ -1,7 +1,7 @@
 """`followup auth`: the installed-app OAuth flow with the user's own OAuth client.
 
 Opens the browser on Google's consent page, receives the answer on a loopback port, and
-saves the token where `connectors.google_auth.TokenStore` keeps it (`google.token_path`,
+saves the token where `connectors.google.auth.TokenStore` keeps it (`google.token_path`,
 mode 0600, or the OS keyring where a real one works and no token file exists yet).
 """
 
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def run_auth(config: Config) -> Path:
     """Run the consent flow and save the token; returns `google.token_path`."""
-    from connectors.google_auth import SCOPES, AuthError, TokenStore
+    from connectors.google.auth import SCOPES, AuthError, TokenStore
 
     secrets = config.google.client_secrets_path
     if not secrets.is_file():

@@ -4,7 +4,7 @@ Local sources are re-read only when their files changed (inode, mtime and size o
 .ics and mbox files, or of a Maildir's cur/ and new/ folders, whose entries change with
 every delivery, move or flag), so an idle pass does not parse a mailbox it read a minute
 ago. Google sources sync incrementally by themselves; their snapshot (cursor plus cache,
-`connectors/google_state.py`) is restored from the state at start and saved after each
+`connectors/google/state.py`) is restored from the state at start and saved after each
 pass that applied cleanly, only when its cursor moved.
 """
 

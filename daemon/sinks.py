@@ -37,7 +37,7 @@ def build_sinks(config: Config) -> Sinks:
                 f"{config.path}: [calendar] reminders_path: missing (the .ics file reminders "
                 'are written to, needed by sync and run when source = "ics")'
             )
-        from connectors.ics_reminders import IcsReminders
+        from connectors.local.ics_reminders import IcsReminders
 
         reminders: ReminderSink = IcsReminders(config.reminders_path)
         reminders_where = str(config.reminders_path)
@@ -56,7 +56,7 @@ def build_sinks(config: Config) -> Sinks:
                 f"{config.path}: [mail] drafts_path: missing (the Maildir folder drafts are "
                 f'written to, needed by sync and run when source = "{config.mail_source}")'
             )
-        from connectors.maildir_drafts import MaildirDrafts
+        from connectors.local.maildir_drafts import MaildirDrafts
 
         drafts: DraftSink = MaildirDrafts(config.drafts_path, sender=_sender(config))
         drafts_where = str(config.drafts_path)

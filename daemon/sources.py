@@ -3,7 +3,7 @@
 Google: `calendar_source`, `mail_source`, `google_reminder_sink` and `gmail_draft_sink`
 share one set of services per token file (`google_services`). A Google source keeps what it
 read in memory; to poll incrementally, keep the same source objects between passes (pass
-them to `observe`) and persist their `snapshot()` (see `connectors/google_state.py`).
+them to `observe`) and persist their `snapshot()` (see `connectors/google/state.py`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from policy.matching import (
 from policy.models import CalendarEvent, Thread
 
 if TYPE_CHECKING:
-    from connectors.gmail import GmailDrafts
-    from connectors.google_api import GoogleServices
-    from connectors.google_calendar import GoogleReminders
+    from connectors.google.api import GoogleServices
+    from connectors.google.calendar import GoogleReminders
+    from connectors.google.gmail import GmailDrafts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,12 +38,12 @@ class Observation:
 
 def calendar_source(config: Config) -> CalendarSource:
     if config.calendar_source == "ics":
-        from connectors.ics import IcsCalendar
+        from connectors.local.ics import IcsCalendar
 
         assert config.calendar_path is not None  # config validation requires it
         return IcsCalendar(config.calendar_path, config.settings.timezone)
     if config.calendar_source == "google":
-        from connectors.google_calendar import GoogleCalendar
+        from connectors.google.calendar import GoogleCalendar
 
         services = google_services(config)
         return GoogleCalendar(
@@ -57,17 +57,17 @@ def calendar_source(config: Config) -> CalendarSource:
 def mail_source(config: Config) -> MailSource:
     assert config.mail_path is not None or config.mail_source == "gmail"
     if config.mail_source == "mbox":
-        from connectors.mbox import MboxMail
+        from connectors.local.mbox import MboxMail
 
         assert config.mail_path is not None
         return MboxMail(config.mail_path, config.settings.timezone)
     if config.mail_source == "maildir":
-        from connectors.maildir import MaildirMail
+        from connectors.local.maildir import MaildirMail
 
         assert config.mail_path is not None
         return MaildirMail(config.mail_path, config.settings.timezone)
     if config.mail_source == "gmail":
-        from connectors.gmail import Gmail
+        from connectors.google.gmail import Gmail
 
         return Gmail(google_services(config).gmail, config.settings.timezone)
     raise ConfigError(f"{config.path}: [mail] source: {config.mail_source!r} is not available yet")
@@ -79,9 +79,9 @@ _SERVICES: dict[str, GoogleServices] = {}
 def google_services(config: Config) -> GoogleServices:
     """The Calendar and Gmail services for the config's token, built once per process.
 
-    Raises `connectors.google_auth.AuthError` when there is no usable token.
+    Raises `connectors.google.auth.AuthError` when there is no usable token.
     """
-    from connectors.google_api import connect
+    from connectors.google.api import connect
 
     key = str(config.google.token_path)
     if key not in _SERVICES:
@@ -91,7 +91,7 @@ def google_services(config: Config) -> GoogleServices:
 
 def google_reminder_sink(config: Config) -> GoogleReminders:
     """Reminders as tagged events in `google.reminders_calendar_id`."""
-    from connectors.google_calendar import GoogleReminders
+    from connectors.google.calendar import GoogleReminders
 
     services = google_services(config)
     return GoogleReminders(services.calendar, config.google.reminders_calendar_id)
@@ -99,7 +99,7 @@ def google_reminder_sink(config: Config) -> GoogleReminders:
 
 def gmail_draft_sink(config: Config) -> GmailDrafts:
     """Drafts in the Gmail account. With aliases the From is left to Gmail (its default)."""
-    from connectors.gmail import GmailDrafts
+    from connectors.google.gmail import GmailDrafts
 
     settings = config.settings
     me = next(iter(settings.me)) if len(settings.me) == 1 else ""

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors.errors import SourceError
-from connectors.ics import IcsCalendar, read_events
+from connectors.local.ics import IcsCalendar, read_events
 from policy.models import Attendee, CalendarEvent, Person
 
 UTC = ZoneInfo("UTC")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors.errors import SourceError
-from connectors.maildir import MaildirMail
+from connectors.local.maildir import MaildirMail
 from policy.models import Message, Thread
 
 MakeMessage = Callable[..., EmailMessage]

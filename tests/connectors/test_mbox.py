@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors.errors import SourceError
-from connectors.mbox import MboxMail
+from connectors.local.mbox import MboxMail
 from policy.models import Message as Mail
 from policy.models import Person, Thread
 

@@ -11,8 +11,8 @@ import pytest
 
 from connectors._email import read_message
 from connectors.errors import SourceError
-from connectors.ics import IcsCalendar
-from connectors.mbox import MboxMail
+from connectors.local.ics import IcsCalendar
+from connectors.local.mbox import MboxMail
 from policy.models import CalendarEvent, Message, Person
 
 WILD = (Path(__file__).parents[2] / ".." / "shared" / "wild").resolve()

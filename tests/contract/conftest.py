@@ -58,7 +58,7 @@ def sleeps() -> list[float]:
 @pytest.fixture
 def fast_retry(sleeps: list[float]) -> object:
     """A RetryPolicy that records its waits instead of sleeping."""
-    from connectors._retry import RetryPolicy
+    from connectors.google.retry import RetryPolicy
 
     return RetryPolicy(sleep=sleeps.append, jitter=lambda: 1.0)
 
@@ -66,6 +66,6 @@ def fast_retry(sleeps: list[float]) -> object:
 @pytest.fixture
 def services(google_env: FakeGoogle, token_file: Path) -> object:
     """Calendar and Gmail services on the fake, built as the daemon builds them."""
-    from connectors.google_api import connect
+    from connectors.google.api import connect
 
     return connect(token_file, timeout=1.0)

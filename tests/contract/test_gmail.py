@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from fakegoogle import FakeGoogle, LoggedRequest
 
-from connectors._retry import GoogleApiError, RetryPolicy
 from connectors.base import DraftMessage
-from connectors.gmail import Gmail, GmailDrafts, build_queries, search_terms
-from connectors.google_api import GoogleServices
-from connectors.google_auth import INVALID_GRANT, AuthError
+from connectors.google.api import GoogleServices
+from connectors.google.auth import INVALID_GRANT, AuthError
+from connectors.google.gmail import Gmail, GmailDrafts, build_queries, search_terms
+from connectors.google.retry import GoogleApiError, RetryPolicy
 from policy.models import Draft, Thread
 
 NY = ZoneInfo("America/New_York")
@@ -300,7 +300,7 @@ def test_garbled_batch_answer_is_retried(
 def test_slow_answers_time_out_and_are_retried(
     fake_google: FakeGoogle, token_file: Path, google_env: FakeGoogle, sleeps: list[float]
 ) -> None:
-    from connectors.google_api import connect
+    from connectors.google.api import connect
 
     quick = connect(token_file, timeout=0.3)
     source = Gmail(quick.gmail, NY, retry=RetryPolicy(sleep=sleeps.append))

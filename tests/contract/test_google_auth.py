@@ -13,8 +13,8 @@ from fakegoogle import FakeGoogle
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
-from connectors.google_api import API_ROOT_ENV, api_root, build_services, connect
-from connectors.google_auth import (
+from connectors.google.api import API_ROOT_ENV, api_root, build_services, connect
+from connectors.google.auth import (
     GOOGLE_TOKEN_URI,
     INVALID_GRANT,
     SCOPES,

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from fakegoogle import FakeGoogle
 
-from connectors._retry import GoogleApiError, RetryPolicy
 from connectors.base import Reminder
-from connectors.google_api import GoogleServices
-from connectors.google_auth import INVALID_GRANT, AuthError
-from connectors.google_calendar import GoogleCalendar, GoogleReminders, event_id_for
+from connectors.google.api import GoogleServices
+from connectors.google.auth import INVALID_GRANT, AuthError
+from connectors.google.calendar import GoogleCalendar, GoogleReminders, event_id_for
+from connectors.google.retry import GoogleApiError, RetryPolicy
 
 NY = ZoneInfo("America/New_York")
 
@@ -157,7 +157,7 @@ def test_faults_are_retried_with_backoff(
 def test_slow_answer_times_out_and_is_retried(
     fake_google: FakeGoogle, token_file: Any, google_env: FakeGoogle, sleeps: list[float]
 ) -> None:
-    from connectors.google_api import connect
+    from connectors.google.api import connect
 
     quick = connect(token_file, timeout=0.3)
     source = GoogleCalendar(quick.calendar, "primary", NY, retry=RetryPolicy(sleep=sleeps.append))

@@ -18,9 +18,9 @@ from icalendar import Calendar
 
 from connectors.base import DraftMessage, Found, Reminder
 from connectors.errors import SourceError
-from connectors.ics import IcsCalendar
-from connectors.ics_reminders import IcsReminders, uid_for
-from connectors.maildir_drafts import KEY_HEADER, MaildirDrafts
+from connectors.local.ics import IcsCalendar
+from connectors.local.ics_reminders import IcsReminders, uid_for
+from connectors.local.maildir_drafts import KEY_HEADER, MaildirDrafts
 from policy.models import Draft
 
 EST = timezone(timedelta(hours=-5))

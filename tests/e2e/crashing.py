@@ -34,8 +34,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from connectors.ics_reminders import IcsReminders
-from connectors.maildir_drafts import MaildirDrafts
+from connectors.local.ics_reminders import IcsReminders
+from connectors.local.maildir_drafts import MaildirDrafts
 from daemon import diff
 from daemon.config import load_config
 from daemon.items import Kind

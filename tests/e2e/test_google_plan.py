@@ -117,7 +117,7 @@ def _load_into(fake: FakeGoogle, scenario: dict[str, Any], local: Path) -> None:
         fake.calendar.put_event("primary", _google_event(event, scenario))
         if event.get("status", "CONFIRMED").upper() == "CANCELLED":
             fake.calendar.user_delete("primary", event["uid"])
-    from connectors.mbox import MboxMail
+    from connectors.local.mbox import MboxMail
 
     zone = ZoneInfo(scenario["tz"])
     local_thread = {

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import connectors.ics  # noqa: E402,F401
-import connectors.ics_reminders  # noqa: E402,F401
-import connectors.maildir_drafts  # noqa: E402,F401
-import connectors.mbox  # noqa: E402,F401
+import connectors.local.ics  # noqa: E402,F401
+import connectors.local.ics_reminders  # noqa: E402,F401
+import connectors.local.maildir_drafts  # noqa: E402,F401
+import connectors.local.mbox  # noqa: E402,F401
 import daemon.cli  # noqa: E402
 import daemon.observer  # noqa: E402,F401
 import daemon.reconcile  # noqa: E402,F401
@@ -32,9 +32,9 @@ import daemon.sinks  # noqa: E402,F401
 if os.environ.get("FOLLOWUP_GOOGLE_API_ROOT"):  # the Google connectors, imported too
     import googleapiclient.discovery  # noqa: F401
 
-    import connectors.gmail  # noqa: F401
-    import connectors.google_api  # noqa: F401
-    import connectors.google_calendar  # noqa: F401
+    import connectors.google.api  # noqa: F401
+    import connectors.google.calendar  # noqa: F401
+    import connectors.google.gmail  # noqa: F401
 
 
 def _run(stderr: str, args: list[str]) -> int:

@@ -86,7 +86,7 @@ def test_user_template_beside_the_config_overrides_the_thank_you(tmp_path: Path)
     )
     config = load_config(write(tmp_path, MINIMAL))
     text = (ROOT / "examples" / "calendar.ics").read_bytes()
-    from connectors.ics import read_events
+    from connectors.local.ics import read_events
 
     events = read_events(text, source="calendar.ics", timezone=config.settings.timezone)
     now = datetime(2026, 12, 10, 12, tzinfo=ZoneInfo("America/New_York"))

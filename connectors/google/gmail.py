@@ -69,7 +69,8 @@ from connectors._email import (
     read_fields,
     to_message,
 )
-from connectors._retry import (
+from connectors.base import DraftMessage, Found, Written
+from connectors.google.retry import (
     DEFAULT_POLICY,
     MAX_BATCH,
     BatchCall,
@@ -78,8 +79,7 @@ from connectors._retry import (
     call,
     run_batch,
 )
-from connectors.base import DraftMessage, Found, Written
-from connectors.google_state import Snapshot
+from connectors.google.state import Snapshot
 from policy.models import Message, Person, Thread
 
 logger = logging.getLogger(__name__)

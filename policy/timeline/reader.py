@@ -1,6 +1,6 @@
 """Reads timeline statements and return dates out of text (POLICY.md "The stated timeline").
 
-The date rules live in `policy.timeline_rules`; this module decides which words count:
+The date rules live in `policy.timeline.patterns`; this module decides which words count:
 a sentence that promises a response with a time expression in it, or a text that is
 nothing but a time expression (a `Timeline:` note, a config value, a user's mark).
 
@@ -38,9 +38,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from policy.business_days import BusinessCalendar
-from policy.date_words import ABBREVIATIONS, Normalized, normalize
-from policy.timeline_resolvers import Context
-from policy.timeline_rules import Found, parse_whole, scan
+from policy.timeline.patterns import Found, parse_whole, scan
+from policy.timeline.resolvers import Context
+from policy.timeline.words import ABBREVIATIONS, Normalized, normalize
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

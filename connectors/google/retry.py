@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.errors import SourceError
-from connectors.google_auth import AuthError, auth_error
+from connectors.google.auth import AuthError, auth_error
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The time expressions of POLICY.md "The stated timeline and the promised date P".
 
-Each rule is a regular expression over normalised text (see `policy.date_words`) and a
+Each rule is a regular expression over normalised text (see `policy.timeline.words`) and a
 function from its match to the promised date P: the last day of the window the words
 give, counted from the anchor date A. `scan` finds the expressions inside a sentence;
 `parse_whole` reads a text that is nothing but one expression.
@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from policy.date_words import MONTHS
-from policy.timeline_dates import FRIDAY, SUNDAY
-from policy.timeline_resolvers import (
+from policy.timeline.dates import FRIDAY, SUNDAY
+from policy.timeline.resolvers import (
     Combiner,
     Context,
     Resolver,
@@ -65,6 +64,7 @@ from policy.timeline_resolvers import (
     this_week_day,
     year_window,
 )
+from policy.timeline.words import MONTHS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

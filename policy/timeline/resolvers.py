@@ -1,6 +1,6 @@
 """From a matched time expression to the promised date P (POLICY.md "The stated timeline").
 
-Every resolver gets the regex match of its rule (see `policy.timeline_rules`) and the
+Every resolver gets the regex match of its rule (see `policy.timeline.patterns`) and the
 anchor date A with the user's calendar, and returns P: the last day of the window the
 words give. None means the words give no date ("last Monday", "2 weeks ago").
 """
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from policy.business_days import BusinessCalendar
-from policy.date_words import MONTHS, WEEKDAYS
-from policy.timeline_dates import (
+from policy.timeline.dates import (
     FRIDAY,
     SUNDAY,
     add_months,
@@ -34,6 +33,7 @@ from policy.timeline_dates import (
     whole_weeks,
     work_week_monday,
 )
+from policy.timeline.words import MONTHS, WEEKDAYS
 
 # Countries writing numeric dates month first (12/9 = December 9). Canada uses both orders,
 # so there the reading that falls sooner on or after A wins (see `resolve_numeric_date`).

@@ -28,9 +28,9 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors._retry import DEFAULT_POLICY, GoogleApiError, RetryPolicy, call
 from connectors.base import Found, Reminder, Written
-from connectors.google_state import Snapshot
+from connectors.google.retry import DEFAULT_POLICY, GoogleApiError, RetryPolicy, call
+from connectors.google.state import Snapshot
 from policy.models import Attendee, CalendarEvent, Person
 
 logger = logging.getLogger(__name__)

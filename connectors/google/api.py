@@ -25,7 +25,7 @@ from typing import Any
 
 from google.oauth2.credentials import Credentials
 
-from connectors.google_auth import TokenStore
+from connectors.google.auth import TokenStore
 
 API_ROOT_ENV = "FOLLOWUP_GOOGLE_API_ROOT"
 DEFAULT_TIMEOUT = 60.0

@@ -1,0 +1,1 @@
+"""Google Calendar v3 and Gmail v1: the sources and sinks that talk to Google."""

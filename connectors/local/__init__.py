@@ -1,0 +1,1 @@
+"""Local files: .ics calendars, mbox and Maildir mail, and the local writers."""
