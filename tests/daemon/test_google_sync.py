@@ -7,7 +7,6 @@ the local files. Skipped (with the reason) where the Google connectors are not i
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import sys
@@ -30,15 +29,6 @@ from daemon.sinks import Sinks
 from daemon.state import State
 from tests.daemon.fakes import Killed
 from tests.daemon.scenario import ME, MOMENTS, load_into
-
-_MISSING = [
-    name
-    for name in ("connectors.google_calendar", "connectors.gmail", "connectors.google_api")
-    if importlib.util.find_spec(name) is None
-]
-pytestmark = pytest.mark.skipif(
-    bool(_MISSING), reason=f"the Google connectors are not there yet ({', '.join(_MISSING)})"
-)
 
 _TESTS = str(Path(__file__).resolve().parents[1])
 if _TESTS not in sys.path:
@@ -102,10 +92,10 @@ class Google:
 def google(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Google]:
     from fakegoogle import FakeGoogle
 
-    from connectors._retry import RetryPolicy
-    from connectors.gmail import Gmail, GmailDrafts
-    from connectors.google_api import connect
-    from connectors.google_calendar import GoogleCalendar, GoogleReminders
+    from connectors.google.api import connect
+    from connectors.google.calendar import GoogleCalendar, GoogleReminders
+    from connectors.google.gmail import Gmail, GmailDrafts
+    from connectors.google.retry import RetryPolicy
 
     with FakeGoogle(email_address=ME, time_zone="America/New_York") as fake:
         monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ROOT", fake.root_url)

@@ -12,7 +12,6 @@ plan fully applied (a further pass writes nothing).
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -145,6 +144,7 @@ def _crash(workers: list[Worker]) -> str:
     return "; ".join(f"worker {w.seed}: {w.report()}" for w in workers)
 
 
+@pytest.mark.crash
 def test_killed_at_random_instants_local_files(tmp_path: Path) -> None:
     workers: list[Worker] = [
         LocalWorker(folder=tmp_path / f"w{n}", seed=1000 + n, kills_wanted=KILLS // WORKERS)
@@ -154,14 +154,8 @@ def test_killed_at_random_instants_local_files(tmp_path: Path) -> None:
     print(f"crash test, local files: {report}; 0 duplicates, 0 lost edits, plan applied")
 
 
+@pytest.mark.crash
 def test_killed_at_random_instants_google(tmp_path: Path) -> None:
-    missing = [
-        name
-        for name in ("connectors.google_calendar", "connectors.gmail", "connectors.google_api")
-        if importlib.util.find_spec(name) is None
-    ]
-    if missing:
-        pytest.skip(f"the Google connectors are not there yet ({', '.join(missing)})")
     from fakegoogle import FakeGoogle
 
     with (
