@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from daemon.errors import ConfigError
 from policy.models import (
+    DEFAULT_ATS_DOMAINS,
     DEFAULT_FREEMAIL_DOMAINS,
     DEFAULT_INTERVIEW_KEYWORDS,
     Culture,
@@ -131,6 +132,8 @@ _SCHEMA: dict[str, dict[str, _Checker]] = {
         "prep_minutes": _integer(0, 24 * 60),
         "interview_keywords": _strings,
         "freemail_domains": _strings,
+        "ats_domains": _strings,
+        "dormant_days": _integer(1, 100 * 366),
         "templates_dir": _string,
     },
 }
@@ -232,6 +235,8 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         prep_minutes=policy.get("prep_minutes", 30),
         interview_keywords=DEFAULT_INTERVIEW_KEYWORDS + policy.get("interview_keywords", ()),
         freemail_domains=DEFAULT_FREEMAIL_DOMAINS + policy.get("freemail_domains", ()),
+        ats_domains=DEFAULT_ATS_DOMAINS + policy.get("ats_domains", ()),
+        dormant_days=policy.get("dormant_days", 30),
         cultures=tuple(cultures),
         templates=templates,
     )

@@ -49,6 +49,8 @@ max_followups = 2                   # status follow-ups before waiting for the r
 prep_minutes = 30                   # the prep reminder comes this long before the interview
 interview_keywords = []             # more title words that make an event an interview
 freemail_domains = []               # more free-mail domains ("gmx.*" patterns allowed)
+ats_domains = []                    # more applicant-tracking services' domains
+dormant_days = 30                   # an application quiet this long plans nothing (old interviews)
 
 [cultures]
 # A company's culture, by name or email domain: "paper" asks for a handwritten thank-you

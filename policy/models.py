@@ -128,6 +128,9 @@ class Message:
     references: tuple[str, ...] = ()
     # True for a message that is still a draft (Gmail DRAFT label, Maildir drafts).
     is_draft: bool = False
+    # The provider's labels or folders, as read (Gmail label ids such as `SENT`, Takeout's
+    # `X-Gmail-Labels` names such as `Sent`): a message labelled sent is mine (POLICY.md "me").
+    labels: tuple[str, ...] = ()
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -195,6 +198,29 @@ DEFAULT_FREEMAIL_DOMAINS: tuple[str, ...] = (
     "gmx.*",
 )
 
+# POLICY.md "Which threads belong": applicant-tracking services employers write through.
+DEFAULT_ATS_DOMAINS: tuple[str, ...] = (
+    "greenhouse.io",
+    "greenhouse-mail.io",
+    "lever.co",
+    "hire.lever.co",
+    "myworkday.com",
+    "workday.com",
+    "ashbyhq.com",
+    "smartrecruiters.com",
+    "icims.com",
+    "jobvite.com",
+    "taleo.net",
+    "successfactors.com",
+    "breezy.hr",
+    "workable.com",
+    "recruitee.com",
+    "teamtailor.com",
+    "bamboohr.com",
+    "jazzhr.com",
+    "applytojob.com",
+)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
@@ -211,6 +237,9 @@ class Settings:
     prep_minutes: int = 30
     interview_keywords: tuple[str, ...] = DEFAULT_INTERVIEW_KEYWORDS
     freemail_domains: tuple[str, ...] = DEFAULT_FREEMAIL_DOMAINS
+    ats_domains: tuple[str, ...] = DEFAULT_ATS_DOMAINS
+    # POLICY.md "Old interviews": an application quiet this many days plans nothing.
+    dormant_days: int = 30
     # company name (lower-case) or email domain -> culture
     cultures: tuple[tuple[str, Culture], ...] = ()
     # template name -> template text, overriding the packaged defaults
