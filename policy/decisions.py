@@ -1,0 +1,549 @@
+"""What a reply tells me about this job: rejected, offered, invited further, or nothing yet.
+
+POLICY.md "Replies that change the plan", Decision. Employers word these in endless ways,
+so this is no list of stock phrases: each sentence is read for what it says.
+
+- **Who and to whom.** An offer, an invitation or a move forward counts when it is made to
+  me ("offer *you*", "invite *you*", "move *you* forward", "*your* application"); the same
+  verbs with someone else as their object ("another candidate", "someone with more
+  experience", "a designer whose ...") say the job went elsewhere, so I am rejected.
+- **Negation.** "not", "never", "no longer", "unable to" (contractions are expanded first)
+  in front of a verb of advancing, offering or selecting turn it into a rejection
+  ("we won't be moving you forward", "you were not selected", "unable to offer you a
+  place"); in front of an offer or an invitation they cancel it.
+- **What is still open.** A clause that is conditional ("if you're selected for the next
+  round"), hoped or planned ("we hope to make an offer"), retracted ("please disregard the
+  invitation"), pending ("made an offer to another finalist and are waiting to hear back"),
+  or about no one yet ("not moving forward with anyone until January") decides nothing.
+- **The job itself.** The role filled, closed or eliminated is a rejection unless the same
+  sentence keeps mine open ("we filled the Seattle role, but yours is still open").
+
+The decision is read from the whole new text, so the decisive sentence may stand first,
+after small talk or in a P.S. Priority when several are stated: rejected > offer >
+next_round. Where only the tone says something ("unfortunately", "congratulations") and
+no sentence states a decision, the reading is `uncertain`: a person should read it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from policy.models import Outcome
+
+__all__ = ["DecisionReading", "read_decision"]
+
+# Decisions are stated near the top of real mail; a longer text is read up to this many
+# characters (the rest is usually a pasted document or a disclaimer).
+MAX_DECISION_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionReading:
+    """The decision a text states, or that it may state (`uncertain`, with its guess)."""
+
+    decision: Outcome | None
+    uncertain: bool = False
+    maybe: Outcome | None = None
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+_CONTRACTIONS = (
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"\bcan't\b|\bcannot\b"), "can not"),
+    (re.compile(r"\bain't\b"), "is not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"\bi'm\b"), "i am"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"'s (?=been\b)"), " has "),
+    (re.compile(r"\b(it|that|there|here|this|what|who|he|she)'s\b"), r"\1 is"),
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+
+
+def _normalise(text: str) -> str:
+    text = text.lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    text = re.sub(r"[\u2010-\u2012]", "-", text)
+    text = re.sub(r"[\u2013\u2014\u2015]", " \u2014 ", text)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return _SPACES.sub(" ", text)
+
+
+# A sentence ends at . ! ? followed by a space or the end, at a line break, and at ;.
+# Abbreviations ("dr.", "e.g.") and decimals do not end one.
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n|;")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:dr|mr|mrs|ms|prof|st|no|vs|etc|approx|e\.g|i\.e|inc|ltd)|\b\w)$"
+)
+
+
+def _sentences(text: str) -> Iterator[str]:
+    start = 0
+    for found in _SENTENCE_END.finditer(text):
+        if found.group().startswith(".") and _ABBREVIATION.search(text, start, found.start()):
+            continue
+        piece = text[start : found.start()].strip(" \"'*-\u2022>")
+        if piece:
+            yield piece
+        start = found.end()
+    piece = text[start:].strip(" \"'*-\u2022>")
+    if piece:
+        yield piece
+
+
+def _w(pattern: str) -> re.Pattern[str]:
+    """A rule: a space stands for one space (text is normalised), `\\b` guards both ends."""
+    return re.compile(r"\b(?:" + pattern + r")\b")
+
+
+# --- words -----------------------------------------------------------------------------------
+
+# Me as the one the verb is about.
+_ME = r"(?:you|your (?:application|candidacy|candidature|profile|cv|resume|file|details|interest))"
+# The job as a thing that can be offered.
+_JOB = (
+    r"(?:position|role|job|post|place|spot|seat|contract|appointment|opportunity|employment"
+    r"|offer|internship|vacancy|placement|training contract|residency)"
+)
+_PERSON = (
+    r"(?:candidate|applicant|finalist|person|individual|profile|hire|professional|colleague"
+    r"|designer|engineer|developer|manager|teacher|nurse|people|candidates|applicants"
+    r"|finalists|individuals|profiles|professionals)"
+)
+# Someone who is not me: "another candidate", "someone else", "a designer with deeper motion
+# experience", "candidates whose background is closer", "an internal candidate".
+_OTHER = (
+    r"(?:someone|somebody|anybody else|another (?:[\w-]+ ){0,2}?" + _PERSON + r"|another one"
+    r"|(?:the )?other (?:[\w-]+ ){0,2}?" + _PERSON + r"|(?:an?|the|one) (?:different|other"
+    r"|preferred|internal|external|stronger|successful|more(?: [\w-]+)?) (?:[\w-]+ ){0,2}?"
+    + _PERSON
+    + r"|(?:an?|the|one|two|three|several) (?:[\w-]+ ){0,2}?"
+    + _PERSON
+    + r" (?:who|whose|whom|with|that|from)|"
+    + _PERSON
+    + r" (?:who|whose|whom|that)|(?:an?) [\w-]+ (?:who|whose|with (?:more|deeper|stronger"
+    r"|greater|broader|extensive|significant|direct|prior|longer|specific|hands-on|[\w-]+ "
+    r"experience)))"
+)
+_NEG = r"(?:not|never|no longer|unable to|no)"
+# Between a negation and its verb: "not be", "not yet be able to", "not in a position to".
+_GAP = (
+    r"(?:(?:be|been|being|able to|going to|in a position to|to|currently|quite|ever|have|has"
+    r"|had|consider|be able to|want to|wish to|likely|now|at this (?:time|stage|point)"
+    r"|on this occasion|this time|ultimately|today|decided to|planning to|looking to)\s+){0,4}"
+)
+
+# --- rejected: negated advancement -----------------------------------------------------------
+
+_REJECT_NEGATED = tuple(
+    _w(_NEG + r" " + _GAP + body)
+    for body in (
+        # "not moving forward", "won't be taking you further", "not progress your application"
+        r"(?:mov\w*|tak\w*|took|progress\w*|advanc\w*|bring\w*|brought|put\w*|carry\w*|push\w*"
+        r"|go\w*|went) (?:(?:" + _ME + r"|things|this|it|matters|your \w+) )?(?:forward|further"
+        r"|ahead|on to|onto|through|past|beyond|to (?:an? |the )?(?:next|final|second|third"
+        r"|later|offer|onsite|reference|interview)\w*)",
+        r"(?:proceed\w*|progress\w*|continu\w*|pursu\w*|advanc\w*) (?:forward )?(?:with )?(?:"
+        + _ME
+        + r"|further|forward|at this (?:time|stage|point)|this time|on this occasion|to (?:the )?"
+        r"(?:next|references?|reference|offer|interview|second|final|stage|onsite|later)\w*)",
+        r"(?:proceed\w*|progress\w*|pursu\w*)$",
+        r"(?:consider\w*|under consideration|in consideration|in the running|in contention)"
+        r"(?: " + _ME + r"| further| for (?:this|the|that) \w+)?",
+        # "not extending an offer", "not offering you a training contract", "unable to offer"
+        r"(?:offer\w*|extend\w*|mak\w*|made|giv\w*|gave) (?:you )?(?:(?:an?|the|any|this|that)"
+        r" )?(?:[\w-]+ ){0,3}?" + _JOB,
+        r"(?:offer\w*|extend\w*) you\b",
+        r"invit\w* (?:you|" + _ME + r") (?:to|for|back)",
+        r"(?:select\w*|shortlist\w*|chosen|picked|recommend\w*|appoint\w*|placed|succeed\w*"
+        r"|successful|cleared|qualif\w*|among (?:them|the \w+)|one of (?:them|the \w+)"
+        r"|progress\w*|advanced|short-listed)",
+        r"(?:pass|clear|meet|obtain|achieve|reach|make|get) (?:the |through )?(?:[\w-]+ ){0,2}?"
+        r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
+        r"|criteria|standard|shortlist)",
+        r"work\w* out",
+        r"(?:in your favou?r|the (?:news|outcome|answer|result) you)",
+        r"(?:think |believe |feel )?(?:(?:it|this|you) (?:is|are|would be|will be) )?"
+        r"(?:an? |the )?(?:right|good|strong|great|best|ideal|close|suitable|perfect)"
+        r" (?:fit|match)",
+    )
+)
+# "not moving forward with anyone until January", "can't move forward with any decision":
+# nothing decided about me yet.
+_NOT_YET = re.compile(
+    r"\s*(?:with (?:anyone|anybody|any (?:decision|candidate|one|\w+ candidates?|hires?))"
+    r"(?! (?:\w+ )?including you)|until|yet|before|pending|while|without|because)\b"
+)
+_NOT_YET_NEAR = re.compile(r"\b(?:until|yet|pending)\b")
+_GENERIC_NEGATED = re.compile(
+    r"\b(?:candidates|applicants|those|anyone|people|everyone|others|whoever) (?:who are |who"
+    r" have been |that are |)?$"
+)
+
+# --- rejected: the job went elsewhere or is gone ----------------------------------------------
+
+_REJECT_OTHER = tuple(
+    _w(body)
+    for body in (
+        r"(?:mov\w+|go|goes|going|gone|went|proceed\w*|continu\w*) (?:forward |ahead |on )?with "
+        + _OTHER,
+        r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
+        r"|recommend\w*|identif\w*|decided on|settled on|opted for|(?:gone|went|going|go) for"
+        r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
+        r"(?:offer\w*|giv\w*|gave|award\w*|extend\w*|made|mak\w+) (?:an? )?(?:(?:offer|the|this"
+        r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
+        r"fill\w* (?:the|this|that|it|our)(?: [\w'-]+){0,6}? with " + _OTHER,
+        r"(?:accepted|taken) by " + _OTHER,
+    )
+)
+# An offer to someone else that is still open: "... and are waiting to hear back".
+_PENDING = re.compile(
+    r"\b(?:wait\w*|await\w*|hear back|respond\w*|response|reply|answer|decline\w*|turn\w* (?:it )?"
+    r"down|pending|not (?:yet )?(?:accepted|responded|answered|signed)|yet to (?:accept|respond|"
+    r"sign)|fall\w* through|if (?:they|he|she))\b"
+)
+_REJECT_GONE = tuple(
+    _w(body)
+    for body in (
+        r"(?:position|role|job|post|vacancy|opening|spot|place|requisition|req|it|search"
+        r"|recruitment)(?: [^\s,;:]+){0,6}? (?:has|have|had|is|was|are|were)"
+        r" (?:now |already |since |just |officially |recently )?(?:been )?"
+        r"(?:filled|eliminated|cancelled|canceled|withdrawn|closed|abolished)",
+        r"(?:we|they|the \w+|client|company) (?:have |has |had )?(?:now |already |just )?"
+        r"(?:filled|closed) (?:the|this|that|our|their|its) (?:[\w'-]+ ){0,5}?(?:position|role"
+        r"|job|post|vacancy|opening|spot|requisition|recruitment|search)",
+        r"(?:clos\w+|end\w*|conclud\w*|cancel\w*) (?:the|this|our) (?:recruitment|requisition"
+        r"|vacancy|hiring|search)(?! (?:for|on) (?:all )?(?:the|other))",
+        r"(?:your|the) (?:application|candidacy|candidature|file)(?: [^\s,;:]+){0,6}?"
+        r" (?:has|have|is|was) (?:now |been )*"
+        r"(?:closed|declined|rejected|withdrawn|unsuccessful|not successful|not selected|ended)",
+        r"(?:clos\w+|end\w*|stop\w*) (?:your|the) (?:application|candidacy|candidature|file)",
+        r"(?:you|application|candidacy|candidature) (?:\w+ ){0,3}?(?:unsuccessful|not successful)",
+        r"(?:updated|changed|set) to (?:\W* )?(?:not selected|rejected|declined|unsuccessful"
+        r"|not progressing|no longer (?:under )?consider\w*)",
+        r"(?:decided|going|chosen|opted|decide|will|would|have|had|are) (?:to )?pass(?! (?:along"
+        r"|on to|onto|your|it|this|that|them|the|my|me|by|through|a|an|any))",
+        r"pass on (?:you|your (?:application|candidacy|profile))",
+        r"(?:stop|end|ending|close|closing) (?:things |it |the process |this process "
+        r"|your (?:application|candidacy) )?(?:here|at this (?:point|stage)|for now)",
+        r"(?:end|ending|close|closing) (?:the|this|our) process (?:with you|for you|here)",
+        r"(?:go|going|gone|went|head\w*|take|taking|taken|move|moving) (?:in )?(?:a |another )?"
+        r"different direction",
+        r"(?:continu\w+|resum\w+|re-?open\w*|keep\w*|extend\w*|restart\w*) (?:with )?(?:our|the)"
+        r" (?:search|recruitment|hiring search)",
+        r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
+        r"(?:rescind\w*|withdr[ae]w\w*|retract\w*|revok\w*) (?:the|your|our|this) (?:\w+ )?offer",
+        r"(?:other candidates|others) (?:were|are) (?:a )?(?:closer|better|stronger|more"
+        r" (?:closely|suitable|qualified|aligned))",
+    )
+)
+# The rejection names another job than mine ("we filled the Seattle role, but the Portland
+# role you interviewed for is still open").
+_STILL_OPEN = re.compile(
+    r"\b(?:still|remains?|remaining|is) (?:very much )?(?:open|available|active|in (?:the )?"
+    r"(?:running|process|consideration|contention)|under (?:consideration|review)|being"
+    r" considered)\b"
+)
+
+# --- offer -----------------------------------------------------------------------------------
+
+_OFFER = tuple(
+    _w(body)
+    for body in (
+        # "pleased to offer you the role", "we're offering you", "would like to offer you"
+        r"offer\w* you\b(?! (?:(?:an?|the|some|any|our|my|more|a few|a quick|a short) )?"
+        r"(?:[\w-]+ ){0,3}?(?:feedback|call|chat|advice|support|help|insight|tips|guidance"
+        r"|flexibility|interview|round|stage|conversation|meeting|assessment|opportunity to"
+        r" (?:interview|meet|speak|talk|present|join us for)|slot|time|chance to (?:interview"
+        r"|meet|speak)|coffee|discount|sponsorship|referral|reference))",
+        r"offer\w* (?:(?:the|this|a|an|our) )?(?:[\w'-]+ ){0,5}?" + _JOB + r" to you\b",
+        r"(?:make|making|made|extend\w*|send\w*|prepar\w*|put\w* together|approv\w*|finali[sz]\w*"
+        r"|draft\w*|revis\w*|updat\w*) (?:you )?(?:an?|the|our|your|this|a formal|a written"
+        r"|a verbal|a conditional|a tentative|the formal|the written|the revised|an updated)"
+        r" (?:[\w-]+ ){0,2}?offer(?! (?:to (?!you)|process|stage)\b)",
+        r"(?:an?|the) (?:[\w-]+ )?offer (?:for|to) you\b",
+        r"(?:offer|appointment) letter|letter of (?:offer|appointment|intent)"
+        r"|offer of (?:employment|appointment)|(?:formal|written|verbal|conditional|tentative"
+        r"|contingent|official|revised|updated|job|employment) offer",
+        r"(?:this|the|our|your) offer is (?:contingent|conditional|subject|dependent|pending)",
+        r"(?:hire|appoint|onboard) you\b|approv\w* your (?:hire|hiring|appointment)",
+        r"(?:chosen|selected|picked) you (?:as|for (?:the|this) (?:[\w-]+ ){0,3}?" + _JOB + r")",
+        r"you (?:have|has) been (?:selected|chosen|appointed|hired) (?:as|for (?:the|this|a|an)"
+        r" (?:[\w'-]+ ){0,5}?(?:position|role|job|post|vacancy|opening|internship|place))(?!"
+        r" (?:interview|round|stage))",
+        r"(?:you have been|you were) successful in (?:your application|securing|being)",
+        r"(?:position|job|role|post|spot|place) is yours",
+        r"welcome (?:aboard|on board|to (?:the|our) (?:team|crew|family|company|firm|practice"
+        r"|group))",
+        r"you will be joining (?:us|the|our)|(?:to|will) have you (?:join|on board|onboard|aboard"
+        r"|on the team|with us)",
+        r"(?:like|love|want|delighted|thrilled|excited|pleased|happy) (?:for )?you to (?:join|start"
+        r"|come on board|be our|lead|run|take on|head)\b(?! (?:us |the team |our team )?(?:for"
+        r"|in) (?:an?|the|our) )",
+        r"(?:like|love|want|delighted|thrilled|excited|pleased|happy) to (?:have|bring|welcome)"
+        r" you (?:on ?board|aboard|on|in|to the team|into the team|as)",
+        r"want you (?:on (?:the|our) team|running|to join|as our|leading|in the role)",
+        r"(?:your|the|our|an?) (?:employment |work )?contract(?: of employment)? (?:\w+ ){0,4}?"
+        r"(?:attached|enclosed|sign\w*|signature|countersign\w*|through|will be (?:posted|sent)"
+        r"|is on its way)",
+        r"(?:sign|countersign) (?:and return )?(?:the|your|both) (?:\w+ ){0,2}?(?:contract"
+        r"|offer|copies)",
+        r"(?:please find|attached is|enclosed is|here is) (?:the |your )?(?:contract|offer)",
+        r"(?:could|can) you start (?:on |with us )?(?:\w+ ){0,2}?(?:monday|tuesday|wednesday"
+        r"|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august"
+        r"|september|october|november|december|next|on|the)",
+    )
+)
+
+# --- next round ------------------------------------------------------------------------------
+
+_STAGE = (
+    r"(?:interview|round|stage|step|assessment|test|exercise|case study|presentation|trial"
+    r"|shift|onsite|on-site|visit|callback|meeting|conversation|call|chat|questionnaire|task"
+    r"|take-home|shadow|lesson|discussion|session|panel|loop|screen|screening|challenge"
+    r"|walk-through|demo|day|references|reference checks?|referees)"
+)
+_NEXT = tuple(
+    _w(body)
+    for body in (
+        r"invit\w* you (?:to|for|back|in|along|over|onsite)\b(?! (?:apply|re-?apply|join our"
+        r" (?:talent|candidate|alumni|newsletter|community|network|mailing)|join the \w+ (?:talent"
+        r"|community|network)|connect|follow|subscribe|stay|keep|our talent|consider|share|sign"
+        r"|submit|browse|visit our (?:careers|website|site|blog)|complete (?:a|our|this|the)"
+        r" (?:short )?survey))",
+        r"you (?:are|have been|were|will be) invited (?:to|for)\b(?! (?:apply|join our))",
+        r"(?:pleased|delighted|happy|like|love|want) to invite",
+        r"invitation (?:to|for) (?:an? |the |your |our )?(?:[\w-]+ ){0,2}?" + _STAGE,
+        r"(?:like|love|want|wants|wish|keen|asked|ask) (?:for )?you to (?:come|attend|teach"
+        r"|present|complete|do|take|meet|spend|interview|join us for|join (?:us|them|the team)"
+        r" (?:for|at|in)|speak|talk|chat|sit|undertake|prepare|participate|visit|deliver|work a"
+        r"|try)",
+        r"(?:like|love|want|wants|keen) to (?:schedule|set up|arrange|book|organi[sz]e) (?:an?"
+        r"|the|your|some|another|one more|a further) (?:[\w-]+ ){0,3}?" + _STAGE,
+        r"(?:like|love|want|wants|keen|happy) to (?:bring|see|have|get) you (?:back|in|onsite"
+        r"|on-site|out|over|along|to (?:our|the))",
+        r"(?:like|love|want|wants|keen|wish|hoping) to (?:meet|speak with|speak to|talk to"
+        r"|talk with|chat with|interview|see|sit down with) (?:with )?you\b",
+        r"(?:speak|talk|meet|chat) (?:with |to )?you again",
+        r"(?:move|moving|advance|advancing|progress|progressing|take|taking|bring|put|putting"
+        r"|invite|push) (?:you|your (?:application|candidacy|profile)) (?:forward|ahead|on|to"
+        r" the next|to (?:an? |the )?(?:next|final|second|third|later|onsite|last)|through"
+        r"|further)",
+        r"(?:move|moving|go|going) (?:forward|ahead) with you\b",
+        r"take (?:things|this|it|matters) (?:further|forward|to the next)",
+        r"(?:next|following|last|final|second|third) (?:step|stage|round|part|phase)s? (?:for"
+        r" you |in (?:the|our) (?:\w+ )?process |of (?:the|our) (?:\w+ )?process |for us |is"
+        r" usually |here |will be |would be )*(?:is|will be|would be|:)",
+        r"as (?:the|a|our) (?:next|following|final|last) (?:step|stage)",
+        r"next up (?:is|will be)|(?:one|the) (?:last|final|more) step\b",
+        r"(?:you are|you have|you) (?:now )?(?:through|made it through|progressed|moved|advanced"
+        r"|been shortlisted|shortlisted|been selected|selected|been chosen|been invited|cleared"
+        r"|passed) (?:to|for|into|onto|on to|the) (?:an? |the )?(?:next|final|second|third"
+        r"|later|last|shortlist|managerial|technical|hr|onsite|on-site|following|[\w-]+ (?:round"
+        r"|stage|interview))",
+        r"through to (?:an? |the )?(?:next|final|second|third|last|later|following|stage)",
+        r"(?:one more|another|a further|a second|a follow-up|a follow up|a final|a third)"
+        r" (?:[\w-]+ )?(?:conversation|chat|call|meeting|interview|round|session|discussion)"
+        r" with (?:you|(?:our|the|their|his|her) \w+)",
+        r"(?:schedul\w*|book\w*) (?:a|an|the|your) (?:[\w-]+ ){0,3}?" + _STAGE,
+        r"(?:your|the) (?:[\w-]+ ){0,3}?(?:interview|discussion|round|call|meeting|session|visit"
+        r"|assessment|test) (?:has been|is|have been|are) (?:now )?(?:scheduled|booked|confirmed"
+        r"|arranged|set)",
+        r"(?:scheduling|booking|calendar) (?:link|invite|invitation) (?:for your|below|here|to"
+        r" (?:book|pick|choose|find))|(?:here is|here's|use) (?:my|our|the|this) (?:scheduling"
+        r"|booking|calendar) link|(?:pick|choose|book|select|grab) (?:a|an) (?:time|slot|date)",
+        r"(?:are|were|would) you (?:be )?(?:free|available|able|willing|around|up for)"
+        r" (?:\w+ ){0,4}?(?:to (?:chat|meet|speak|talk|present|come|interview|join)"
+        r"|for (?:an?|the) (?:[\w-]+ )?(?:chat|call|interview|meeting|conversation))",
+        r"(?:would|will|could|can) you (?:be )?(?:willing|able|available) to (?:present|come|attend"
+        r"|meet|interview|teach|deliver|complete|do)",
+        r"(?:contact|speak (?:with|to)|call|reach out to|check) (?:\w+ ){0,3}?(?:your|the)"
+        r" (?:\w+ )?(?:references|referees|reference)|(?:reference|references|referee)[- ]checks?"
+        r" (?:stage|is|are)|(?:at|to) the (?:reference|reference-check|references) stage",
+        r"(?:send|provide|share|forward|give) (?:me |us )?(?:with )?(?:the )?(?:names|contact"
+        r" (?:details|information|info)|details)(?: and [\w ]+?)? (?:of|for) (?:\w+ ){0,3}?"
+        r"(?:references|referees|supervisors|managers)",
+        r"(?:next|further) (?:stage|round|step) (?:of|in) (?:the|our) (?:\w+ )?process",
+        r"offer\w* you (?:an?|the|your|a place (?:at|on|in|for)|a spot (?:at|on|in|for)|a slot"
+        r" (?:at|on|in|for)) (?:[\w-]+ ){0,4}?(?:interview|round|stage|assessment|callback"
+        r"|onsite|on-site|conversation|meeting|trial)",
+    )
+)
+# An invitation that is only a courtesy: "set up a call to share feedback", a survey.
+_NOT_A_STAGE = re.compile(
+    r"\b(?:feedback|survey|no agenda|just to (?:stay|keep) in touch|stay in touch|for coffee"
+    r"|a coffee|notes from the interviewers|talent (?:community|network|pool|pipeline)"
+    r"|newsletter|mailing list|future (?:roles|openings|opportunities|vacancies|positions)"
+    r"|re-?apply|apply (?:again|for|to)|careers (?:site|page)|job alerts?)\b"
+)
+
+
+# --- what keeps a clause from deciding -------------------------------------------------------
+
+_CONDITIONAL = re.compile(
+    r"\b(?:if|whether|unless|in case|in the event|should (?:we|you|the|they|it|our|he|she)"
+    r"|once (?:we|you|the|they|our|an|a|it|this|that|i|he|she)|provided|assuming"
+    r"|were (?:we|you) to|in order to be considered)\b"
+)
+# Conditions about me that do not make the rest conditional: "if you have any questions".
+_BENIGN_IF = re.compile(
+    r"\b(?:if (?:you )?(?:have|has|need|want|wish|would|prefer|like|think|feel|are (?:free"
+    r"|available|interested|happy|ok|okay|able|comfortable|still)|can|could|accept|agree|get"
+    r"|do)\b|if (?:that|this|it|these|those|any) (?:\w+ )?(?:works?|suits?|helps?|would|is|are)"
+    r"|if (?:helpful|useful|possible|needed|necessary|so|not|anything|applicable|convenient"
+    r"|preferred)\b|as if|even if|if only)"
+)
+_HEDGE = re.compile(
+    r"\b(?:hope|hoping|hoped|hopefully|expect|expecting|plan|planning|aim|aiming|intend"
+    r"|intending|may|might|likely|possibly|probably|potentially|perhaps|maybe"
+    r"|would like to be able|looking to|about to decide|deciding|decide|considering whether"
+    r"|yet to|not yet"
+    r"|still (?:deciding|discussing|considering|reviewing|finalizing|finalising)|discuss\w*"
+    r"|whether|eventually|ready to|soon be)\b"
+)
+_RETRACTED = re.compile(
+    r"\b(?:disregard|in error|by mistake|mistakenly|by accident|accidentally|erroneous\w*"
+    r"|ignore (?:the|my|our|that|this) (?:previous|earlier|last))\b"
+)
+_NEGATION_NEAR = re.compile(r"\b(?:not|never|no longer|unable to|no|nor)\b")
+
+# --- tone without a stated decision ----------------------------------------------------------
+
+_SAD = re.compile(
+    r"\b(?:regret (?:to|that)|we regret|unfortunately|sadly|i am afraid|regretfully"
+    r"|sorry to (?:say|tell|inform|let you know|share|report|have to)|not (?:good|better|the)"
+    r" news|disappointing news|not the (?:outcome|answer|news|result)|difficult decision"
+    r"|tough decision|hard call|difficult to write)\b"
+)
+_SAD_ABOUT_ELSE = re.compile(
+    r"\b(?:delay\w*|push\w* back|postpon\w*|moved|reschedul\w*|sick|ill|closed|clos\w+"
+    r"|travel\w*|leave|paus\w*|hold|later than|behind|wait\w*|approval|budget|inconvenience"
+    r"|confusion|error|feedback|technical|video|connection|audio|silence|slow|pulled)\b"
+)
+_GLAD = re.compile(
+    r"\b(?:congratulations|congrats|great news|good news|fantastic news|exciting news"
+    r"|(?:pleased|delighted|happy|thrilled|excited|glad) to (?:inform|tell|let you know|advise"
+    r"|confirm|share|say|report))\b"
+)
+
+
+_CLAUSE_MARKS = (",", ":", "(", ")", '"', "\u2014")
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    outcome: Outcome
+    stated: bool  # False: hedged, so only a possibility
+
+
+def _clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause (between commas, colons, brackets) around a match."""
+    low = max(sentence.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
+    highs = [i for i in (sentence.find(mark, end) for mark in _CLAUSE_MARKS) if i >= 0]
+    return low, min(highs) if highs else len(sentence)
+
+
+def _conditional(sentence: str, start: int, end: int) -> bool:
+    """The match sits in a condition, or in a main clause that a leading condition governs."""
+    low, high = _clause_of(sentence, start, end)
+    for found in _CONDITIONAL.finditer(sentence, 0, high):
+        if _BENIGN_IF.match(sentence, found.start()):
+            continue
+        if found.start() >= low:
+            return True  # the condition is in the match's own clause
+        if found.group().startswith("before"):
+            continue
+        # a condition leading the sentence ("If selected, we will invite you ...")
+        if not sentence[: found.start()].strip(" ,"):
+            return True
+    return False
+
+
+def _hedged(sentence: str, start: int) -> bool:
+    low, _ = _clause_of(sentence, start, start)
+    before = sentence[low:start]
+    return _HEDGE.search(" ".join(before.split()[-6:])) is not None
+
+
+def _negated(sentence: str, start: int) -> bool:
+    low, _ = _clause_of(sentence, start, start)
+    before = sentence[low:start]
+    return _NEGATION_NEAR.search(" ".join(before.split()[-5:])) is not None
+
+
+def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
+    retracted = _RETRACTED.search(sentence) is not None
+    still_open = _STILL_OPEN.search(sentence) is not None
+
+    def keep(found: re.Match[str]) -> bool:
+        return not retracted and not _conditional(sentence, found.start(), found.end())
+
+    for pattern in _REJECT_NEGATED:
+        for found in pattern.finditer(sentence):
+            if _NOT_YET.match(sentence, found.end()) or _NOT_YET_NEAR.search(
+                sentence, found.start(), min(len(sentence), found.end() + 25)
+            ):
+                continue
+            if _GENERIC_NEGATED.search(sentence, 0, found.start()):
+                continue
+            if keep(found):
+                yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
+    for pattern in _REJECT_OTHER:
+        for found in pattern.finditer(sentence):
+            if still_open or _negated(sentence, found.start()):
+                continue
+            if _PENDING.search(sentence, found.end()) or _PENDING.search(following):
+                continue
+            if keep(found):
+                yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
+    for pattern in _REJECT_GONE:
+        for found in pattern.finditer(sentence):
+            if still_open or _negated(sentence, found.start()):
+                continue
+            if keep(found):
+                yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
+    for outcome, patterns in ((Outcome.OFFER, _OFFER), (Outcome.NEXT_ROUND, _NEXT)):
+        for pattern in patterns:
+            for found in pattern.finditer(sentence):
+                if _negated(sentence, found.start()) or not keep(found):
+                    continue
+                if outcome is Outcome.NEXT_ROUND and _NOT_A_STAGE.search(sentence, found.start()):
+                    continue
+                yield _Found(outcome, not _hedged(sentence, found.start()))
+
+
+_PRIORITY = (Outcome.REJECTED, Outcome.OFFER, Outcome.NEXT_ROUND)
+
+
+def read_decision(text: str) -> DecisionReading:
+    """The decision `text` (a message's new text) states, or whether it may state one."""
+    normal = _normalise(text[:MAX_DECISION_CHARS])
+    sentences = list(_sentences(normal))
+    stated: set[Outcome] = set()
+    possible: set[Outcome] = set()
+    for index, sentence in enumerate(sentences):
+        following = sentences[index + 1] if index + 1 < len(sentences) else ""
+        for found in _read_sentence(sentence, following):
+            (stated if found.stated else possible).add(found.outcome)
+    for outcome in _PRIORITY:
+        if outcome in stated:
+            return DecisionReading(decision=outcome)
+    for outcome in _PRIORITY:
+        if outcome in possible:
+            return DecisionReading(decision=None, uncertain=True, maybe=outcome)
+    for sentence in sentences:
+        if _SAD.search(sentence) and not _SAD_ABOUT_ELSE.search(sentence):
+            return DecisionReading(decision=None, uncertain=True, maybe=Outcome.REJECTED)
+    for sentence in sentences:
+        if _GLAD.search(sentence):
+            return DecisionReading(decision=None, uncertain=True)
+    return DecisionReading(decision=None)
