@@ -122,9 +122,11 @@ _PERSON = (
 # Someone who is not me: "another candidate", "someone else", "a designer with deeper motion
 # experience", "candidates whose background is closer", "an internal candidate".
 _OTHER = (
-    r"(?:someone|somebody|anybody else|another (?:[\w-]+ ){0,2}?" + _PERSON + r"|another one"
+    r"(?:(?:someone|somebody|anybody) (?:else|who|whose|with|from|that)|another (?:[\w-]+ ){0,2}?"
+    + _PERSON
+    + r"|another one"
     r"|(?:the )?other (?:[\w-]+ ){0,2}?" + _PERSON + r"|(?:an?|the|one) (?:different|other"
-    r"|preferred|internal|external|stronger|successful|more(?: [\w-]+)?) (?:[\w-]+ ){0,2}?"
+    r"|preferred|internal|external|stronger|more(?: [\w-]+)?) (?:[\w-]+ ){0,2}?"
     + _PERSON
     + r"|(?:an?|the|one|two|three|several) (?:[\w-]+ ){0,2}?"
     + _PERSON
@@ -149,7 +151,9 @@ _REJECT_NEGATED = tuple(
     for body in (
         # "not moving forward", "won't be taking you further", "not progress your application"
         r"(?:mov\w*|tak\w*|took|progress\w*|advanc\w*|bring\w*|brought|put\w*|carry\w*|push\w*"
-        r"|go\w*|went) (?:(?:" + _ME + r"|things|this|it|matters|your \w+) )?(?:forward|further"
+        r"|go\w*|went) (?:(?:"
+        + _ME
+        + r"|things|this|it|matters|your \w+) )?(?:any |much )?(?:forward|further"
         r"|ahead|on to|onto|through|past|beyond|to (?:an? |the )?(?:next|final|second|third"
         r"|later|offer|onsite|reference|interview)\w*)",
         r"(?:proceed\w*|progress\w*|continu\w*|pursu\w*|advanc\w*) (?:forward )?(?:with )?(?:"
@@ -167,14 +171,19 @@ _REJECT_NEGATED = tuple(
         r"(?:select\w*|shortlist\w*|chosen|picked|recommend\w*|appoint\w*|placed|succeed\w*"
         r"|successful|cleared|qualif\w*|among (?:them|the \w+)|one of (?:them|the \w+)"
         r"|progress\w*|advanced|short-listed)",
-        r"(?:pass|clear|meet|obtain|achieve|reach|make|get) (?:the |through )?(?:[\w-]+ ){0,2}?"
+        r"(?:pass\w*|clear\w*|meet|met|obtain\w*|achiev\w*|reach\w*|make|made|get|got)"
+        r" (?:the |through |to the )?(?:[\w-]+ ){0,2}?"
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
+        r"(?:quite )?(?:match\w*|align\w*|fit|meet\w*|suit\w*) (?:with )?(?:what (?:we|the|our)|our"
+        r" (?:needs|requirements|criteria)|the (?:role|requirements|criteria|needs|brief)"
+        r"|exactly what)",
         r"(?:in your favou?r|the (?:news|outcome|answer|result) you)",
         r"(?:think |believe |feel )?(?:(?:it|this|you) (?:is|are|would be|will be) )?"
         r"(?:an? |the )?(?:right|good|strong|great|best|ideal|close|suitable|perfect)"
-        r" (?:fit|match)",
+        r" (?:fit|match)|(?:(?:it|this|you) (?:is|are|would be|will be) )?(?:an? |the )(?:fit"
+        r"|match)",
     )
 )
 # "not moving forward with anyone until January", "can't move forward with any decision":
@@ -194,8 +203,8 @@ _GENERIC_NEGATED = re.compile(
 _REJECT_OTHER = tuple(
     _w(body)
     for body in (
-        r"(?:mov\w+|go|goes|going|gone|went|proceed\w*|continu\w*) (?:forward |ahead |on )?with "
-        + _OTHER,
+        r"(?:mov\w+|go|goes|going|gone|went|proceed\w*|continu\w*|progress\w*|advanc\w*)"
+        r" (?:forward |ahead |on )?with " + _OTHER,
         r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
         r"|recommend\w*|identif\w*|decided on|settled on|opted for|(?:gone|went|going|go) for"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
@@ -203,11 +212,14 @@ _REJECT_OTHER = tuple(
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
         r"fill\w* (?:the|this|that|it|our)(?: [\w'-]+){0,6}? with " + _OTHER,
         r"(?:accepted|taken) by " + _OTHER,
+        _OTHER + r" (?:has |have |had )?(?:now |since |already )?(?:accepted|taken|signed)"
+        r" (?:the|our|an|their|this) (?:[\w-]+ )?(?:offer|role|position|job|post)",
     )
 )
 # An offer to someone else that is still open: "... and are waiting to hear back".
 _PENDING = re.compile(
-    r"\b(?:wait\w*|await\w*|hear back|respond\w*|response|reply|answer|decline\w*|turn\w* (?:it )?"
+    r"\b(?:wait\w*|await\w*|hear\w* back|hear\w* from|respond\w*|response|reply|answer"
+    r"|decline\w*|turn\w* (?:it )?"
     r"down|pending|not (?:yet )?(?:accepted|responded|answered|signed)|yet to (?:accept|respond|"
     r"sign)|fall\w* through|if (?:they|he|she))\b"
 )
@@ -236,11 +248,27 @@ _REJECT_GONE = tuple(
         r"(?:stop|end|ending|close|closing) (?:things |it |the process |this process "
         r"|your (?:application|candidacy) )?(?:here|at this (?:point|stage)|for now)",
         r"(?:end|ending|close|closing) (?:the|this|our) process (?:with you|for you|here)",
-        r"(?:go|going|gone|went|head\w*|take|taking|taken|move|moving) (?:in )?(?:a |another )?"
-        r"different direction",
+        r"(?:go|going|gone|went|head\w*|take|taking|taken|move|moving) (?:in )?(?:a different"
+        r"|another) (?:direction|way|route|path)|(?:go|going|gone|went|head\w*|take|taking"
+        r"|taken|move|moving) (?:in )?(?:a )?different direction",
         r"(?:continu\w+|resum\w+|re-?open\w*|keep\w*|extend\w*|restart\w*) (?:with )?(?:our|the)"
         r" (?:search|recruitment|hiring search)",
         r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
+        r"(?:keep|continue|carry on|go on) (?:on )?(?:looking|searching|interviewing other)",
+        r"(?:clos\w*|cancel\w*|eliminat\w*|withdr[ae]w\w*|pull\w*) (?:the|this|our"
+        r"|that) (?:[\w'-]+ )"
+        r"{0,4}?(?:position|role|job|opening|vacancy|requisition|req|post)(?! (?:to|for) (?:new|"
+        r"external|further))",
+        r"(?:position|role|job|post|vacancy|opening|spot)(?: [^\s,;:]+){0,6}? (?:is|are|has"
+        r" been) no longer (?:available|open|active|being recruited|vacant)",
+        r"(?:have|has|had|now|just|already) (?:now |just |already )?(?:hired|appointed|recruited"
+        r"|made (?:an|the|our) (?:appointment|hire|selection)) (?:for |to |into )?(?:the|this"
+        r"|that|our) (?:[\w'-]+ ){0,4}?(?:position|role|job|post|vacancy|opening)",
+        r"(?:selected|chose|chosen|hired|appointed|found|picked|(?:went|gone|going|go) with"
+        r"|offered (?:it|the \w+) to) (?:someone|somebody)\b",
+        r"(?:an?|the)? ?(?:other|another) (?:[\w-]+ )?(?:candidate|applicant|finalist|person"
+        r"|individual)(?:s|'s|s')? (?:[\w-]+ ){0,4}?(?:was|were|is|are|had|has) (?:simply |just )?"
+        r"(?:a |the )?(?:better|closer|stronger|more|best|greater|deeper|broader)",
         r"(?:rescind\w*|withdr[ae]w\w*|retract\w*|revok\w*) (?:the|your|our|this) (?:\w+ )?offer",
         r"(?:other candidates|others) (?:were|are) (?:a )?(?:closer|better|stronger|more"
         r" (?:closely|suitable|qualified|aligned))",
@@ -266,13 +294,25 @@ _OFFER = tuple(
         r" (?:interview|meet|speak|talk|present|join us for)|slot|time|chance to (?:interview"
         r"|meet|speak)|coffee|discount|sponsorship|referral|reference))",
         r"offer\w* (?:(?:the|this|a|an|our) )?(?:[\w'-]+ ){0,5}?" + _JOB + r" to you\b",
-        r"(?:make|making|made|extend\w*|send\w*|prepar\w*|put\w* together|approv\w*|finali[sz]\w*"
-        r"|draft\w*|revis\w*|updat\w*) (?:you )?(?:an?|the|our|your|this|a formal|a written"
-        r"|a verbal|a conditional|a tentative|the formal|the written|the revised|an updated)"
+        # "make you an offer"; without "you" only as what we are glad or about to do
+        r"(?:make|making|made|extend\w*|send\w*|present\w*) you (?:an?|the|our|this) (?:[\w-]+ )"
+        r"{0,2}?offer",
+        r"(?:pleased|happy|delighted|excited|thrilled|glad|honou?red|like|love|want|wanted)"
+        r" to (?:formally )?(?:make|extend|present|send|share) (?:to you )?(?:an?|the|our|this)"
         r" (?:[\w-]+ ){0,2}?offer(?! (?:to (?!you)|process|stage)\b)",
+        r"(?:prepar\w*|put\w* together|approv\w*|finali[sz]\w*|draft\w*|revis\w*|updat\w*)"
+        r" (?:you )?(?:an?|the|our|your|this|a formal|a written|a verbal|a conditional|a tentative"
+        r"|the formal|the written|the revised|an updated) (?:[\w-]+ ){0,2}?offer(?! (?:to (?!you)"
+        r"|process|stage)\b)",
         r"(?:an?|the) (?:[\w-]+ )?offer (?:for|to) you\b",
         r"(?:offer|appointment) letter|letter of (?:offer|appointment|intent)"
-        r"|offer of (?:employment|appointment)|(?:formal|written|verbal|conditional|tentative"
+        r"|offer of (?:an? |the )?(?:[\w-]+ ){0,4}?(?:employment|appointment|position|role|job"
+        r"|post|place|contract)|confirm\w* (?:our|the|your|this|my) (?:[\w-]+ )?offer"
+        r"|your offer (?:has|is|was|will|letter|pack|package|details)|you are (?:officially )?hired"
+        r"|(?:delighted|pleased|happy|glad|thrilled) if you (?:would|will|could) accept"
+        r"|(?:attached|enclosed|sent|sending|attaching|enclosing) (?:you )?(?:the |your |our )?"
+        r"(?:employment )?(?:contract|agreement|offer)\b|(?:formal|written|verbal|conditional"
+        r"|tentative"
         r"|contingent|official|revised|updated|job|employment) offer",
         r"(?:this|the|our|your) offer is (?:contingent|conditional|subject|dependent|pending)",
         r"(?:hire|appoint|onboard) you\b|approv\w* your (?:hire|hiring|appointment)",
@@ -282,22 +322,31 @@ _OFFER = tuple(
         r" (?:interview|round|stage))",
         r"(?:you have been|you were) successful in (?:your application|securing|being)",
         r"(?:position|job|role|post|spot|place) is yours",
+        r"you (?:have )?(?:got|landed|won|secured|earned) (?:the|this) (?:job|role|position|post"
+        r"|offer|place)",
+        r"offer (?:package|paperwork|pack|documents|documentation)",
+        r"(?:recommend\w*|approv\w*) you for (?:appointment|hire|hiring|the (?:[\w-]+ ){0,3}?"
+        r"(?:position|role|post|job))",
         r"welcome (?:aboard|on board|to (?:the|our) (?:team|crew|family|company|firm|practice"
         r"|group))",
         r"you will be joining (?:us|the|our)|(?:to|will) have you (?:join|on board|onboard|aboard"
         r"|on the team|with us)",
         r"(?:like|love|want|delighted|thrilled|excited|pleased|happy) (?:for )?you to (?:join|start"
-        r"|come on board|be our|lead|run|take on|head)\b(?! (?:us |the team |our team )?(?:for"
+        r"|come on board|come aboard|come onboard|come on as|be our|lead|run|take on"
+        r"|head)\b(?! (?:us |the team |our team )?(?:for"
         r"|in) (?:an?|the|our) )",
         r"(?:like|love|want|delighted|thrilled|excited|pleased|happy) to (?:have|bring|welcome)"
         r" you (?:on ?board|aboard|on|in|to the team|into the team|as)",
-        r"want you (?:on (?:the|our) team|running|to join|as our|leading|in the role)",
-        r"(?:your|the|our|an?) (?:employment |work )?contract(?: of employment)? (?:\w+ ){0,4}?"
+        r"want you (?:on (?:the|our) team|running|to join|as our|leading|in the role|for (?:the"
+        r"|this) (?:role|job|position|post))",
+        r"(?:your|the|our|an?) (?:employment |work )?(?:contract|agreement)(?: of employment)?"
+        r" (?:\w+ ){0,4}?"
         r"(?:attached|enclosed|sign\w*|signature|countersign\w*|through|will be (?:posted|sent)"
         r"|is on its way)",
         r"(?:sign|countersign) (?:and return )?(?:the|your|both) (?:\w+ ){0,2}?(?:contract"
         r"|offer|copies)",
-        r"(?:please find|attached is|enclosed is|here is) (?:the |your )?(?:contract|offer)",
+        r"(?:please find|attached is|enclosed is|here is) (?:the |your )?(?:employment )?"
+        r"(?:contract|offer|agreement)",
         r"(?:could|can) you start (?:on |with us )?(?:\w+ ){0,2}?(?:monday|tuesday|wednesday"
         r"|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august"
         r"|september|october|november|december|next|on|the)",
@@ -356,9 +405,10 @@ _NEXT = tuple(
         r" with (?:you|(?:our|the|their|his|her) \w+)",
         r"(?:schedul\w*|book\w*) (?:a|an|the|your) (?:[\w-]+ ){0,3}?" + _STAGE,
         r"(?:your|the) (?:[\w-]+ ){0,3}?(?:interview|discussion|round|call|meeting|session|visit"
-        r"|assessment|test) (?:has been|is|have been|are) (?:now )?(?:scheduled|booked|confirmed"
+        r"|assessment|test)s? (?:has been|is|have been|are) (?:now )?(?:scheduled|booked|confirmed"
         r"|arranged|set)",
-        r"(?:scheduling|booking|calendar) (?:link|invite|invitation) (?:for your|below|here|to"
+        r"(?:scheduling|booking|calendar) (?:link|invite|invitation) (?:for (?:your|the|an?|our)"
+        r"|below|here|to"
         r" (?:book|pick|choose|find))|(?:here is|here's|use) (?:my|our|the|this) (?:scheduling"
         r"|booking|calendar) link|(?:pick|choose|book|select|grab) (?:a|an) (?:time|slot|date)",
         r"(?:are|were|would) you (?:be )?(?:free|available|able|willing|around|up for)"
@@ -373,6 +423,32 @@ _NEXT = tuple(
         r" (?:details|information|info)|details)(?: and [\w ]+?)? (?:of|for) (?:\w+ ){0,3}?"
         r"(?:references|referees|supervisors|managers)",
         r"(?:next|further) (?:stage|round|step) (?:of|in) (?:the|our) (?:\w+ )?process",
+        r"availability (?:for|to (?:do|attend|join|schedule)) (?:an?|the|your|our)? ?(?:[\w-]+ )"
+        r"{0,3}?" + _STAGE,
+        r"(?:selected|chosen|shortlisted|invited) to (?:move|advance|progress|proceed|continue|go"
+        r"|attend|interview|join us|come)",
+        r"(?:please|could you|can you|would you|like you to|love you to|need you to|ask you to)"
+        r" (?:please )?(?:complete|take|do|sit|attempt|book|schedule|submit|finish|choose|pick"
+        r"|select)"
+        r" (?:the|our|a|an|this|your|my) (?:[\w-]+ ){0,3}?(?:assessment|test|challenge|exercise"
+        r"|questionnaire|interview|task|assignment|case study|take-home|slot|time)",
+        r"(?:conduct|run|do|carry out|begin|start|complete|proceed (?:to|with)|move to) (?:a |the"
+        r" |your |some )?(?:reference|background and reference) checks?",
+        r"(?:send|provide|share|forward|give) (?:me |us )?(?:with )?(?:[\w-]+ ){0,3}?(?:references"
+        r"|referees)\b",
+        r"(?:schedul\w*|book\w*|invit\w*|pencil\w*|slot\w*|put\w*) you (?:in )?(?:down )?(?:for|in"
+        r" for) (?:an?|the|your|our)? ?(?:[\w-]+ ){0,3}?" + _STAGE,
+        r"you are (?:free|available|around) (?:\w+ ){0,3}?(?:for (?:an?|the|our) (?:[\w-]+ ){0,3}?"
+        + _STAGE
+        + r"|to (?:chat|meet|speak|talk|come in|interview))",
+        r"continue (?:the|our) conversations?\b(?! (?:about|on) (?:other|future))|(?:set up"
+        r"|schedule|book|find|arrange) (?:some )?time (?:with|for you to meet)",
+        r"(?:made|making|make) it (?:through )?to (?:an? |the )?(?:next|final|second|third|last"
+        r"|onsite|on-site|later)",
+        r"you are (?:now )?(?:moving|going|progressing|advancing|heading|through|on your way)"
+        r" (?:on |forward |ahead |through )?(?:to|into) (?:an? |the )?(?:[\w-]+ )?" + _STAGE,
+        r"(?:could|can|would|will) you (?:do|make|join|attend|take) (?:an?|the"
+        r"|our) (?:[\w-]+ ){0,3}?" + _STAGE + r" (?:with|on|at|this|next|tomorrow|later)",
         r"offer\w* you (?:an?|the|your|a place (?:at|on|in|for)|a spot (?:at|on|in|for)|a slot"
         r" (?:at|on|in|for)) (?:[\w-]+ ){0,4}?(?:interview|round|stage|assessment|callback"
         r"|onsite|on-site|conversation|meeting|trial)",
@@ -392,7 +468,8 @@ _NOT_A_STAGE = re.compile(
 _CONDITIONAL = re.compile(
     r"\b(?:if|whether|unless|in case|in the event|should (?:we|you|the|they|it|our|he|she)"
     r"|once (?:we|you|the|they|our|an|a|it|this|that|i|he|she)|provided|assuming"
-    r"|were (?:we|you) to|in order to be considered)\b"
+    r"|were (?:we|you) to|in order to be considered|before (?:we|you|the|they|our|making"
+    r"|any|an?|deciding|extending|offering|i|he|she))\b"
 )
 # Conditions about me that do not make the rest conditional: "if you have any questions".
 _BENIGN_IF = re.compile(
@@ -413,6 +490,13 @@ _HEDGE = re.compile(
 _RETRACTED = re.compile(
     r"\b(?:disregard|in error|by mistake|mistakenly|by accident|accidentally|erroneous\w*"
     r"|ignore (?:the|my|our|that|this) (?:previous|earlier|last))\b"
+)
+# A clause of thanks looks back: "thanks for accepting our invitation to interview".
+_LOOKING_BACK = re.compile(
+    r"\b(?:thanks?(?: you)?(?: (?:so|very) much| again| all)? for|(?:great|nice|good|lovely"
+    r"|wonderful|a pleasure) (?:meeting|speaking|talking|chatting|seeing|to meet|to speak"
+    r"|to talk|to chat|to see)|enjoyed (?:meeting|speaking|talking|chatting|our|the))"
+    r"(?:(?! (?:and|but|so|now|we|i) ).)*$"
 )
 _NEGATION_NEAR = re.compile(r"\b(?:not|never|no longer|unable to|no|nor)\b")
 
@@ -458,10 +542,13 @@ def _conditional(sentence: str, start: int, end: int) -> bool:
     for found in _CONDITIONAL.finditer(sentence, 0, high):
         if _BENIGN_IF.match(sentence, found.start()):
             continue
+        if found.group().startswith("before"):
+            # "before we decide" governs only what follows it in its clause
+            if low <= found.start() < start:
+                return True
+            continue
         if found.start() >= low:
             return True  # the condition is in the match's own clause
-        if found.group().startswith("before"):
-            continue
         # a condition leading the sentence ("If selected, we will invite you ...")
         if not sentence[: found.start()].strip(" ,"):
             return True
@@ -480,14 +567,30 @@ def _negated(sentence: str, start: int) -> bool:
     return _NEGATION_NEAR.search(" ".join(before.split()[-5:])) is not None
 
 
+def _any(*families: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of the families' patterns may: a cheap first test,
+    since most sentences of a mail hold no decision at all."""
+    return re.compile("|".join(p.pattern for family in families for p in family))
+
+
+_ANY_NEGATED = _any(_REJECT_NEGATED)
+_ANY_OTHER = _any(_REJECT_OTHER)
+_ANY_GONE = _any(_REJECT_GONE)
+_ANY_OFFER = _any(_OFFER)
+_ANY_NEXT = _any(_NEXT)
+_ANY = _any(_REJECT_NEGATED, _REJECT_OTHER, _REJECT_GONE, _OFFER, _NEXT)
+
+
 def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
+    if _ANY.search(sentence) is None:
+        return
     retracted = _RETRACTED.search(sentence) is not None
     still_open = _STILL_OPEN.search(sentence) is not None
 
     def keep(found: re.Match[str]) -> bool:
         return not retracted and not _conditional(sentence, found.start(), found.end())
 
-    for pattern in _REJECT_NEGATED:
+    for pattern in _REJECT_NEGATED if _ANY_NEGATED.search(sentence) else ():
         for found in pattern.finditer(sentence):
             if _NOT_YET.match(sentence, found.end()) or _NOT_YET_NEAR.search(
                 sentence, found.start(), min(len(sentence), found.end() + 25)
@@ -497,7 +600,7 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
                 continue
             if keep(found):
                 yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
-    for pattern in _REJECT_OTHER:
+    for pattern in _REJECT_OTHER if _ANY_OTHER.search(sentence) else ():
         for found in pattern.finditer(sentence):
             if still_open or _negated(sentence, found.start()):
                 continue
@@ -505,16 +608,22 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
                 continue
             if keep(found):
                 yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
-    for pattern in _REJECT_GONE:
+    for pattern in _REJECT_GONE if _ANY_GONE.search(sentence) else ():
         for found in pattern.finditer(sentence):
             if still_open or _negated(sentence, found.start()):
                 continue
             if keep(found):
                 yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
-    for outcome, patterns in ((Outcome.OFFER, _OFFER), (Outcome.NEXT_ROUND, _NEXT)):
-        for pattern in patterns:
+    for outcome, patterns, gate in (
+        (Outcome.OFFER, _OFFER, _ANY_OFFER),
+        (Outcome.NEXT_ROUND, _NEXT, _ANY_NEXT),
+    ):
+        for pattern in patterns if gate.search(sentence) else ():
             for found in pattern.finditer(sentence):
                 if _negated(sentence, found.start()) or not keep(found):
+                    continue
+                low, _ = _clause_of(sentence, found.start(), found.end())
+                if _LOOKING_BACK.search(sentence, low, found.start()):
                     continue
                 if outcome is Outcome.NEXT_ROUND and _NOT_A_STAGE.search(sentence, found.start()):
                     continue
