@@ -289,7 +289,7 @@ _OFFER = tuple(
     for body in (
         # "pleased to offer you the role", "we're offering you", "would like to offer you"
         r"offer\w* you\b(?! (?:(?:an?|the|some|any|our|my|more|a few|a quick|a short) )?"
-        r"(?:[\w-]+ ){0,3}?(?:feedback|call|chat|advice|support|help|insight|tips|guidance"
+        r"(?:[\w-]+ ){0,5}?(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips|guidance"
         r"|flexibility|interview|round|stage|conversation|meeting|assessment|opportunity to"
         r" (?:interview|meet|speak|talk|present|join us for)|slot|time|chance to (?:interview"
         r"|meet|speak)|coffee|discount|sponsorship|referral|reference))",
@@ -383,6 +383,7 @@ _NEXT = tuple(
         r"(?:like|love|want|wants|keen|wish|hoping) to (?:meet|speak with|speak to|talk to"
         r"|talk with|chat with|interview|see|sit down with) (?:with )?you\b",
         r"(?:speak|talk|meet|chat) (?:with |to )?you again",
+        r"(?:want|wants|like|love|keen|hoping) (?:to (?:have|see|get) )?you back (?:for|to|in|on)",
         r"(?:move|moving|advance|advancing|progress|progressing|take|taking|bring|put|putting"
         r"|invite|push) (?:you|your (?:application|candidacy|profile)) (?:forward|ahead|on|to"
         r" the next|to (?:an? |the )?(?:next|final|second|third|later|onsite|last)|through"

@@ -40,7 +40,7 @@ from policy.models import (
     Timeline,
     TimelineSource,
 )
-from policy.replies import decision_in, is_auto_reply, new_text
+from policy.replies import new_text, read_reply
 from policy.rules import (
     Reply,
     auto_reply_floor,
@@ -53,7 +53,6 @@ from policy.rules import (
     thank_you_channel,
     thank_you_sent,
 )
-from policy.timeline import find_return_date, find_statement
 
 THANK_YOU_DELAY = timedelta(hours=1)
 
@@ -147,32 +146,24 @@ class _ReplyReader:
         self._settings = settings
         self._calendar = calendar
         self._cache: dict[str, Reply] = {}
+        self.uncertain: set[str] = set()  # ids of replies that may state a decision
 
     def read(self, message: Message) -> Reply:
         cached = self._cache.get(message.message_id)
         if cached is not None:
             return cached
-        text = new_text(message)
         on = local_date(message.sent_at, self._settings)
-        if is_auto_reply(message):
-            reply = Reply(
-                message=message,
-                auto=True,
-                decision=None,
-                promised_on=None,
-                statement="",
-                returns_on=find_return_date(text, on, self._calendar),
-            )
-        else:
-            statement = find_statement(text, on, self._calendar)
-            reply = Reply(
-                message=message,
-                auto=False,
-                decision=decision_in(text),
-                promised_on=statement.promised_on if statement else None,
-                statement=statement.text if statement else "",
-                returns_on=None,
-            )
+        got = read_reply(message, new_text(message), on, self._calendar)
+        if got.uncertain:
+            self.uncertain.add(message.message_id)
+        reply = Reply(
+            message=message,
+            auto=got.auto,
+            decision=got.decision,
+            promised_on=got.promised_on,
+            statement=got.statement,
+            returns_on=got.returns_on,
+        )
         self._cache[message.message_id] = reply
         return reply
 
@@ -344,6 +335,11 @@ def _application(
                 reminder_title=f"Follow up with {company} ({number} of {settings.max_followups})",
             )
         )
+
+    maybe = [r for r in mail.replies if r.message.message_id in reader.uncertain]
+    if outcome is None and maybe:  # the follow-up stays pending; a person should read it
+        on = local_date(maybe[-1].sent_at, settings)
+        why.append(f"follow-up: a reply on {on:%b} {on.day} may be a decision: read it")
 
     followups_done = len(schedule.done_at)
     if outcome is not None:

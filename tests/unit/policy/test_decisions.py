@@ -1,0 +1,729 @@
+"""The decision reader (POLICY.md "Replies that change the plan", Decision).
+
+Every text here was written for these tests as employers write: plain templates, soft
+wordings, agency and ATS notices, UK/Indian/Australian English, and the hard negatives
+(plans, hopes, conditions, outcomes still open, someone else's offer, another role).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policy.business_days import BusinessCalendar
+from policy.decisions import MAX_DECISION_CHARS, read_decision
+from policy.models import (
+    Attendee,
+    CalendarEvent,
+    Message,
+    Outcome,
+    Person,
+    Settings,
+    State,
+    Status,
+    Thread,
+)
+from policy.planner import plan
+from policy.replies import new_text, read_reply
+
+R, OF, N, X = Outcome.REJECTED, Outcome.OFFER, Outcome.NEXT_ROUND, None
+
+REJECTIONS = [
+    (
+        "After careful consideration, we have decided not to move forward with your application"
+        " at this time.",
+        R,
+    ),
+    ("We regret to inform you that we will not be moving forward with your candidacy.", R),
+    (
+        "While your background is impressive, we have chosen to pursue candidates whose"
+        " qualifications more closely align with our needs.",
+        R,
+    ),
+    ("Unfortunately, we have decided to proceed with other applicants for this role.", R),
+    ("The hiring team has decided to extend an offer to another candidate.", R),
+    ("We have decided to go with a candidate who has more direct experience in healthcare.", R),
+    ("I'm sorry to let you know that you were not successful in progressing to the next stage.", R),
+    ("We won't be able to move forward with your application.", R),
+    ("Thank you for your interest; however, the position has now been filled.", R),
+    ("We've decided to hire an internal candidate for this position.", R),
+    ("Your application was not successful on this occasion.", R),
+    ("We have decided not to offer you the position.", R),
+    ("The team felt that other candidates were a stronger fit for the role.", R),
+    (
+        "We have selected a candidate whose skills and experience more closely match our"
+        " requirements.",
+        R,
+    ),
+    ("Unfortunately we are not able to take your application any further.", R),
+    ("It was a very difficult decision, but we've decided to offer the job to someone else.", R),
+    ("I'm afraid we've decided not to take your application forward.", R),
+    (
+        "We have now completed our selection process and regret that your application has not"
+        " been successful.",
+        R,
+    ),
+    ("The role has been offered to and accepted by another candidate.", R),
+    ("We have decided to close the position without making a hire.", R),
+    ("We have decided to move in a different direction.", R),
+    ("Thanks for your time, but we won't be moving ahead.", R),
+    ("We are no longer able to consider your application.", R),
+    ("The hiring manager has decided not to pursue your candidacy further.", R),
+    ("Regrettably, we will not be extending you an offer of employment.", R),
+    ("We've decided that you're not the right fit for this role.", R),
+    ("This time, we've decided to go another way.", R),
+    ("We have made the difficult decision to not move forward.", R),
+    ("I wanted to let you know that we've hired for the role.", R),
+    ("Sadly, we won't be progressing with your application.", R),
+    ("We were very impressed, but the committee selected another applicant.", R),
+    ("You were not chosen for the position.", R),
+    ("We are not in a position to offer you employment at this time.", R),
+    ("The other finalist's experience was a better match for the team.", R),
+    ("Your skills, while strong, don't match what we need right now.", R),
+    ("We decided to extend the offer to a candidate with more agency experience.", R),
+    ("The client has chosen to proceed with another candidate.", R),
+    (
+        "We have identified a candidate who better meets our needs and will be proceeding with"
+        " them.",
+        R,
+    ),
+    ("Ultimately the team went with someone who had more startup experience.", R),
+    ("Thank you for applying. This position is no longer available.", R),
+    ("We've gone with an internal hire.", R),
+    ("I'm writing to let you know we won't be offering you the role.", R),
+    (
+        "We decided to move forward with a candidate whose experience aligned more closely with"
+        " the role.",
+        R,
+    ),
+    ("Unfortunately, you have not passed the technical assessment.", R),
+    ("Your application will not be taken any further.", R),
+    ("We have now appointed to this post.", R),
+    (
+        "Hi Sam,\n\nThank you so much for taking the time to speak with our team last week. We"
+        " really enjoyed learning about your background.\n\nAfter much deliberation, the team"
+        " has decided to pursue a candidate whose experience is more closely aligned with the"
+        " needs of the role. This was not an easy decision.\n\nWe will keep your resume on file"
+        " and reach out if a suitable opportunity comes up.\n\nBest,\nJo",
+        R,
+    ),
+    (
+        "Dear Candidate, thank you for your application for the role of Warehouse Associate. We"
+        " have reviewed your application and unfortunately you have not been shortlisted on this"
+        " occasion.",
+        R,
+    ),
+    (
+        "Hey! Just wanted to give you a heads up that we're going to go a different way on this"
+        " one. Really enjoyed chatting though.",
+        R,
+    ),
+    (
+        "We appreciate your patience. The search committee has concluded its work, and another"
+        " candidate has accepted our offer.",
+        R,
+    ),
+    ("Unfortunately the hiring manager felt that your experience wasn't quite the right match.", R),
+    ("I hate to be the bearer of bad news, but we've decided to keep looking.", R),
+    (
+        "We've reviewed the results of your technical assessment and won't be continuing with"
+        " your application.",
+        R,
+    ),
+    (
+        "Following the final interviews, we have made an offer to another candidate, which has"
+        " been accepted.",
+        R,
+    ),
+    (
+        "Thanks for your interest in the role. We have decided to not proceed further with your"
+        " profile.",
+        R,
+    ),
+    ("We have decided to progress with other candidates at this stage.", R),
+    (
+        "Unfortunately, the decision was made to hire a candidate with more leadership experience.",
+        R,
+    ),
+    (
+        "We're sorry, but the position you interviewed for has been cancelled due to"
+        " restructuring.",
+        R,
+    ),
+    ("The panel was impressed, but we've selected a different candidate for this post.", R),
+    ("Your candidacy for the Analyst position will not be moving forward.", R),
+    (
+        "We will not be able to offer you a role at this time, but we encourage you to reapply"
+        " next year.",
+        R,
+    ),
+    ("We've decided to move ahead with other finalists.", R),
+    ("The team has decided you are not a fit for this role at this time.", R),
+    (
+        "Dear Jordan,\n\nThank you for applying for the Customer Support Specialist position at"
+        " Brightline. We appreciate the time you took to interview with us.\n\nWe received many"
+        " qualified applications and, after careful review, we have decided to move forward with"
+        " candidates whose experience better matches our current needs.\n\nWe wish you success"
+        " in your job search.\n\nSincerely,\nBrightline Talent Team",
+        R,
+    ),
+    (
+        "Hi Priya, I wanted to follow up personally. The team loved meeting you but ultimately"
+        " decided to go with another candidate who had more experience with Kubernetes. I'd be"
+        " glad to keep in touch for future roles.",
+        R,
+    ),
+    (
+        "Thank you for your interest in Contoso. Although your qualifications are impressive, we"
+        " have selected other candidates whose profiles more closely fit the requirements of the"
+        " position.",
+        R,
+    ),
+    (
+        "We regret to advise that your application for the position of Graduate Accountant was"
+        " unsuccessful.",
+        R,
+    ),
+    ("Unfortunately we will not be taking your application further at this time.", R),
+    ("Hi Chris — bad news, I'm afraid. The client went with the other finalist.", R),
+    (
+        "The hiring team decided to offer the role to a candidate with more direct sales"
+        " experience. I know this isn't what you were hoping to hear.",
+        R,
+    ),
+    ("Your application status has changed: Not moving forward.", R),
+    (
+        "We have completed the interview process and the position has been offered to another"
+        " applicant.",
+        R,
+    ),
+    ("We really enjoyed our conversations, but we've decided not to extend an offer.", R),
+    ("At this stage we won't be inviting you to the final round.", R),
+    ("The role was filled internally.", R),
+    ("Thank you for your time. We will not be progressing further with your application.", R),
+    ("We have decided to hold off on filling this role and are closing the requisition.", R),
+    ("Hi there, we're offering the job to someone else, sorry. Good luck!", R),
+]
+
+OFFERS = [
+    ("We are delighted to offer you the position of Marketing Manager.", OF),
+    ("I'm excited to extend an offer for the Software Engineer role!", OF),
+    ("Please find attached your offer letter.", OF),
+    ("On behalf of Acme, I'm pleased to offer you employment as a Data Analyst.", OF),
+    ("We would like to offer you the role, subject to references.", OF),
+    ("Congratulations! You got the job.", OF),
+    ("We'd love to have you join our team as a Product Designer.", OF),
+    ("I'm happy to confirm that we are offering you the position.", OF),
+    ("The team would like to make you an offer.", OF),
+    ("Your offer package is attached.", OF),
+    ("We want to bring you on board!", OF),
+    ("I'm thrilled to let you know that you've been selected for the Operations Manager role.", OF),
+    ("We'd like you to join us as Head of Sales.", OF),
+    ("We are pleased to extend a conditional offer of employment.", OF),
+    ("Attached is your employment agreement for signature.", OF),
+    ("We're excited to welcome you to the team!", OF),
+    ("You'll receive the formal offer via DocuSign shortly.", OF),
+    ("Pending a successful background check, the job is yours.", OF),
+    ("We've decided to offer you the job!", OF),
+    ("Everyone agreed: we want you for this role. HR will send the paperwork.", OF),
+    ("I'm glad to tell you the panel recommended you for appointment.", OF),
+    ("We'd like to move forward with an offer for you.", OF),
+    ("The hiring committee has approved your offer, and the letter will follow tomorrow.", OF),
+    (
+        "Hi Alex,\n\nGreat news! On behalf of the whole team, I'm delighted to offer you the"
+        " role of Senior Analyst. Your written offer will follow from HR in the next day or"
+        " two.\n\nCheers,\nKim",
+        OF,
+    ),
+    (
+        "Following our conversation, I'm happy to confirm our offer of a full-time Software"
+        " Engineer position.",
+        OF,
+    ),
+    (
+        "You have been selected for the position of Staff Nurse. Please report to HR on Monday"
+        " to complete onboarding.",
+        OF,
+    ),
+    ("Congrats — you're hired! Let's talk start dates.", OF),
+    ("We're thrilled to tell you we'd like you to come aboard as our new Operations Lead.", OF),
+    ("We would be delighted if you would accept the position of Head Chef.", OF),
+    ("The attached letter confirms our offer and the terms we discussed.", OF),
+    ("I've attached your contract; please sign and return it by Friday.", OF),
+    ("We'd like to formally offer you a place on our graduate scheme starting in September.", OF),
+    ("Your offer has been approved! You'll receive it via email within the hour.", OF),
+    (
+        "Hi Dana,\n\nI'm thrilled to share that we'd like to offer you the Product Manager"
+        " position! I'll send the official offer letter through DocuSign this afternoon. Let me"
+        " know if you have any questions.\n\nBest,\nSam",
+        OF,
+    ),
+    (
+        "We are pleased to inform you that you have been selected for the role of Junior"
+        " Developer. Your start date will be January 8.",
+        OF,
+    ),
+    ("Welcome to the team! Your first day is Monday.", OF),
+    ("Please review the attached offer and let us know by Friday.", OF),
+    ("It's official: the board approved your appointment as Director of Finance.", OF),
+    ("We are excited to extend to you an offer of employment for the role of Data Scientist.", OF),
+    ("I'm happy to let you know we'd like to bring you on as a Senior Consultant.", OF),
+    (
+        "Following your successful interview, we would like to offer you the post of Teaching"
+        " Assistant, subject to satisfactory references.",
+        OF,
+    ),
+]
+
+NEXT_ROUNDS = [
+    ("We'd like to invite you to a second interview with the hiring manager.", N),
+    ("Can you share your availability for a technical interview next week?", N),
+    ("The next step will be a panel interview with the team.", N),
+    ("We'd like you to complete a short take-home assignment.", N),
+    ("Please use the link below to schedule your onsite interview.", N),
+    ("You've been selected to move forward to the final round.", N),
+    ("We are excited to move you to the next stage of our hiring process.", N),
+    ("Our team would like to set up a final interview with our CEO.", N),
+    ("Please complete the coding assessment within 5 days.", N),
+    ("We'd love for you to come onsite to meet the team.", N),
+    ("I'm happy to let you know that you've advanced to the next round.", N),
+    ("The hiring manager would like to meet with you in person.", N),
+    ("We'd like to conduct a reference check; please send three references.", N),
+    ("Please pick a time on my calendar for a 30-minute call with our VP of Engineering.", N),
+    ("Are you available Thursday for a follow-up conversation with the team?", N),
+    (
+        "Congratulations on making it to the final round! Your interviews are scheduled for Dec"
+        " 10.",
+        N,
+    ),
+    ("We'd like to bring you back for a final round.", N),
+    ("As a next step, we'd like you to meet with our CTO.", N),
+    ("I'll send over a calendar invite for the second interview.", N),
+    ("The panel would like to see you again for a presentation.", N),
+    ("We're keen to progress your application to the final stage.", N),
+    ("We'd like to arrange a call with the director next week; what times suit you?", N),
+    ("Great news, you're moving on to the onsite!", N),
+    ("Could you do a short video interview with our Head of Product this week?", N),
+    (
+        "Hi Alex, the team enjoyed your first interview and we would like to progress you to the"
+        " second stage. It will be a case study with two partners.",
+        N,
+    ),
+    (
+        "Thanks for your time today. We'd like to schedule a final round with our leadership"
+        " team. Please let me know your availability next week.",
+        N,
+    ),
+    (
+        "The next stage of the process is a 60-minute technical interview, which I'd like to"
+        " book in for early next week.",
+        N,
+    ),
+    ("We'd like to invite you in to meet the wider team on Thursday.", N),
+    (
+        "Please complete the online personality questionnaire using the link below; it takes"
+        " about 20 minutes.",
+        N,
+    ),
+    ("Congratulations! You've been shortlisted for the final interview stage.", N),
+    ("We're happy to move you forward to the hiring manager interview.", N),
+    ("Would you be available for an onsite interview on the 12th?", N),
+    ("We would like you to prepare a 10-minute presentation for your second interview.", N),
+    ("The hiring manager has asked to meet you again before making a final decision.", N),
+    ("I'd like to set up a call with our CFO; could you send me a few times that work?", N),
+    ("Please book your assessment centre slot using the link below.", N),
+    (
+        "We'd like to take your application to the next stage: a short phone call with our"
+        " hiring manager.",
+        N,
+    ),
+    (
+        "Dear Lee, thank you for your interest. We would like to invite you to attend a second"
+        " interview on Tuesday 9 December at 2pm.",
+        N,
+    ),
+    (
+        "We're pleased to let you know you've progressed to the next stage of our recruitment"
+        " process: a video interview.",
+        N,
+    ),
+    (
+        "The next step in our process is a short technical assessment, which you will receive by"
+        " email shortly.",
+        N,
+    ),
+    ("We'd like to schedule you for an onsite interview. What dates work for you?", N),
+    ("We would like you to meet with our Head of Engineering for a 45-minute conversation.", N),
+    ("Please let me know when you're free for a call with the hiring manager.", N),
+    ("Congratulations! You have passed the first round and are invited to the assessment day.", N),
+    ("We'd love to continue the conversation and set up time with the team.", N),
+    ("Could you complete the attached task and return it by Monday?", N),
+]
+
+# Decision words without that decision: plans, hopes, conditions, outcomes still open.
+NO_DECISION = [
+    (
+        "We're still interviewing candidates and expect to make a decision by the end of next"
+        " week.",
+        X,
+    ),
+    ("If you're selected for an onsite, our coordinator will reach out.", X),
+    ("We'll let you know if we decide to move forward.", X),
+    ("Once the team has reviewed everyone, we'll invite a few candidates to a final round.", X),
+    ("We extended an offer to another candidate but haven't heard back yet.", X),
+    ("No decisions have been made at this point.", X),
+    (
+        "We're moving forward with second-round interviews next week and will let you know if"
+        " you're among them.",
+        X,
+    ),
+    ("We'd like to invite you to apply for our upcoming roles.", X),
+    ("We haven't made a final decision yet, but you're still in consideration.", X),
+    ("The role you applied for has been put on hold.", X),
+    ("Should we decide to extend an offer, we'll contact your references first.", X),
+    ("Thanks for accepting our invitation to interview.", X),
+    ("The team was impressed, and we're discussing next steps.", X),
+    ("We will be inviting the shortlisted candidates to a second round in January.", X),
+    ("We'll be extending an offer to the successful candidate by Friday.", X),
+    ("If we're unable to move forward, I'll let you know.", X),
+    ("We'd like to hire someone by January.", X),
+    ("We're not quite ready to extend offers.", X),
+    ("We plan to make offers next week.", X),
+    ("We hope to be able to invite you to the next round.", X),
+    ("You may be invited to a second interview depending on the other candidates.", X),
+    ("Our offer process usually includes a reference check.", X),
+    ("We typically invite candidates to an onsite after the phone screen.", X),
+    ("Thanks for sending your availability for the interview last week.", X),
+    ("The position we discussed is still open and you remain under consideration.", X),
+    ("Please send your salary expectations by Thursday; we'll get back to you within a week.", X),
+    ("We filled the junior role last week, but the senior role you applied for is still open.", X),
+    ("Before we make an offer, we need to finish the remaining interviews.", X),
+    ("We're waiting on feedback from the hiring manager before deciding on next steps.", X),
+    ("Your first interview went well, and we're still meeting other candidates.", X),
+    ("We have not yet decided whether to move you forward.", X),
+    (
+        "Thank you for your patience. We're still finalising our decision and will be in touch"
+        " by the end of next week.",
+        X,
+    ),
+    ("We had a great conversation and will let you know about next steps soon.", X),
+    ("If you're successful at this stage, we'll invite you to a final interview in January.", X),
+    ("The hiring manager is on leave, so the decision has been delayed until January.", X),
+    ("We haven't filled the role yet and are continuing to interview.", X),
+    ("We are hoping to make a decision about who to move forward with by Friday.", X),
+    ("Just a reminder that your interview is tomorrow at 10am.", X),
+    ("Could you please send us a copy of your degree certificate?", X),
+    ("We're going to be making a decision soon, and I'll let you know either way.", X),
+    ("The offer stage usually takes a week once a candidate is chosen.", X),
+    ("There's been a delay because the budget for the role is being reviewed.", X),
+    ("We'll decide which candidates to invite to the final round after Christmas.", X),
+    (
+        "Many thanks for your interview today. I'll share feedback with the panel and come back"
+        " to you.",
+        X,
+    ),
+    ("Thanks for inviting me to connect on LinkedIn!", X),
+    ("We've had a lot of strong applicants and it may take a few more weeks to decide.", X),
+    ("Don't take the silence as a no — we just haven't met as a team yet.", X),
+    ("We received your thank-you note; the team appreciated it.", X),
+    ("Your references have been received and we're reviewing them.", X),
+    ("We're still reviewing applications and hope to make a decision in the next two weeks.", X),
+    (
+        "We're interviewing a few more candidates and will be making an offer by the end of the"
+        " month.",
+        X,
+    ),
+    (
+        "If we decide to proceed with your application, we will contact you for a second"
+        " interview.",
+        X,
+    ),
+    ("The role has been put on hold and we'll reach out when hiring resumes.", X),
+    ("We are not in a position to make a decision yet.", X),
+    ("Your interview has been rescheduled to Thursday at 3pm because the manager is ill.", X),
+    (
+        "We have offered the role to our first choice and expect to hear back by Monday; I'll"
+        " update you then.",
+        X,
+    ),
+    ("No update yet, sorry! We're still gathering feedback.", X),
+    (
+        "Please note that candidates who are not selected for the next round will be notified by"
+        " email.",
+        X,
+    ),
+    ("Thank you for attending the final interview. A decision will be made next week.", X),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REJECTIONS + OFFERS + NEXT_ROUNDS + NO_DECISION)
+def test_read_decision(text: str, expected: Outcome | None) -> None:
+    assert read_decision(text).decision is expected
+
+
+# --- priority and where the decisive sentence stands --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # rejected > offer > next_round
+        (
+            "We won't be offering you the Senior role. We'd love to invite you to interview for"
+            " our Associate opening instead.",
+            R,
+        ),
+        ("We'd like to offer you the job; the final round is no longer needed.", OF),
+        ("We're delighted to offer you the role. Please send two references.", OF),
+        # ... unless the text shows otherwise: the bad news is about something else
+        (
+            "Unfortunately we couldn't get approval for the full salary you asked for, but we"
+            " are offering you the role at the top of the band.",
+            OF,
+        ),
+        ("We are pleased to offer you a place at our second-stage interview on 9 January.", N),
+        ("Sadly our CEO is travelling on Monday, so could you do the final interview Tuesday?", N),
+    ],
+)
+def test_priority(text: str, expected: Outcome | None) -> None:
+    assert read_decision(text).decision is expected
+
+
+SENT_AT = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+
+
+def message(
+    body_text: str = "",
+    body_html: str = "",
+    *,
+    subject: str = "Re: Interview",
+    headers: tuple[tuple[str, str], ...] = (),
+) -> Message:
+    return Message(
+        message_id="<m1@acme.example>",
+        thread_id="t1",
+        sender=Person(email="jane@acme.example", name="Jane Doe"),
+        to=(Person(email="alex@example.com"),),
+        subject=subject,
+        sent_at=SENT_AT,
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers,
+    )
+
+
+AFTER_SMALL_TALK = """Hi Alex,
+
+Hope your week is going well, and thanks again for the parking tip. The team enjoyed
+the whiteboard session and we all learned something about rate limiters.
+
+Having compared notes, we've decided to move forward with a candidate whose experience
+with payments is deeper. It was close.
+
+Best,
+Jane
+"""
+
+IN_A_POSTSCRIPT = """Hi Alex,
+
+Attached is the expense form you asked for; payroll will reimburse within a week.
+
+Best,
+Jane
+
+P.S. Almost forgot the important part: we'd like to offer you the position!
+"""
+
+ONLY_IN_QUOTE = """Thanks, that works for me.
+
+On Tue, Dec 1, 2026 at 10:00 AM Jane Doe <jane@acme.example> wrote:
+> We have decided to move forward with other candidates.
+"""
+
+ABOVE_A_FORWARD = """Alex, see the note from the hiring manager below: they want you back for a
+final round next week. Can you send me your availability?
+
+---------- Forwarded message ---------
+From: Sam Lee <sam@acme.example>
+Date: Wed, Dec 2, 2026 at 4:00 PM
+Subject: Alex
+
+Let's bring Alex back for the final round.
+"""
+
+ONLY_IN_A_FORWARD = """FYI.
+
+---------- Forwarded message ---------
+From: Sam Lee <sam@acme.example>
+Date: Wed, Dec 2, 2026 at 4:00 PM
+Subject: Update
+
+We have decided to move forward with other candidates.
+"""
+
+HTML_ONLY = (
+    "<html><body><div>Hi Alex,</div><div><br></div><p>Thank you for meeting the panel."
+    "</p><p>I&rsquo;m sorry to say that we won&rsquo;t be progressing your application"
+    " further.</p><p>Kind regards,<br>Jane</p>"
+    '<div class="gmail_quote">On Mon, Jane wrote:<blockquote>We would like to offer you the'
+    " role.</blockquote></div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body_text", "body_html", "expected"),
+    [
+        (AFTER_SMALL_TALK, "", R),
+        (IN_A_POSTSCRIPT, "", OF),
+        (ONLY_IN_QUOTE, "", X),
+        (ABOVE_A_FORWARD, "", N),
+        (ONLY_IN_A_FORWARD, "", X),
+        ("", HTML_ONLY, R),
+    ],
+    ids=[
+        "after-small-talk",
+        "postscript",
+        "only-quoted",
+        "above-forward",
+        "only-forwarded",
+        "html",
+    ],
+)
+def test_decision_on_the_whole_new_text(
+    body_text: str, body_html: str, expected: Outcome | None
+) -> None:
+    assert read_decision(new_text(message(body_text, body_html))).decision is expected
+
+
+def test_text_beyond_the_cap_is_not_read() -> None:
+    filler = "This paragraph is part of a long pasted document. " * (MAX_DECISION_CHARS // 50 + 1)
+    late = filler + "We have decided to move forward with other candidates."
+    early = "We have decided to move forward with other candidates. " + filler
+    assert read_decision(late).decision is None
+    assert read_decision(early).decision is R
+
+
+# --- uncertain -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "maybe"),
+    [
+        # the tone says something, no sentence states what
+        ("Unfortunately the panel's view was mixed, and that's where we've landed.", R),
+        ("Congratulations! HR will be in touch with the paperwork.", None),
+        # a decision stated only as a possibility
+        ("We may invite you to a final round with the CEO.", N),
+        ("We're looking to hire someone with more Rust experience.", R),
+    ],
+)
+def test_uncertain(text: str, maybe: Outcome | None) -> None:
+    reading = read_decision(text)
+    assert reading.decision is None
+    assert reading.uncertain
+    assert reading.maybe is maybe
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're still interviewing and will decide by Friday.",
+        "Unfortunately the hiring manager is out sick, so we'll be a little delayed.",
+        "We regret the delay in getting back to you; the panel meets on Monday.",
+        "We have decided to move forward with other candidates.",  # decided, not uncertain
+    ],
+)
+def test_not_uncertain(text: str) -> None:
+    assert not read_decision(text).uncertain
+
+
+NY = ZoneInfo("America/New_York")
+ME = "alex@example.com"
+SETTINGS = Settings(me=frozenset({ME}), name="Alex Doe", timezone=NY, country="US")
+
+
+def _interview() -> CalendarEvent:
+    start = datetime(2026, 12, 1, 10, 0, tzinfo=NY)
+    return CalendarEvent(
+        event_id="acme-1",
+        title="Interview with Acme",
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        organizer=Person(email="jane@acme.example", name="Jane"),
+        attendees=(Attendee(email=ME, response="accepted"),),
+    )
+
+
+def _reply(body: str, sent_at: datetime) -> Thread:
+    reply = Message(
+        message_id="<r1@acme.example>",
+        thread_id="t1",
+        sender=Person(email="jane@acme.example", name="Jane"),
+        to=(Person(email=ME),),
+        subject="Re: Interview",
+        sent_at=sent_at,
+        body_text=body,
+    )
+    return Thread(thread_id="t1", messages=(reply,))
+
+
+def test_an_uncertain_reply_keeps_the_follow_up_pending_and_says_read_it() -> None:
+    # Interview Tue Dec 1; no statement, so P = Dec 1 + 2 weeks = Tue Dec 15, follow-up 1
+    # due Wed Dec 16 09:30. The reply of Thu Dec 3 is no stated decision: still pending.
+    thread = _reply(
+        "Unfortunately the panel's view was mixed, and that's where we've landed.",
+        datetime(2026, 12, 3, 16, 0, tzinfo=NY),
+    )
+    now = datetime(2026, 12, 10, 12, 0, tzinfo=NY)
+    (app,) = plan([_interview()], [thread], SETTINGS, now).applications
+    assert app.state is State.AWAITING_DECISION
+    assert app.outcome is None
+    follow_up = app.actions[-1]
+    assert follow_up.status is Status.PENDING
+    assert follow_up.due_at == datetime(2026, 12, 16, 9, 30, tzinfo=NY)
+    assert "follow-up: a reply on Dec 3 may be a decision: read it" in app.why
+
+
+def test_a_stated_decision_closes_without_a_read_it_line() -> None:
+    thread = _reply(
+        "We've decided to go with a candidate who has more agency experience.",
+        datetime(2026, 12, 3, 16, 0, tzinfo=NY),
+    )
+    now = datetime(2026, 12, 10, 12, 0, tzinfo=NY)
+    (app,) = plan([_interview()], [thread], SETTINGS, now).applications
+    assert app.outcome is Outcome.REJECTED
+    assert not any("may be a decision" in line for line in app.why)
+
+
+# --- never raises ------------------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    [
+        "not", "no longer", "unable to", "offer", "you", "your application", "another",
+        "candidate", "if", "before", "we", "would like to", "invite", "move forward", "with",
+        "filled", "position", ",", ".", ";", "\u2014", "(", ")", "P.S.", "'", "\n", "hope",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, max_size=60).map(" ".join) | st.text(max_size=400))
+def test_read_decision_never_raises(text: str) -> None:
+    reading = read_decision(text)
+    assert reading.decision is None or not reading.uncertain
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(max_size=300) | st.lists(_WORDS, max_size=40).map(" ".join),
+    subject=st.text(max_size=40),
+    headers=st.lists(st.tuples(st.text(max_size=20), st.text(max_size=40)), max_size=5),
+)
+def test_read_reply_never_raises(text: str, subject: str, headers: list[tuple[str, str]]) -> None:
+    msg = message(text, subject=subject, headers=tuple((k.lower(), v) for k, v in headers))
+    reading = read_reply(msg, text, date(2026, 12, 3), BusinessCalendar("US", None))
+    assert reading.promised_on is None or reading.promised_on >= date(2026, 12, 3)
