@@ -117,7 +117,7 @@ _JOB = (
 _PERSON = (
     r"(?:candidate|applicant|finalist|person|individual|profile|hire|professional|colleague"
     r"|designer|engineer|developer|manager|teacher|nurse|people|candidates|applicants"
-    r"|finalists|individuals|profiles|professionals)"
+    r"|finalists|individuals|profiles|professionals|folks|talent)"
 )
 # Someone who is not me: "another candidate", "someone else", "a designer with deeper motion
 # experience", "candidates whose background is closer", "an internal candidate".
@@ -177,11 +177,17 @@ _REJECT_NEGATED = tuple(
         r"|criteria|standard|shortlist)",
         r"work\w* out",
         r"(?:quite )?(?:match\w*|align\w*|fit|meet\w*|suit\w*) (?:with )?(?:what (?:we|the|our)|our"
-        r" (?:needs|requirements|criteria)|the (?:role|requirements|criteria|needs|brief)"
+        r" (?:[\w-]+ )?(?:needs|requirements|criteria)|the (?:[\w-]+ )?(?:role|requirements"
+        r"|criteria"
+        r"|needs|brief)"
         r"|exactly what)",
-        r"(?:in your favou?r|the (?:news|outcome|answer|result) you)",
+        r"(?:in your favou?r|the (?:news|outcome|answer|result) you|(?:good|great|the) news for"
+        r" you)",
+        r"(?:hiring|recruiting|filling|recruit|hire|fill) (?:for )?(?:this|the|that) (?:[\w'-]+ )"
+        r"{0,3}?(?:position|role|job|post|vacancy|opening)",
         r"(?:think |believe |feel )?(?:(?:it|this|you) (?:is|are|would be|will be) )?"
-        r"(?:an? |the )?(?:right|good|strong|great|best|ideal|close|suitable|perfect)"
+        r"(?:an? |the )?(?:right|good|strong|great|best|ideal|close|suitable|perfect|strongest"
+        r"|closest|most suitable|natural)"
         r" (?:fit|match)|(?:(?:it|this|you) (?:is|are|would be|will be) )?(?:an? |the )(?:fit"
         r"|match)",
     )
@@ -289,7 +295,8 @@ _OFFER = tuple(
     for body in (
         # "pleased to offer you the role", "we're offering you", "would like to offer you"
         r"offer\w* you\b(?! (?:(?:an?|the|some|any|our|my|more|a few|a quick|a short) )?"
-        r"(?:[\w-]+ ){0,5}?(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips|guidance"
+        r"(?:[\w-]+ ){0,5}?(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips"
+        r"|guidance"
         r"|flexibility|interview|round|stage|conversation|meeting|assessment|opportunity to"
         r" (?:interview|meet|speak|talk|present|join us for)|slot|time|chance to (?:interview"
         r"|meet|speak)|coffee|discount|sponsorship|referral|reference))",
@@ -316,6 +323,12 @@ _OFFER = tuple(
         r"|contingent|official|revised|updated|job|employment) offer",
         r"(?:this|the|our|your) offer is (?:contingent|conditional|subject|dependent|pending)",
         r"(?:hire|appoint|onboard) you\b|approv\w* your (?:hire|hiring|appointment)",
+        r"confirm\w* (?:your|the) (?:appointment|hire|hiring|employment)\b",
+        r"(?:mov\w+|proceed\w*|go|going) (?:forward |ahead )?with (?:an|the|a formal|a written"
+        r"|your) offer(?! (?:to|for) (?:an?other|other|the other|the successful|an? (?:candidate"
+        r"|applicant|finalist)|one of|our (?:first|top)))",
+        r"(?:like|love|want) (?:for )?you to (?:take|accept) (?:the|this|our) (?:[\w-]+ ){0,3}?"
+        r"(?:role|job|position|post|offer)",
         r"(?:chosen|selected|picked) you (?:as|for (?:the|this) (?:[\w-]+ ){0,3}?" + _JOB + r")",
         r"you (?:have|has) been (?:selected|chosen|appointed|hired) (?:as|for (?:the|this|a|an)"
         r" (?:[\w'-]+ ){0,5}?(?:position|role|job|post|vacancy|opening|internship|place))(?!"
@@ -383,6 +396,8 @@ _NEXT = tuple(
         r"(?:like|love|want|wants|keen|wish|hoping) to (?:meet|speak with|speak to|talk to"
         r"|talk with|chat with|interview|see|sit down with) (?:with )?you\b",
         r"(?:speak|talk|meet|chat) (?:with |to )?you again",
+        r"(?:like|love|want|wants|keen) to have you (?:complete|do|take|meet|come|present"
+        r"|interview|attend|join us for|sit|spend)",
         r"(?:want|wants|like|love|keen|hoping) (?:to (?:have|see|get) )?you back (?:for|to|in|on)",
         r"(?:move|moving|advance|advancing|progress|progressing|take|taking|bring|put|putting"
         r"|invite|push) (?:you|your (?:application|candidacy|profile)) (?:forward|ahead|on|to"

@@ -192,13 +192,21 @@ def _tidy(text: str) -> str:
     return "\n".join(lines)
 
 
+# What is read of one body (issue 10: bounded work per message). A recruiter's mail is a few
+# KB; HTML is allowed more for its markup and inline styles.
+MAX_BODY_CHARS = 1_000_000
+MAX_HTML_CHARS = 2_000_000
+
+
 def new_text(message: Message) -> str:
     """The text the sender wrote in `message`: no quotes, forwards or signature; never raises."""
     try:
-        if message.body_text.strip():
-            text = message.body_text
-        elif message.body_html.strip():
-            text = html_to_text(_quotequail_html_top(message.body_html))
+        body_text = message.body_text[:MAX_BODY_CHARS]
+        body_html = message.body_html[:MAX_HTML_CHARS]
+        if body_text.strip():
+            text = body_text
+        elif body_html.strip():
+            text = html_to_text(_quotequail_html_top(body_html))
         else:
             return ""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -207,7 +215,9 @@ def new_text(message: Message) -> str:
         text = _strip_signature(text)
         return _tidy(text)
     except Exception:  # the last resort: the whole body is better than a stopped pass
-        return _tidy(message.body_text or html_to_text(message.body_html))
+        return _tidy(
+            message.body_text[:MAX_BODY_CHARS] or html_to_text(message.body_html[:MAX_HTML_CHARS])
+        )
 
 
 # --- auto-replies ---------------------------------------------------------------------------

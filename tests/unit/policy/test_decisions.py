@@ -207,6 +207,59 @@ REJECTIONS = [
     ("Thank you for your time. We will not be progressing further with your application.", R),
     ("We have decided to hold off on filling this role and are closing the requisition.", R),
     ("Hi there, we're offering the job to someone else, sorry. Good luck!", R),
+    (
+        "Thank you for your interest in Northwind. We have carefully reviewed your"
+        " qualifications and, unfortunately, we will not be moving forward with your application"
+        " at this time.",
+        R,
+    ),
+    (
+        "We appreciate you taking the time to interview with us. After much consideration, we've"
+        " decided to pursue other candidates for this position.",
+        R,
+    ),
+    (
+        "After careful review, we have decided to move forward with other applicants whose"
+        " qualifications more closely match our current needs.",
+        R,
+    ),
+    (
+        "We have decided to proceed with candidates who more closely meet the requirements of"
+        " the position.",
+        R,
+    ),
+    (
+        "Although we were impressed with your qualifications, we have decided to pursue other"
+        " applicants.",
+        R,
+    ),
+    ("The position you applied for has been closed.", R),
+    ("This requisition has been cancelled and we will not be filling the role.", R),
+    ("At this time, we have chosen to move forward with another applicant.", R),
+    ("Your profile doesn't match our current requirements.", R),
+    ("It was a tough decision, but we will be pursuing other candidates at this time.", R),
+    ("I'm sorry to share that you have not been chosen to continue in the process.", R),
+    ("We decided to offer the position to a candidate whose experience is a closer match.", R),
+    ("We're going to be moving forward with other folks for this one.", R),
+    ("We've filled the position with an internal candidate.", R),
+    ("We are no longer hiring for this position.", R),
+    (
+        "Unfortunately the role has been put on hold indefinitely, so we are closing your"
+        " application.",
+        R,
+    ),
+    (
+        "After reviewing everyone's feedback, the team doesn't feel you're the strongest match"
+        " for this role.",
+        R,
+    ),
+    ("We went with a candidate who could relocate immediately.", R),
+    (
+        "Having met all the shortlisted candidates, the panel has agreed to appoint another"
+        " candidate.",
+        R,
+    ),
+    ("We've reached a decision, and unfortunately it's not good news for you this time.", R),
 ]
 
 OFFERS = [
@@ -277,6 +330,16 @@ OFFERS = [
         " Assistant, subject to satisfactory references.",
         OF,
     ),
+    ("It is my pleasure to extend to you an offer of employment as Staff Accountant.", OF),
+    ("I'm writing to formally offer you the role of Head of Design.", OF),
+    ("We are happy to confirm your appointment as Lecturer in Chemistry.", OF),
+    ("We would like to extend you a job offer for the Support Engineer role.", OF),
+    ("We're pleased to move forward with an offer for the Marketing Lead role.", OF),
+    ("Good news: the client has come back with an offer for you! Call me to discuss.", OF),
+    ("The team was unanimous, so here's your offer: $120k base plus equity. Details attached.", OF),
+    ("We'd like to have you on the team starting January 12.", OF),
+    ("Everyone was impressed and we would like you to take the role.", OF),
+    ("Please sign the attached offer by Friday to accept.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -362,6 +425,16 @@ NEXT_ROUNDS = [
     ("Congratulations! You have passed the first round and are invited to the assessment day.", N),
     ("We'd love to continue the conversation and set up time with the team.", N),
     ("Could you complete the attached task and return it by Monday?", N),
+    ("You've been selected for an interview with our hiring panel.", N),
+    ("Please let us know your availability for the next round.", N),
+    ("I'd love to get you in front of the hiring manager next week.", N),
+    ("We'd like to have you complete a skills assessment before the final interview.", N),
+    ("Would you be open to a second conversation with our founder?", N),
+    ("Our recruiter will reach out to schedule your final interview.", N),
+    ("You're invited to interview with the Finance team on 12 January.", N),
+    ("I've shared your profile with the hiring manager, who would like to speak with you.", N),
+    ("We'd like to invite you to spend a day with the team at our Leeds office.", N),
+    ("The team would like to proceed to a reference check. Could you provide two referees?", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -457,6 +530,24 @@ NO_DECISION = [
         X,
     ),
     ("Thank you for attending the final interview. A decision will be made next week.", X),
+    ("We have received your application and will review it shortly.", X),
+    ("We are reviewing your take-home assignment and will get back to you.", X),
+    ("If you have any questions about the next steps, let me know.", X),
+    ("As a reminder, the final decision will be made by the committee next week.", X),
+    ("I'll pass your details on to the hiring manager.", X),
+    ("We've decided to pause hiring for this role until Q2.", X),
+    ("Your application is under review.", X),
+    ("We're meeting later this week to decide who will receive an offer.", X),
+    ("Candidates invited to the final round will hear from us by 15 December.", X),
+    ("The team is leaning towards making an offer, but nothing is final yet.", X),
+    (
+        "We've extended an offer to our first-choice candidate and will let you know once we"
+        " hear back.",
+        X,
+    ),
+    ("Sorry for the slow reply, I was off sick last week.", X),
+    ("We expect to invite finalists to onsite interviews in January.", X),
+    ("Thank you for completing the assessment. Results will be shared next week.", X),
 ]
 
 
