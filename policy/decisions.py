@@ -183,6 +183,8 @@ _REJECT_NEGATED = tuple(
         r"|exactly what)",
         r"(?:in your favou?r|the (?:news|outcome|answer|result) you|(?:good|great|the) news for"
         r" you)",
+        r"(?:(?:think|believe|feel) )?(?:(?:it is|now is|the timing is|the time is) )(?:the )?right"
+        r" (?:time|moment|timing)?",
         r"(?:hiring|recruiting|filling|recruit|hire|fill) (?:for )?(?:this|the|that) (?:[\w'-]+ )"
         r"{0,3}?(?:position|role|job|post|vacancy|opening)",
         r"(?:think |believe |feel )?(?:(?:it|this|you) (?:is|are|would be|will be) )?"
@@ -408,7 +410,7 @@ _NEXT = tuple(
         r"(?:next|following|last|final|second|third) (?:step|stage|round|part|phase)s? (?:for"
         r" you |in (?:the|our) (?:\w+ )?process |of (?:the|our) (?:\w+ )?process |for us |is"
         r" usually |here |will be |would be )*(?:is|will be|would be|:)",
-        r"as (?:the|a|our) (?:next|following|final|last) (?:step|stage)",
+        r"as (?:the|a|our) (?:next|following|final|last) (?:step|stage|part|round|phase)",
         r"next up (?:is|will be)|(?:one|the) (?:last|final|more) step\b",
         r"(?:you are|you have|you) (?:now )?(?:through|made it through|progressed|moved|advanced"
         r"|been shortlisted|shortlisted|been selected|selected|been chosen|been invited|cleared"
@@ -445,8 +447,9 @@ _NEXT = tuple(
         r"|attend|interview|join us|come)",
         r"(?:please|could you|can you|would you|like you to|love you to|need you to|ask you to)"
         r" (?:please )?(?:complete|take|do|sit|attempt|book|schedule|submit|finish|choose|pick"
-        r"|select)"
+        r"|select|prepare|put together|present|record|write|draft)"
         r" (?:the|our|a|an|this|your|my) (?:[\w-]+ ){0,3}?(?:assessment|test|challenge|exercise"
+        r"|presentation|case study|work sample|portfolio review|video|recording"
         r"|questionnaire|interview|task|assignment|case study|take-home|slot|time)",
         r"(?:conduct|run|do|carry out|begin|start|complete|proceed (?:to|with)|move to) (?:a |the"
         r" |your |some )?(?:reference|background and reference) checks?",

@@ -260,6 +260,16 @@ REJECTIONS = [
         R,
     ),
     ("We've reached a decision, and unfortunately it's not good news for you this time.", R),
+    (
+        "Hi Alex, I wish I had better news. The team decided to go with someone whose background"
+        " is closer to the product.",
+        R,
+    ),
+    ("I'm afraid we've decided against progressing your application.", R),
+    ("We've given it a lot of thought and we're going to keep the search open for now.", R),
+    ("On reflection, we don't think the timing is right to bring you on.", R),
+    ("We've decided this isn't the right match at this time.", R),
+    ("You were a strong candidate, but we chose another applicant for the role.", R),
 ]
 
 OFFERS = [
@@ -340,6 +350,8 @@ OFFERS = [
     ("We'd like to have you on the team starting January 12.", OF),
     ("Everyone was impressed and we would like you to take the role.", OF),
     ("Please sign the attached offer by Friday to accept.", OF),
+    ("We'd be thrilled to have you join us. Expect a call from HR tomorrow with the details.", OF),
+    ("Great news — the team wants to hire you! I'll send the paperwork this afternoon.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -435,6 +447,16 @@ NEXT_ROUNDS = [
     ("I've shared your profile with the hiring manager, who would like to speak with you.", N),
     ("We'd like to invite you to spend a day with the team at our Leeds office.", N),
     ("The team would like to proceed to a reference check. Could you provide two referees?", N),
+    (
+        "We'd love to see more of your work: could you put together a short case study for a"
+        " second conversation?",
+        N,
+    ),
+    ("The final step is a half-day onsite; our coordinator will send options.", N),
+    (
+        "The founders would like to grab lunch with you next week as the last part of the process.",
+        N,
+    ),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -548,6 +570,43 @@ NO_DECISION = [
     ("Sorry for the slow reply, I was off sick last week.", X),
     ("We expect to invite finalists to onsite interviews in January.", X),
     ("Thank you for completing the assessment. Results will be shared next week.", X),
+    (
+        "Hi Alex, just confirming I received your thank-you note. The team is still meeting"
+        " candidates and we'll circle back next week.",
+        X,
+    ),
+    ("Thanks for the update on your notice period. I'll share it with the hiring manager.", X),
+    (
+        "Quick question: are you still interviewing elsewhere? No pressure, just trying to plan"
+        " our timeline.",
+        X,
+    ),
+    ("Our office will be closed for the holidays, but we'll be back in touch in January.", X),
+    ("We are making good progress and should be able to share an update by Friday.", X),
+    ("The panel hasn't met yet; it's been moved to Thursday.", X),
+    ("Apologies — I'm not able to share salary details until later in the process.", X),
+    ("Could you remind me of your availability in January? Just for planning purposes.", X),
+    ("I'm not sure yet whether the team will want another conversation; I'll let you know.", X),
+    ("We won't have an answer until after the board meets on the 14th.", X),
+    ("Please don't hesitate to reach out if you have any questions.", X),
+    ("There is no need to do anything else at this stage.", X),
+    ("We're not in a rush, so take your time with the exercise.", X),
+    ("This is an automated message to confirm we received your documents.", X),
+    ("We can't move forward until the budget is approved, which should be next month.", X),
+    ("If the role is filled internally, we'll let you know straight away.", X),
+    ("You are one of three finalists, and the decision will come next week.", X),
+    ("We've interviewed five people so far and have two more to see.", X),
+    ("Whether or not we move forward, I'd like to thank you for your time.", X),
+    ("We are not able to reimburse travel for the first interview.", X),
+    ("Your interview feedback was positive overall; the committee meets Monday.", X),
+    ("Sorry, we can't do Tuesday — could we move your call to Wednesday?", X),
+    ("We're moving forward with the process and expect decisions by mid-December.", X),
+    ("The other candidates have all finished their interviews, so we'll decide soon.", X),
+    (
+        "Hiring managers often take a week to review, so don't worry if you don't hear back"
+        " immediately.",
+        X,
+    ),
 ]
 
 
