@@ -528,7 +528,7 @@ _SAD = re.compile(
     r"|tough decision|hard call|difficult to write)\b"
 )
 _SAD_ABOUT_ELSE = re.compile(
-    r"\b(?:delay\w*|push\w* back|postpon\w*|moved|reschedul\w*|sick|ill|closed|clos\w+"
+    r"\b(?:delay\w*|push\w* back|postpon\w*|move[ds]?|reschedul\w*|sick|ill|closed|clos\w+"
     r"|travel\w*|leave|paus\w*|hold|later than|behind|wait\w*|approval|budget|inconvenience"
     r"|confusion|error|feedback|technical|video|connection|audio|silence|slow|pulled)\b"
 )
