@@ -436,7 +436,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         except ValueError as error:
             _emit({"promised": None, "error": str(error)})
             continue
-        statement = find_statement(text, sent.date(), calendar)
+        try:
+            statement = find_statement(text, sent.date(), calendar)
+        except Exception as error:  # one line's problem, never the stream's
+            _emit({"promised": None, "error": f"line {number}: not read ({type(error).__name__})"})
+            continue
         _emit(
             {
                 "promised": statement.promised_on.isoformat() if statement else None,
@@ -505,7 +509,11 @@ def cmd_read(args: argparse.Namespace) -> int:
                 }
             )
             continue
-        reading = read_reply(message, text, on, calendar)
+        try:
+            reading = read_reply(message, text, on, calendar)
+        except Exception as error:  # one line's problem, never the stream's
+            _emit({"error": f"line {number}: not read ({type(error).__name__})"})
+            continue
         _emit(
             {
                 "promised": reading.promised_on.isoformat() if reading.promised_on else None,

@@ -122,10 +122,10 @@ _PERSON = (
 # Someone who is not me: "another candidate", "someone else", "a designer with deeper motion
 # experience", "candidates whose background is closer", "an internal candidate".
 _OTHER = (
-    r"(?:(?:someone|somebody|anybody) (?:else|who|whose|with|from|that)|another (?:[\w-]+ ){0,2}?"
-    + _PERSON
-    + r"|another one"
-    r"|(?:the )?other (?:[\w-]+ ){0,2}?" + _PERSON + r"|(?:an?|the|one) (?:different|other"
+    r"(?:(?:someone|somebody|anybody) (?:else|who|whose|with|from|that|internally|in-house)"
+    r"|another (?:[\w-]+ ){0,2}?" + _PERSON + r"|another one"
+    r"|(?:the |a few |some |several |two |three |four )?other (?:[\w-]+ ){0,2}?" + _PERSON + r""
+    r"|(?:an?|the|one) (?:different|other"
     r"|preferred|internal|external|stronger|more(?: [\w-]+)?) (?:[\w-]+ ){0,2}?"
     + _PERSON
     + r"|(?:an?|the|one|two|three|several) (?:[\w-]+ ){0,2}?"
@@ -168,6 +168,9 @@ _REJECT_NEGATED = tuple(
         r" )?(?:[\w-]+ ){0,3}?" + _JOB,
         r"(?:offer\w*|extend\w*) you\b",
         r"invit\w* (?:you|" + _ME + r") (?:to|for|back)",
+        r"(?:schedul\w*|arrang\w*|book\w*|set\w* up|offer\w*|hold\w*) (?:you )?(?:an?|the|any)"
+        r" (?:further|second|next|final|follow-up|another|additional|more|third) (?:[\w-]+ )?"
+        r"(?:interview|round|stage|call|meeting|conversation|assessment)",
         r"(?:select\w*|shortlist\w*|chosen|picked|recommend\w*|appoint\w*|placed|succeed\w*"
         r"|successful|cleared|qualif\w*|among (?:them|the \w+)|one of (?:them|the \w+)"
         r"|progress\w*|advanced|short-listed)",
@@ -197,7 +200,8 @@ _REJECT_NEGATED = tuple(
 # "not moving forward with anyone until January", "can't move forward with any decision":
 # nothing decided about me yet.
 _NOT_YET = re.compile(
-    r"\s*(?:with (?:anyone|anybody|any (?:decision|candidate|one|\w+ candidates?|hires?))"
+    r"\s*(?:with (?:anyone|anybody|any (?:decisions?|candidates?|ones?|\w+ candidates?|hires?"
+    r"|offers?|applicants?))"
     r"(?! (?:\w+ )?including you)|until|yet|before|pending|while|without|because)\b"
 )
 _NOT_YET_NEAR = re.compile(r"\b(?:until|yet|pending)\b")
@@ -214,7 +218,8 @@ _REJECT_OTHER = tuple(
         r"(?:mov\w+|go|goes|going|gone|went|proceed\w*|continu\w*|progress\w*|advanc\w*)"
         r" (?:forward |ahead |on )?with " + _OTHER,
         r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
-        r"|recommend\w*|identif\w*|decided on|settled on|opted for|(?:gone|went|going|go) for"
+        r"|recommend\w*|identif\w*|decided on|settled on|landed on|opted for|(?:gone|went|going"
+        r"|go) for"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
         r"(?:offer\w*|giv\w*|gave|award\w*|extend\w*|made|mak\w+) (?:an? )?(?:(?:offer|the|this"
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
@@ -248,7 +253,8 @@ _REJECT_GONE = tuple(
         r"(?:closed|declined|rejected|withdrawn|unsuccessful|not successful|not selected|ended)",
         r"(?:clos\w+|end\w*|stop\w*) (?:your|the) (?:application|candidacy|candidature|file)",
         r"(?:you|application|candidacy|candidature) (?:\w+ ){0,3}?(?:unsuccessful|not successful)",
-        r"(?:updated|changed|set) to (?:\W* )?(?:not selected|rejected|declined|unsuccessful"
+        r"(?:(?:updated|changed|set) to|status(?: is)?)\W*(?:position filled|filled|closed"
+        r"|not selected|rejected|declined|unsuccessful"
         r"|not progressing|no longer (?:under )?consider\w*)",
         r"(?:decided|going|chosen|opted|decide|will|would|have|had|are) (?:to )?pass(?! (?:along"
         r"|on to|onto|your|it|this|that|them|the|my|me|by|through|a|an|any))",
@@ -326,6 +332,13 @@ _OFFER = tuple(
         r"(?:this|the|our|your) offer is (?:contingent|conditional|subject|dependent|pending)",
         r"(?:hire|appoint|onboard) you\b|approv\w* your (?:hire|hiring|appointment)",
         r"confirm\w* (?:your|the) (?:appointment|hire|hiring|employment)\b",
+        r"(?:your )?application(?: [^\s,;:]+){0,8}? (?:has been|was|is|have been) successful(?!"
+        r" (?:at|in|for|through) (?:the |this )?(?:[\w-]+ )?(?:stage|round|screen|interview))",
+        r"(?:mov\w+|progress\w*|advanc\w*|tak\w+|bring\w*) (?:you|your (?:application|candidacy))"
+        r" (?:forward |through )?to (?:the |an )?offer\b",
+        r"(?:your )?new (?:role|job|position) with us|onboarding (?:pack|paperwork|documents"
+        r"|portal|forms|checklist)|your (?:first day|start date) (?:is|will be|with us)",
+        r"(?:you )?accept (?:the|our|this|your) (?:[\w-]+ ){0,2}?offer\b",
         r"(?:mov\w+|proceed\w*|go|going) (?:forward |ahead )?with (?:an|the|a formal|a written"
         r"|your) offer(?! (?:to|for) (?:an?other|other|the other|the successful|an? (?:candidate"
         r"|applicant|finalist)|one of|our (?:first|top)))",
@@ -398,6 +411,12 @@ _NEXT = tuple(
         r"(?:like|love|want|wants|keen|wish|hoping) to (?:meet|speak with|speak to|talk to"
         r"|talk with|chat with|interview|see|sit down with) (?:with )?you\b",
         r"(?:speak|talk|meet|chat) (?:with |to )?you again",
+        r"(?:can|could|would|will) you (?:please )?(?:come|pop|swing|stop|drop) (?:in|by|over|back"
+        r"|down|along)(?: [\w-]+){0,6}? (?:to )?(?:meet|interview|chat|talk|speak|do|work|present"
+        r"|sit|try)",
+        r"(?:like|love|want|wants|keen|happy) to include you\b",
+        r"(?:your|the) next (?:[\w-]+ )?(?:interview|round|stage|conversation|call|meeting|step)s?"
+        r" (?:will be|is|would be|with|on)",
         r"(?:like|love|want|wants|keen) to have you (?:complete|do|take|meet|come|present"
         r"|interview|attend|join us for|sit|spend)",
         r"(?:want|wants|like|love|keen|hoping) (?:to (?:have|see|get) )?you back (?:for|to|in|on)",
@@ -495,6 +514,7 @@ _BENIGN_IF = re.compile(
     r"\b(?:if (?:you )?(?:have|has|need|want|wish|would|prefer|like|think|feel|are (?:free"
     r"|available|interested|happy|ok|okay|able|comfortable|still)|can|could|accept|agree|get"
     r"|do)\b|if (?:that|this|it|these|those|any) (?:\w+ )?(?:works?|suits?|helps?|would|is|are)"
+    r"|whether (?:or not )?you (?:accept|agree|would|wish|want|are happy|can|will accept)"
     r"|if (?:helpful|useful|possible|needed|necessary|so|not|anything|applicable|convenient"
     r"|preferred)\b|as if|even if|if only)"
 )
@@ -504,7 +524,7 @@ _HEDGE = re.compile(
     r"|would like to be able|looking to|about to decide|deciding|decide|considering whether"
     r"|yet to|not yet"
     r"|still (?:deciding|discussing|considering|reviewing|finalizing|finalising)|discuss\w*"
-    r"|whether|eventually|ready to|soon be)\b"
+    r"|eventually|ready to|soon be)\b"
 )
 _RETRACTED = re.compile(
     r"\b(?:disregard|in error|by mistake|mistakenly|by accident|accidentally|erroneous\w*"
@@ -612,7 +632,7 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
     for pattern in _REJECT_NEGATED if _ANY_NEGATED.search(sentence) else ():
         for found in pattern.finditer(sentence):
             if _NOT_YET.match(sentence, found.end()) or _NOT_YET_NEAR.search(
-                sentence, found.start(), min(len(sentence), found.end() + 25)
+                sentence, found.start(), min(len(sentence), found.end() + 40)
             ):
                 continue
             if _GENERIC_NEGATED.search(sentence, 0, found.start()):

@@ -270,6 +270,57 @@ REJECTIONS = [
     ("On reflection, we don't think the timing is right to bring you on.", R),
     ("We've decided this isn't the right match at this time.", R),
     ("You were a strong candidate, but we chose another applicant for the role.", R),
+    (
+        "Dear Alex,\n\nThank you for your interest in the Data Analyst position and for taking"
+        " the time to interview with our team. We truly appreciate the effort you put into the"
+        " process.\n\nWe received a large number of applications, and after careful"
+        " consideration we have decided to offer the role to another candidate whose skills more"
+        " closely match our current needs.\n\nWe would like to keep your resume on file and"
+        " invite you to apply for future openings that match your experience.\n\nKind"
+        " regards,\nHR Team",
+        R,
+    ),
+    (
+        "Hi Alex, thanks for your patience. We have decided not to move you forward to the"
+        " onsite stage. Best of luck!",
+        R,
+    ),
+    ("Hi Alex — after a lot of back and forth, we've landed on another candidate for the role.", R),
+    ("We've made our hire for this role, so we're closing out the remaining applications.", R),
+    ("The team has chosen to go with an applicant who has more experience managing budgets.", R),
+    ("I'm sorry to say the hiring manager has decided to go in a different direction.", R),
+    ("We won't be scheduling a second interview.", R),
+    ("We will not be able to continue with your application for this position.", R),
+    (
+        "Your application status for Requisition 10234 – Business Analyst has been updated."
+        " Status: Position Filled.",
+        R,
+    ),
+    (
+        "Thank you for interviewing. At this time, you are no longer being considered for the"
+        " role of Account Executive.",
+        R,
+    ),
+    (
+        "Thank you for applying. We have reviewed your candidacy and will not be advancing you"
+        " to the next step.",
+        R,
+    ),
+    (
+        "We have concluded our search and the role has now been offered to and accepted by"
+        " another candidate.",
+        R,
+    ),
+    (
+        "It is with regret that we inform you that you have not been successful in your"
+        " application.",
+        R,
+    ),
+    ("Please accept this email as notification that you were not selected for the position.", R),
+    ("We’ve decided to hire someone internally for this position.", R),
+    ("While we enjoyed meeting you, we feel other applicants are better suited to the role.", R),
+    ("We've chosen to move ahead with a few other candidates for the final round.", R),
+    ("I'm afraid we can't offer you the job this time around.", R),
 ]
 
 OFFERS = [
@@ -352,6 +403,28 @@ OFFERS = [
     ("Please sign the attached offer by Friday to accept.", OF),
     ("We'd be thrilled to have you join us. Expect a call from HR tomorrow with the details.", OF),
     ("Great news — the team wants to hire you! I'll send the paperwork this afternoon.", OF),
+    ("We're moving you to the offer stage! HR will be in touch with the details tomorrow.", OF),
+    ("Congratulations on your new role with us! Your onboarding pack is attached.", OF),
+    ("We'd like to bring you aboard as our new Head of Customer Success.", OF),
+    (
+        "I am pleased to confirm that your application was successful and we would like to offer"
+        " you the post.",
+        OF,
+    ),
+    ("Could you let me know whether you accept the offer by Friday?", OF),
+    (
+        "We are delighted to inform you that your application for the position of Staff Nurse"
+        " has been successful.",
+        OF,
+    ),
+    ("I'm happy to let you know we'd like to make you a formal offer for the role.", OF),
+    ("We'd like to welcome you to the team as our new Office Manager, starting Monday.", OF),
+    (
+        "Following your interview, I'm pleased to offer you a fixed-term contract as Research"
+        " Assistant.",
+        OF,
+    ),
+    ("Please find your offer letter and contract enclosed.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -455,6 +528,24 @@ NEXT_ROUNDS = [
     ("The final step is a half-day onsite; our coordinator will send options.", N),
     (
         "The founders would like to grab lunch with you next week as the last part of the process.",
+        N,
+    ),
+    ("We'd like to invite you to the final stage: a 90-minute panel with our leadership team.", N),
+    ("Your next interview will be with the Head of Data, on Thursday at 11.", N),
+    ("Please schedule time with our CTO using the calendar link below.", N),
+    ("I'm happy to say you've moved on to the next round of our process.", N),
+    ("The team would love for you to do a paid trial day next week.", N),
+    (
+        "We are pleased to inform you that you have been shortlisted for the next round of"
+        " interviews.",
+        N,
+    ),
+    ("We'd like to move you forward to a conversation with the VP of Sales.", N),
+    ("The next step is a 2-hour take-home test, which I'll send over tomorrow.", N),
+    ("Can you come in on Friday to meet the store manager?", N),
+    (
+        "We're ready to move forward with the next round of interviews and would like to include"
+        " you.",
         N,
     ),
 ]
@@ -607,6 +698,57 @@ NO_DECISION = [
         " immediately.",
         X,
     ),
+    (
+        "Thanks for interviewing. We're reviewing all candidates and you'll hear from us next"
+        " week either way.",
+        X,
+    ),
+    (
+        "We're pleased with how the interviews went overall and expect to make offers by the 18th.",
+        X,
+    ),
+    (
+        "We have a few more interviews scheduled this week, so a decision won't come before"
+        " Friday.",
+        X,
+    ),
+    ("We don't have an update yet.", X),
+    (
+        "Our process has three stages: a phone screen, a technical interview and a final"
+        " interview.",
+        X,
+    ),
+    (
+        "The recruiter who handled your application has left; I'm taking over and will update"
+        " you soon.",
+        X,
+    ),
+    ("Apologies, the earlier email inviting you to a second interview was sent in error.", X),
+    (
+        "We would like to confirm that your interview last Monday was recorded for internal"
+        " training.",
+        X,
+    ),
+    (
+        "Thank you for your patience. The selection panel is still deliberating and will contact"
+        " all candidates by 19 December.",
+        X,
+    ),
+    (
+        "We are currently checking references for our preferred candidate; we'll let you know"
+        " the outcome next week.",
+        X,
+    ),
+    ("Please note that we will only contact shortlisted candidates.", X),
+    ("I regret that I haven't been able to get back to you sooner.", X),
+    ("We're sorry for the delay; the role is still open and you're still in the process.", X),
+    (
+        "Unfortunately, I will be out of the office next week, but my colleague can answer any"
+        " questions.",
+        X,
+    ),
+    ("We're not moving forward with any candidates until the new year.", X),
+    ("Once the successful candidate accepts, we'll notify everyone else.", X),
 ]
 
 
