@@ -472,8 +472,6 @@ _NEXT = tuple(
         r"|questionnaire|interview|task|assignment|case study|take-home|slot|time)",
         r"(?:conduct|run|do|carry out|begin|start|complete|proceed (?:to|with)|move to) (?:a |the"
         r" |your |some )?(?:reference|background and reference) checks?",
-        r"(?:send|provide|share|forward|give) (?:me |us )?(?:with )?(?:[\w-]+ ){0,3}?(?:references"
-        r"|referees)\b",
         r"(?:schedul\w*|book\w*|invit\w*|pencil\w*|slot\w*|put\w*) you (?:in )?(?:down )?(?:for|in"
         r" for) (?:an?|the|your|our)? ?(?:[\w-]+ ){0,3}?" + _STAGE,
         r"you are (?:free|available|around) (?:\w+ ){0,3}?(?:for (?:an?|the|our) (?:[\w-]+ ){0,3}?"
@@ -575,9 +573,19 @@ def _clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:
     return low, min(highs) if highs else len(sentence)
 
 
+_TRAILING_CONDITION = re.compile(
+    r"\W*(?P<word>if|unless|provided|once|assuming|should|in case|as long as|depending on)\b"
+    r"(?!.*,)"
+)
+
+
 def _conditional(sentence: str, start: int, end: int) -> bool:
-    """The match sits in a condition, or in a main clause that a leading condition governs."""
+    """The match sits in a condition, in a main clause that a leading condition governs, or
+    before a condition that ends the sentence ("..., if we get there")."""
     low, high = _clause_of(sentence, start, end)
+    trailing = _TRAILING_CONDITION.match(sentence, high)
+    if trailing is not None and not _BENIGN_IF.match(sentence, trailing.start("word")):
+        return True
     for found in _CONDITIONAL.finditer(sentence, 0, high):
         if _BENIGN_IF.match(sentence, found.start()):
             continue
@@ -620,7 +628,57 @@ _ANY_NEXT = _any(_NEXT)
 _ANY = _any(_REJECT_NEGATED, _REJECT_OTHER, _REJECT_GONE, _OFFER, _NEXT)
 
 
+# An invitation read from its parts, in any order: a request to me ("could you", "are you
+# free", "we'd like you to", "let me know your availability") and a further stage or a
+# meeting with someone ("an interview", "a call with our CTO", "meet the team").
+_ASKS_ME = _w(
+    r"(?:could|can|would|will) you|are you (?:free|available|around)|(?:we|i|they|he|she|the"
+    r" \w+) (?:would|'d) (?:like|love) (?:for )?(?:you|to)|please (?:let (?:me|us) know|send|share"
+    r"|confirm|book|pick|choose|select)|let (?:me|us) know (?:your availability|when|which"
+    r"|what time|if you are|if you can|if \w+ works)|(?:your|some) availability|what (?:times?"
+    r"|dates?|days?|slots?) (?:would )?(?:work|suit)|when (?:are you|would you be|you are)"
+    r" (?:free|available)|(?:does|would|will|could) [\w: ]{1,25}? (?:work|suit)(?: for you)?"
+)
+# What I am asked to: a further stage, or a meeting with someone, as the object of the ask.
+_MEETS_ME = re.compile(
+    r"(?: [\w'-]+){0,6}? (?:for|to (?:do|join|attend|come in for|sit)|do|join|attend|sit)"
+    r" (?:an?|the|your|our|one more|another|some)? ?(?:[\w-]+ ){0,3}?(?:interview|round|stage"
+    r"|assessment|test|trial|onsite|on-site|presentation|case study|exercise|take-home|shadow"
+    r"|panel|(?:call|chat|conversation|session|discussion|meeting|lunch|coffee) with)s?\b"
+    r"|(?: [\w'-]+){0,4}? (?:meet|speak (?:with|to)|talk (?:with|to)|chat with|sit down with)"
+    r" (?:the|our|their|two|some|a few|a couple|one|[a-z]+,? our)\b"
+)
+_DONE_ALREADY = re.compile(
+    r"(?: [\w-]+){0,3}? (?:last|yesterday|earlier|this morning|was|were|went|you (?:did|had|gave"
+    r"|completed|attended))\b"
+)
+_RESCHEDULE = re.compile(
+    r"\b(?:reschedul\w*|postpon\w*|instead|push\w* (?:back|it)|move (?:your|the|our|it|this)"
+    r"|moved|cancel\w*|confirm\w* (?:that|your|the) (?:attendance at|time of|details|receipt)"
+    r"|confirm\w* that)\b"
+)
+
+
+def _invited_by_parts(sentence: str) -> Iterator[_Found]:
+    asks = _ASKS_ME.search(sentence)
+    if asks is None:
+        return
+    meets = _MEETS_ME.match(sentence, asks.end())
+    if meets is None or _DONE_ALREADY.match(sentence, meets.end()):
+        return
+    if _RESCHEDULE.search(sentence) or _NOT_A_STAGE.search(sentence) or _RETRACTED.search(sentence):
+        return
+    at = asks.start()
+    if _negated(sentence, at) or _conditional(sentence, at, asks.end()):
+        return
+    low, _ = _clause_of(sentence, at, asks.end())
+    if _LOOKING_BACK.search(sentence, low, at):
+        return
+    yield _Found(Outcome.NEXT_ROUND, not _hedged(sentence, at))
+
+
 def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
+    yield from _invited_by_parts(sentence)
     if _ANY.search(sentence) is None:
         return
     retracted = _RETRACTED.search(sentence) is not None

@@ -548,6 +548,14 @@ NEXT_ROUNDS = [
         " you.",
         N,
     ),
+    ("Would Tuesday at 3pm work for a call with our CTO, Maya?", N),
+    ("Are you free next week to meet two of our engineers?", N),
+    ("Can you do a 30-minute chat with our head of product on Monday?", N),
+    ("Please let me know your availability for a follow-up call with the director.", N),
+    ("We'd like you to meet the team on Thursday; does 2pm work?", N),
+    ("Let me know which of these times works for your final interview: Tue 10am, Wed 2pm.", N),
+    ("Could you do a short presentation to the board on the 15th?", N),
+    ("What days would work for you to come in for the assessment?", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -749,6 +757,18 @@ NO_DECISION = [
     ),
     ("We're not moving forward with any candidates until the new year.", X),
     ("Once the successful candidate accepts, we'll notify everyone else.", X),
+    ("Could you send me your notes from the interview?", X),
+    ("Could you fill in this short survey about your interview experience?", X),
+    ("Would you mind sharing the slides from your presentation?", X),
+    ("Can you confirm your mailing address so we can reimburse your interview travel?", X),
+    ("Please let me know if you have any questions about the role or the team.", X),
+    ("Could you tell me when you'd be able to start, in case we move forward?", X),
+    ("Can you remind me which dates you're away in January, so we can plan the final round?", X),
+    ("Would you be willing to share your references later in the process, if we get there?", X),
+    ("Please let us know your salary expectations before the final round.", X),
+    ("Are you still available to start in February?", X),
+    ("We'd like to know more about your notice period before the panel meets.", X),
+    ("Could you resend your portfolio link? The one from the interview didn't open.", X),
 ]
 
 
