@@ -27,7 +27,7 @@ from policy.models import CalendarEvent, Thread
 if TYPE_CHECKING:
     from connectors.google.api import GoogleServices
     from connectors.google.calendar import GoogleReminders
-    from connectors.google.gmail import GmailDrafts
+    from connectors.google.gmail_drafts import GmailDrafts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,7 +99,7 @@ def google_reminder_sink(config: Config) -> GoogleReminders:
 
 def gmail_draft_sink(config: Config) -> GmailDrafts:
     """Drafts in the Gmail account. With aliases the From is left to Gmail (its default)."""
-    from connectors.google.gmail import GmailDrafts
+    from connectors.google.gmail_drafts import GmailDrafts
 
     settings = config.settings
     me = next(iter(settings.me)) if len(settings.me) == 1 else ""

@@ -24,8 +24,9 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from connectors.errors import SourceError
@@ -188,6 +189,43 @@ def call(
             if found is not None:
                 logger.info("%s: the earlier try had gone through; not repeated", what)
                 return found
+
+
+def get_or_none(
+    what: str,
+    make: Callable[[], Any],
+    policy: RetryPolicy = DEFAULT_POLICY,
+    *,
+    gone: tuple[int, ...] = (404,),
+) -> Any:
+    """`call`, with None for an item that is not there (404, or Calendar's 410 when asked):
+    both Google modules read items the user may have deleted meanwhile."""
+    try:
+        return call(what, make, policy)
+    except GoogleApiError as error:
+        if error.status in gone:
+            return None
+        raise
+
+
+def pages(
+    what: str,
+    request: Callable[[str | None], Any],
+    policy: RetryPolicy = DEFAULT_POLICY,
+    *,
+    context: str = "",
+) -> Iterator[dict[str, Any]]:
+    """Every page of one listing, in order: `request(token)` makes the request for a page
+    (token None for the first). The last page yielded is the one holding Calendar's
+    `nextSyncToken` or Gmail's final `historyId`. A page may be empty or lack its items key
+    (lieer#22): callers read items with `.get(...) or []`."""
+    token: str | None = None
+    while True:
+        answer: dict[str, Any] = call(what, partial(request, token), policy, context=context)
+        yield answer
+        token = answer.get("nextPageToken") or None
+        if not token:
+            return
 
 
 # --- many calls, batched ---------------------------------------------------------------------
