@@ -102,6 +102,11 @@ def _classify(error: BaseException) -> _Failure:
             return _Failure(_THROTTLE, status, reason, problem)
         if status >= 500:
             return _Failure(_RETRY, status, reason, problem)
+        if reason == "insufficientPermissions":
+            problem += (
+                " (the saved token lacks the permission for this: a box left unticked at "
+                "sign-in; run `followup auth` and tick every box)"
+            )
         return _Failure(_FATAL, status, reason, problem)
     if isinstance(error, ClientError):  # e.g. BatchError: an answer the client cannot read
         kind = type(error).__name__

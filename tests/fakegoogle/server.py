@@ -175,6 +175,7 @@ class FakeGoogle:
             client_secret=client_secret,
             refresh_token=refresh_token,
             scopes=scopes,
+            clock=self.now,
         )
         self.faults = Faults()
         self.log = RequestLog()
@@ -247,6 +248,22 @@ class FakeGoogle:
     @property
     def token_uri(self) -> str:
         return f"{self.root_url}token"
+
+    @property
+    def auth_uri(self) -> str:
+        """The consent screen (`auth_uri` of a client file pointed at the fake)."""
+        return f"{self.root_url}o/oauth2/auth"
+
+    def client_file(self, kind: str = "installed") -> dict[str, Any]:
+        """A client secrets file as Google Cloud console downloads it, pointed at the fake."""
+        info: dict[str, Any] = {
+            "client_id": self.oauth.client_id,
+            "client_secret": self.oauth.client_secret,
+            "auth_uri": self.auth_uri,
+            "token_uri": self.token_uri,
+        }
+        info["redirect_uris"] = ["http://localhost"] if kind == "installed" else []
+        return {kind: info}
 
     @property
     def access_token(self) -> str:
@@ -501,6 +518,9 @@ class FakeGoogle:
         if req.path == "/token" and not req.in_batch:
             with self.lock:
                 return self.oauth.handle_token(req), 0
+        if req.path == "/o/oauth2/auth" and req.method == "GET" and not req.in_batch:
+            with self.lock:
+                return self.oauth.handle_consent(req), 0
         if route is None:
             return Response(404, _NOT_FOUND_HTML, {"Content-Type": "text/html; charset=UTF-8"}), 0
         style = route.style
