@@ -44,10 +44,11 @@ from connectors.google.retry import (
     BatchCall,
     GoogleApiError,
     RetryPolicy,
+    call,
     pages,
     run_batch,
 )
-from connectors.google.state import Snapshot
+from connectors.google.state import OwnWrites, Snapshot
 from policy.models import Message, Thread
 
 __all__ = ["Gmail", "GmailDrafts", "build_queries", "search_terms"]
@@ -133,6 +134,7 @@ class Gmail:
         retry: RetryPolicy = DEFAULT_POLICY,
         batch_size: int = MAX_BATCH,
         terms_per_query: int = TERMS_PER_QUERY,
+        own: OwnWrites | None = None,
     ) -> None:
         self._service: Any = service
         self.timezone = timezone
@@ -143,6 +145,7 @@ class Gmail:
         self._searched: frozenset[str] = frozenset()
         self._threads: dict[str, _Held] = {}
         self._history: str | None = None
+        self._own = own if own is not None else OwnWrites()
 
     @property
     def cursor(self) -> str | None:
@@ -225,9 +228,19 @@ class Gmail:
         queries = build_queries(terms, per_query=self._per_query)
         listed: dict[str, str] = {}
         history_id: str | None = None
-        pages: dict[str, str | None] = {q: None for q in queries}
-        first = True
-        while pages:
+        if with_profile:
+            # Before the listing, not in its batch: Google runs a batch's parts in any order,
+            # and a cursor taken after the listing would skip what arrived in between.
+            profile = call(
+                "Gmail getProfile", lambda: self._users().getProfile(userId="me"), self._retry
+            )
+            history_id = str(profile.get("historyId") or "") or None
+            if history_id is None:
+                raise GoogleApiError(
+                    "Gmail getProfile: no historyId in the answer", status=None, reason=""
+                )
+        waiting: dict[str, str | None] = {q: None for q in queries}
+        while waiting:
             calls = [
                 BatchCall(
                     f"q{number}",
@@ -240,35 +253,18 @@ class Gmail:
                         pageToken=token,
                     ),
                 )
-                for number, (query, token) in enumerate(pages.items())
+                for number, (query, token) in enumerate(waiting.items())
             ]
-            if first and with_profile:
-                calls.insert(
-                    0,
-                    BatchCall(
-                        "profile",
-                        "Gmail getProfile",
-                        lambda: self._users().getProfile(userId="me"),
-                    ),
-                )
             answers = _gmail_batch(self._service, calls, self._retry, self._batch_size)
-            if first and with_profile:
-                profile = answers.get("profile") or {}
-                history_id = str(profile.get("historyId") or "") or None
-                if history_id is None:
-                    raise GoogleApiError(
-                        "Gmail getProfile: no historyId in the answer", status=None, reason=""
-                    )
-            first = False
             following: dict[str, str | None] = {}
-            for number, query in enumerate(pages):
+            for number, query in enumerate(waiting):
                 answer = answers.get(f"q{number}") or {}
                 for row in answer.get("threads") or []:
                     listed[str(row["id"])] = str(row.get("historyId") or "")
                 token = answer.get("nextPageToken")
                 if token:
                     following[query] = str(token)
-            pages = following
+            waiting = following
         return listed, history_id
 
     def _fetch(self, thread_ids: Sequence[str]) -> dict[str, _Held | None]:
@@ -313,9 +309,13 @@ class Gmail:
             latest = str(answer.get("historyId") or "") or latest
         touched: set[str] = set()
         unknown: dict[str, str] = {}  # message id -> thread id, added to threads not held
+        skipped = 0
         for record in records:
             for entry in record.get("messagesAdded") or []:
                 message = entry.get("message") or {}
+                if str(message.get("id")) in self._own:
+                    skipped += 1  # our own draft: not news
+                    continue
                 thread_id = str(message.get("threadId") or "")
                 labels = set(message.get("labelIds") or [])
                 if thread_id in self._threads:
@@ -324,6 +324,9 @@ class Gmail:
                     unknown[str(message.get("id"))] = thread_id
             for entry in record.get("messagesDeleted") or []:
                 message = entry.get("message") or {}
+                if str(message.get("id")) in self._own:
+                    skipped += 1
+                    continue
                 thread_id = str(message.get("threadId") or "")
                 unknown.pop(str(message.get("id")), None)
                 if thread_id in self._threads:
@@ -346,8 +349,9 @@ class Gmail:
         if latest:
             self._history = latest
         logger.info(
-            "gmail history: %d records, %d threads fetched again, %d new",
+            "gmail history: %d records (%d of our drafts), %d threads fetched again, %d new",
             len(records),
+            skipped,
             len(touched),
             len(wanted - touched),
         )

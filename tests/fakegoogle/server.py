@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import random
 import re
 import socket
 import sys
@@ -178,6 +179,8 @@ class FakeGoogle:
             clock=self.now,
         )
         self.faults = Faults()
+        self.batch_order = "shuffled"  # or "reversed", "as sent"
+        self._random = random.Random()
         self.log = RequestLog()
         self.internal_errors: list[str] = []  # tracebacks of bugs in the fake (answered 500)
         self._host = host
@@ -477,13 +480,21 @@ class FakeGoogle:
         limit = GMAIL_BATCH_LIMIT if api == "gmail" else CALENDAR_BATCH_LIMIT
         if len(parts) > limit:
             raise ApiError(400, "badRequest", f"Too many requests in batch; the limit is {limit}.")
-        answers = []
-        for part in parts:
+        # Google runs the parts of a batch in any order: shuffled by default, or
+        # `batch_order = "reversed"` for a test that needs the worst order every time.
+        order = list(range(len(parts)))
+        if self.batch_order == "shuffled":
+            self._random.shuffle(order)
+        elif self.batch_order == "reversed":
+            order.reverse()
+        answered: dict[int, Response] = {}
+        for index in order:
+            part = parts[index]
             inner = Request.from_target(
                 part.method, part.target, part.headers, part.body, in_batch=True
             )
-            answers.append((part.content_id, self._serve_part(inner, api)))
-        return format_batch(answers)
+            answered[index] = self._serve_part(inner, api)
+        return format_batch([(part.content_id, answered[i]) for i, part in enumerate(parts)])
 
     def _serve_part(self, req: Request, api: str) -> Response:
         route, params = self._resolve(req)
