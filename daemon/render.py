@@ -117,3 +117,6 @@ def why_text(why: Why) -> str:
             return f"follow-ups: {n} sent with no decision, so wait for the recruiter"
         case Rule.AUTO_REPLY:
             return f"auto-reply: away until {on}, so no follow-up before {due}"
+        case Rule.MAYBE_DECISION:
+            day = f"{on:%b} {on.day}" if on else "?"
+            return f"follow-up: a reply on {day} may be a decision: read it"

@@ -86,6 +86,7 @@ class Rule(StrEnum):
     FOLLOW_UP_WEEK_AFTER = "follow_up_week_after"  # count, due_on
     FOLLOW_UPS_EXHAUSTED = "follow_ups_exhausted"  # count: how many were sent
     AUTO_REPLY = "auto_reply"  # on: the return date R; due_on: the first day allowed
+    MAYBE_DECISION = "maybe_decision"  # on: a reply that may state a decision: read it
 
 
 # --- what the connectors read -------------------------------------------------------

@@ -256,9 +256,8 @@ def _application(
         why.append(floor_why)
 
     maybe = [r for r in mail.replies if r.message.message_id in reader.uncertain]
-    if outcome is None and maybe:  # the follow-up stays pending; a person should read it
-        on = local_date(maybe[-1].sent_at, settings)
-        why.append(f"follow-up: a reply on {on:%b} {on.day} may be a decision: read it")
+    if closing is None and maybe:  # the follow-up stays pending; a person should read it
+        why.append(Why(rule=Rule.MAYBE_DECISION, on=local_date(maybe[-1].sent_at, settings)))
 
     followups_done = len(schedule.done_at)
     return Application(

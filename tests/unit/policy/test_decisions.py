@@ -14,6 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from daemon.render import why_text
+from daemon.status import reason
 from policy.business_days import BusinessCalendar
 from policy.decisions import MAX_DECISION_CHARS, read_decision
 from policy.models import (
@@ -22,10 +24,12 @@ from policy.models import (
     Message,
     Outcome,
     Person,
+    Rule,
     Settings,
     State,
     Status,
     Thread,
+    Why,
 )
 from policy.planner import plan
 from policy.replies import new_text, read_reply
@@ -997,7 +1001,10 @@ def test_an_uncertain_reply_keeps_the_follow_up_pending_and_says_read_it() -> No
     follow_up = app.actions[-1]
     assert follow_up.status is Status.PENDING
     assert follow_up.due_at == datetime(2026, 12, 16, 9, 30, tzinfo=NY)
-    assert "follow-up: a reply on Dec 3 may be a decision: read it" in app.why
+    assert Why(rule=Rule.MAYBE_DECISION, on=date(2026, 12, 3)) in app.why
+    assert why_text(app.why[-1]) == "follow-up: a reply on Dec 3 may be a decision: read it"
+    # what `status` says while the follow-up is the next step
+    assert reason(app, follow_up) == why_text(app.why[-1])
 
 
 def test_a_stated_decision_closes_without_a_read_it_line() -> None:
@@ -1008,7 +1015,7 @@ def test_a_stated_decision_closes_without_a_read_it_line() -> None:
     now = datetime(2026, 12, 10, 12, 0, tzinfo=NY)
     (app,) = plan([_interview()], [thread], SETTINGS, now).applications
     assert app.outcome is Outcome.REJECTED
-    assert not any("may be a decision" in line for line in app.why)
+    assert not any(why.rule is Rule.MAYBE_DECISION for why in app.why)
 
 
 # --- never raises ------------------------------------------------------------------------------
