@@ -430,7 +430,7 @@ _NEXT = tuple(
         r" you |in (?:the|our) (?:\w+ )?process |of (?:the|our) (?:\w+ )?process |for us |is"
         r" usually |here |will be |would be )*(?:is|will be|would be|:)",
         r"as (?:the|a|our) (?:next|following|final|last) (?:step|stage|part|round|phase)",
-        r"next up (?:is|will be)|(?:one|the) (?:last|final|more) step\b",
+        r"next up(?: is| will be)?|(?:one|the) (?:last|final|more) step\b",
         r"(?:you are|you have|you) (?:now )?(?:through|made it through|progressed|moved|advanced"
         r"|been shortlisted|shortlisted|been selected|selected|been chosen|been invited|cleared"
         r"|passed) (?:to|for|into|onto|on to|the) (?:an? |the )?(?:next|final|second|third"
@@ -447,7 +447,8 @@ _NEXT = tuple(
         r"(?:scheduling|booking|calendar) (?:link|invite|invitation) (?:for (?:your|the|an?|our)"
         r"|below|here|to"
         r" (?:book|pick|choose|find))|(?:here is|here's|use) (?:my|our|the|this) (?:scheduling"
-        r"|booking|calendar) link|(?:pick|choose|book|select|grab) (?:a|an) (?:time|slot|date)",
+        r"|booking|calendar|calendly) link|(?:pick|choose|book|select|grab) (?:a|an) (?:time"
+        r"|slot|date)",
         r"(?:are|were|would) you (?:be )?(?:free|available|able|willing|around|up for)"
         r" (?:\w+ ){0,4}?(?:to (?:chat|meet|speak|talk|present|come|interview|join)"
         r"|for (?:an?|the) (?:[\w-]+ )?(?:chat|call|interview|meeting|conversation))",

@@ -325,6 +325,29 @@ REJECTIONS = [
     ("While we enjoyed meeting you, we feel other applicants are better suited to the role.", R),
     ("We've chosen to move ahead with a few other candidates for the final round.", R),
     ("I'm afraid we can't offer you the job this time around.", R),
+    (
+        "Hi Alex,\n\nThank you again for your time over the last few weeks. I know you put a lot"
+        " into the case study.\n\nI wanted to let you know that we won't be moving ahead with"
+        " your application. The panel felt another candidate's experience in retail banking gave"
+        " them the edge.\n\nIf it's useful, I'm happy to set up a short call to share"
+        " feedback.\n\nBest,\nSam",
+        R,
+    ),
+    (
+        "Hey Alex! Unfortunately we've decided to go with another applicant, but we'd love to"
+        " keep you in mind for the next opening.",
+        R,
+    ),
+    ("Thanks for your patience. The decision was made to not move forward with your candidacy.", R),
+    ("We really appreciated meeting you. Sadly, we have offered the position to someone else.", R),
+    ("We regret to let you know that we have appointed another candidate to the post.", R),
+    ("We have decided to reopen the search for this role.", R),
+    ("Your candidacy has been withdrawn from consideration.", R),
+    (
+        "Hi, I've got an update from the client: they've gone with a candidate who was further"
+        " along in their notice period.",
+        R,
+    ),
 ]
 
 OFFERS = [
@@ -429,6 +452,11 @@ OFFERS = [
         OF,
     ),
     ("Please find your offer letter and contract enclosed.", OF),
+    (
+        "Unfortunately the budget fell through, but we found a way: we'd like to offer you the"
+        " role at the original salary.",
+        OF,
+    ),
 ]
 
 NEXT_ROUNDS = [
@@ -560,6 +588,22 @@ NEXT_ROUNDS = [
     ("Let me know which of these times works for your final interview: Tue 10am, Wed 2pm.", N),
     ("Could you do a short presentation to the board on the 15th?", N),
     ("What days would work for you to come in for the assessment?", N),
+    (
+        "Unfortunately I'm tied up tomorrow, but I'd love to set up your final interview for"
+        " Thursday.",
+        N,
+    ),
+    (
+        "Thank you for your interest. We would now like to invite you to an interview with the"
+        " hiring panel.",
+        N,
+    ),
+    (
+        "Great chatting yesterday! Next up: a 45-minute pairing session with two engineers."
+        " Here's my Calendly link.",
+        N,
+    ),
+    ("Hi Alex, we'd like to send you a short written exercise as the next stage.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -773,6 +817,27 @@ NO_DECISION = [
     ("Are you still available to start in February?", X),
     ("We'd like to know more about your notice period before the panel meets.", X),
     ("Could you resend your portfolio link? The one from the interview didn't open.", X),
+    ("We've decided to extend the application deadline to January 15.", X),
+    (
+        "We have decided to add a final round for all remaining candidates, and I'll let you"
+        " know if you're included.",
+        X,
+    ),
+    (
+        "The hiring manager has made a shortlist and will reach out to shortlisted candidates"
+        " directly.",
+        X,
+    ),
+    ("I've been asked to gather references for all finalists later this month.", X),
+    ("We haven't selected anyone yet; interviews run until Friday.", X),
+    ("We are no longer using the old portal, so please reply by email.", X),
+    (
+        "Unfortunately our video tool crashed during your interview; the panel still has your"
+        " answers.",
+        X,
+    ),
+    ("The role is not remote, but we can offer some flexibility on hours.", X),
+    ("Nobody has been offered the role yet, and you are still very much in the running.", X),
 ]
 
 
