@@ -558,6 +558,7 @@ _GLAD = re.compile(
 )
 
 
+_WINDOW = 300  # how far around a match its sentence is read (characters)
 _CLAUSE_MARKS = (",", ":", "(", ")", '"', "\u2014")
 
 
@@ -569,9 +570,11 @@ class _Found:
 
 def _clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The span of the clause (between commas, colons, brackets) around a match."""
-    low = max(sentence.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
-    highs = [i for i in (sentence.find(mark, end) for mark in _CLAUSE_MARKS) if i >= 0]
-    return low, min(highs) if highs else len(sentence)
+    first = max(0, start - _WINDOW)
+    low = max(sentence.rfind(mark, first, start) for mark in _CLAUSE_MARKS) + 1 or first
+    last = min(len(sentence), end + _WINDOW)
+    highs = [i for i in (sentence.find(mark, end, last) for mark in _CLAUSE_MARKS) if i >= 0]
+    return low, min(highs) if highs else last
 
 
 _TRAILING_CONDITION = re.compile(
@@ -587,7 +590,9 @@ def _conditional(sentence: str, start: int, end: int) -> bool:
     trailing = _TRAILING_CONDITION.match(sentence, high)
     if trailing is not None and not _BENIGN_IF.match(sentence, trailing.start("word")):
         return True
-    for found in _CONDITIONAL.finditer(sentence, 0, high):
+    # A condition governs its own clause or the next few; a bounded window keeps one endless
+    # sentence linear.
+    for found in _CONDITIONAL.finditer(sentence, max(0, low - _WINDOW), high):
         if _BENIGN_IF.match(sentence, found.start()):
             continue
         if found.group().startswith("before"):
@@ -694,7 +699,7 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
                 sentence, found.start(), min(len(sentence), found.end() + 40)
             ):
                 continue
-            if _GENERIC_NEGATED.search(sentence, 0, found.start()):
+            if _GENERIC_NEGATED.search(sentence, max(0, found.start() - 80), found.start()):
                 continue
             if keep(found):
                 yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
@@ -702,7 +707,8 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
         for found in pattern.finditer(sentence):
             if still_open or _negated(sentence, found.start()):
                 continue
-            if _PENDING.search(sentence, found.end()) or _PENDING.search(following):
+            pending = _PENDING.search(sentence, found.end(), found.end() + _WINDOW)
+            if pending or _PENDING.search(following, 0, _WINDOW):
                 continue
             if keep(found):
                 yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
@@ -723,7 +729,9 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
                 low, _ = _clause_of(sentence, found.start(), found.end())
                 if _LOOKING_BACK.search(sentence, low, found.start()):
                     continue
-                if outcome is Outcome.NEXT_ROUND and _NOT_A_STAGE.search(sentence, found.start()):
+                if outcome is Outcome.NEXT_ROUND and _NOT_A_STAGE.search(
+                    sentence, found.start(), found.end() + _WINDOW
+                ):
                     continue
                 yield _Found(outcome, not _hedged(sentence, found.start()))
 
