@@ -117,7 +117,8 @@ _JOB = (
 _PERSON = (
     r"(?:candidate|applicant|finalist|person|individual|profile|hire|professional|colleague"
     r"|designer|engineer|developer|manager|teacher|nurse|people|candidates|applicants"
-    r"|finalists|individuals|profiles|professionals|folks|talent)"
+    r"|finalists|individuals|profiles|professionals|folks|talent|guy|bloke|chap|woman|man|lady"
+    r"|gentleman|fellow)"
 )
 # Someone who is not me: "another candidate", "someone else", "a designer with deeper motion
 # experience", "candidates whose background is closer", "an internal candidate".
@@ -179,7 +180,10 @@ _REJECT_NEGATED = tuple(
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
-        r"(?:quite )?(?:match\w*|align\w*|fit|meet\w*|suit\w*) (?:with )?(?:what (?:we|the|our)|our"
+        r"(?:quite |exactly )?what (?:we|they|the \w+|our \w+) (?:are|is|were|was) (?:looking for"
+        r"|after|seeking|searching for|hoping for)",
+        r"(?:(?:quite|sufficiently|fully|closely|well|strongly|entirely|really|exactly) )?"
+        r"(?:match\w*|align\w*|fit|meet\w*|suit\w*) (?:with )?(?:what (?:we|the|our)|our"
         r" (?:[\w-]+ )?(?:needs|requirements|criteria)|the (?:[\w-]+ )?(?:role|requirements"
         r"|criteria"
         r"|needs|brief)"
@@ -244,8 +248,8 @@ _REJECT_GONE = tuple(
         r" (?:now |already |since |just |officially |recently )?(?:been )?"
         r"(?:filled|eliminated|cancelled|canceled|withdrawn|closed|abolished)",
         r"(?:we|they|the \w+|client|company) (?:have |has |had )?(?:now |already |just )?"
-        r"(?:filled|closed) (?:the|this|that|our|their|its) (?:[\w'-]+ ){0,5}?(?:position|role"
-        r"|job|post|vacancy|opening|spot|requisition|recruitment|search)",
+        r"(?:filled|closed) (?:all (?:of )?)?(?:the|this|that|our|their|its) (?:[\w'-]+ ){0,5}?"
+        r"(?:position|role|job|post|vacancy|opening|spot|place|requisition|recruitment|search)s?",
         r"(?:clos\w+|end\w*|conclud\w*|cancel\w*) (?:the|this|our) (?:recruitment|requisition"
         r"|vacancy|hiring|search)(?! (?:for|on) (?:all )?(?:the|other))",
         r"(?:your|the) (?:application|candidacy|candidature|file)(?: [^\s,;:]+){0,6}?"
@@ -350,6 +354,8 @@ _OFFER = tuple(
         r" (?:interview|round|stage))",
         r"(?:you have been|you were) successful in (?:your application|securing|being)",
         r"(?:position|job|role|post|spot|place) is yours",
+        r"you are our (?:pick|choice|chosen one|(?:successful|chosen|selected) candidate|new"
+        r" [\w-]+)\b(?!.*\b(?:but|although|yet|before|still)\b)",
         r"you (?:have )?(?:got|landed|won|secured|earned) (?:the|this) (?:job|role|position|post"
         r"|offer|place)",
         r"offer (?:package|paperwork|pack|documents|documentation)",
@@ -479,7 +485,13 @@ _NEXT = tuple(
         + _STAGE
         + r"|to (?:chat|meet|speak|talk|come in|interview))",
         r"continue (?:the|our) conversations?\b(?! (?:about|on) (?:other|future))|(?:set up"
-        r"|schedule|book|find|arrange) (?:some )?time (?:with|for you to meet)",
+        r"|schedule|book|find|arrange) (?:a |some )?time (?:with|for you to (?:meet|speak|talk|chat"
+        r"|interview|come))",
+        r"(?:made|make|making|on|onto|to) (?:the|our) shortlist for (?:an? |the |our )?(?:[\w-]+ )"
+        r"{0,2}?" + _STAGE + "s?",
+        r"(?:brief|agenda|details|instructions|schedule|itinerary|information|pack|timetable)"
+        r" (?:for|of) your (?:[\w-]+ ){0,3}?(?:interview|round|stage|assessment|presentation"
+        r"|onsite|on-site|visit|trial|test|case study|day)",
         r"(?:made|making|make) it (?:through )?to (?:an? |the )?(?:next|final|second|third|last"
         r"|onsite|on-site|later)",
         r"you are (?:now )?(?:moving|going|progressing|advancing|heading|through|on your way)"

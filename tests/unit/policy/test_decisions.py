@@ -348,6 +348,34 @@ REJECTIONS = [
         " along in their notice period.",
         R,
     ),
+    (
+        "Dear Applicant, we thank you for your interest. However, we are unable to consider your"
+        " candidature further for the said position.",
+        R,
+    ),
+    (
+        "Your application was reviewed by the hiring manager and was not shortlisted for further"
+        " consideration.",
+        R,
+    ),
+    ("We have now filled all of our graduate places for this year.", R),
+    ("Thanks mate, but the boss has gone with the other bloke for the role.", R),
+    (
+        "I'm sorry, but after speaking with the team we've decided you're not quite what we're"
+        " looking for.",
+        R,
+    ),
+    (
+        "The committee decided that your experience was not sufficiently aligned with the"
+        " requirements of the role.",
+        R,
+    ),
+    ("We've had to make a tough call and we're not going to proceed with your application.", R),
+    (
+        "Following the assessment centre, we regret that we are unable to progress your"
+        " application.",
+        R,
+    ),
 ]
 
 OFFERS = [
@@ -457,6 +485,11 @@ OFFERS = [
         " role at the original salary.",
         OF,
     ),
+    ("We are pleased to offer you the position, and we look forward to your response.", OF),
+    ("The hiring team would like to move forward and make you an offer.", OF),
+    ("You're our pick! HR will be in touch about the contract.", OF),
+    ("We'd like to appoint you to the role of Deputy Manager, subject to references.", OF),
+    ("I'm delighted to say that the panel would like to offer you the position of Librarian.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -604,6 +637,15 @@ NEXT_ROUNDS = [
         N,
     ),
     ("Hi Alex, we'd like to send you a short written exercise as the next stage.", N),
+    (
+        "Good news: you've made the shortlist for the final interviews, which will take place on"
+        " 8 January.",
+        N,
+    ),
+    ("I'd like to set up a time for you to meet our CEO.", N),
+    ("Would you like to come in for a second chat with the team next week?", N),
+    ("We would like you to attend an assessment day on 12 January.", N),
+    ("Please find attached the brief for your presentation at the second interview.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -838,6 +880,16 @@ NO_DECISION = [
     ),
     ("The role is not remote, but we can offer some flexibility on hours.", X),
     ("Nobody has been offered the role yet, and you are still very much in the running.", X),
+    ("We'll be making a final decision once we've spoken to all candidates.", X),
+    ("Your second interview feedback has been passed to the hiring manager.", X),
+    ("We've scheduled the final interviews for the shortlisted candidates next week.", X),
+    ("We're sorry we couldn't accommodate your preferred interview time.", X),
+    ("Please be aware that unsuccessful candidates will not receive individual feedback.", X),
+    (
+        "As mentioned, the next step would normally be a panel, but we're waiting on budget"
+        " approval first.",
+        X,
+    ),
 ]
 
 
