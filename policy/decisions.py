@@ -229,6 +229,7 @@ _REJECT_OTHER = tuple(
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
         r"fill\w* (?:the|this|that|it|our)(?: [\w'-]+){0,6}? with " + _OTHER,
         r"(?:accepted|taken) by " + _OTHER,
+        r"(?:gone|went|been given|been awarded|given|awarded) to " + _OTHER,
         _OTHER + r" (?:has |have |had )?(?:now |since |already )?(?:accepted|taken|signed)"
         r" (?:the|our|an|their|this) (?:[\w-]+ )?(?:offer|role|position|job|post)",
     )
@@ -272,6 +273,8 @@ _REJECT_GONE = tuple(
         r"(?:continu\w+|resum\w+|re-?open\w*|keep\w*|extend\w*|restart\w*) (?:with )?(?:our|the)"
         r" (?:search|recruitment|hiring search)",
         r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
+        r"(?:selection|choice|decision|pick)(?: [\w'-]+){0,6}? (?:it )?(?:was|is) not you\b"
+        r"|(?:it|the (?:choice|selection|pick)) (?:was|is) not you\b(?!,? (?:it|we))",
         r"(?:keep|continue|carry on|go on) (?:on )?(?:looking|searching|interviewing other)",
         r"(?:clos\w*|cancel\w*|eliminat\w*|withdr[ae]w\w*|pull\w*) (?:the|this|our"
         r"|that) (?:[\w'-]+ )"
@@ -663,6 +666,8 @@ _MEETS_ME = re.compile(
     r" (?:an?|the|your|our|one more|another|some)? ?(?:[\w-]+ ){0,3}?(?:interview|round|stage"
     r"|assessment|test|trial|onsite|on-site|presentation|case study|exercise|take-home|shadow"
     r"|panel|(?:call|chat|conversation|session|discussion|meeting|lunch|coffee) with)s?\b"
+    r"|(?: [\w'-]+){0,2}? (?:present|demo|demonstrate|pitch|walk (?:us|them|the team|me)"
+    r" through)\b(?! (?:your |a |an )?(?:id|identification|passport|documents?|badge|proof))"
     r"|(?: [\w'-]+){0,4}? (?:meet|speak (?:with|to)|talk (?:with|to)|chat with|sit down with)"
     r" (?:the|our|their|two|some|a few|a couple|one|[a-z]+,? our)\b"
 )

@@ -376,6 +376,18 @@ REJECTIONS = [
         " application.",
         R,
     ),
+    (
+        "We've had an overwhelming response and, on this occasion, we won't be taking your"
+        " application forward.",
+        R,
+    ),
+    ("Just a note to say the role has gone to an internal applicant.", R),
+    ("The panel has made its selection and I'm afraid it wasn't you this time.", R),
+    ("We will not be pursuing your application any further.", R),
+    ("After the second interview, the team concluded that another finalist was the better fit.", R),
+    ("Your application has not progressed to the next stage.", R),
+    ("The hiring manager has decided to close the search without making a hire.", R),
+    ("I'm gutted to tell you they've picked someone else.", R),
 ]
 
 OFFERS = [
@@ -490,6 +502,11 @@ OFFERS = [
     ("You're our pick! HR will be in touch about the contract.", OF),
     ("We'd like to appoint you to the role of Deputy Manager, subject to references.", OF),
     ("I'm delighted to say that the panel would like to offer you the position of Librarian.", OF),
+    ("We are thrilled to welcome you aboard as our new Data Engineer!", OF),
+    ("Congratulations, the job is yours if you want it.", OF),
+    ("We'd love for you to join us as a Senior Designer. Your offer letter will follow.", OF),
+    ("Attached please find the formal offer for the Head of Marketing role.", OF),
+    ("Formal paperwork aside, consider this your verbal offer: we want you!", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -646,6 +663,11 @@ NEXT_ROUNDS = [
     ("Would you like to come in for a second chat with the team next week?", N),
     ("We would like you to attend an assessment day on 12 January.", N),
     ("Please find attached the brief for your presentation at the second interview.", N),
+    ("We'd like to invite you to a final round with the executive team on Friday.", N),
+    ("The team would like to see a short demo of your project; can you present it on Tuesday?", N),
+    ("Your next step is a call with our hiring manager; I'll send an invite.", N),
+    ("We'd like you to do a short paid trial project next week.", N),
+    ("Are you available for a second interview on Thursday at 2pm?", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -890,6 +912,20 @@ NO_DECISION = [
         " approval first.",
         X,
     ),
+    (
+        "I'm just following up to see whether you've had a chance to complete the assessment we"
+        " sent last week.",
+        X,
+    ),
+    ("Thank you for attending the second interview yesterday.", X),
+    ("The panel will decide between the final candidates on Friday.", X),
+    ("We're still considering all finalists, including you, and expect to decide by the 20th.", X),
+    ("If the budget is approved, we'd like to bring you in for a final round.", X),
+    ("We didn't get a chance to discuss salary; could you share your expectations?", X),
+    ("I'll be taking over as your point of contact for the rest of the process.", X),
+    ("We have not made any decisions yet, so please don't read into the delay.", X),
+    ("We're moving our interviews online due to the weather.", X),
+    ("Unfortunately we had to cancel today's panel; I'll send new times shortly.", X),
 ]
 
 
