@@ -564,7 +564,8 @@ _SAD = re.compile(
 _SAD_ABOUT_ELSE = re.compile(
     r"\b(?:delay\w*|push\w* back|postpon\w*|move[ds]?|reschedul\w*|sick|ill|closed|clos\w+"
     r"|travel\w*|leave|paus\w*|hold|later than|behind|wait\w*|approval|budget|inconvenience"
-    r"|confusion|error|feedback|technical|video|connection|audio|silence|slow|pulled)\b"
+    r"|confusion|error|feedback|technical|video|connection|audio|silence|slow|pulled|cancel\w*"
+    r"|out of (?:the )?office|away|sooner|get back to you)\b"
 )
 _GLAD = re.compile(
     r"\b(?:congratulations|congrats|great news|good news|fantastic news|exciting news"
