@@ -133,7 +133,9 @@ _OTHER = (
     + _PERSON
     + r" (?:who|whose|whom|with|that|from)|"
     + _PERSON
-    + r" (?:who|whose|whom|that)|(?:an?) [\w-]+ (?:who|whose|with (?:more|deeper|stronger"
+    + r" (?:who|whose|whom|that|with (?:more|deeper|stronger|greater|broader|direct|prior"
+    r"|longer|specific|hands-on|extensive|significant))|(?:an?) [\w-]+ (?:who|whose"
+    r"|with (?:more|deeper|stronger"
     r"|greater|broader|extensive|significant|direct|prior|longer|specific|hands-on|[\w-]+ "
     r"experience)))"
 )
@@ -223,7 +225,7 @@ _REJECT_OTHER = tuple(
         r" (?:forward |ahead |on )?with " + _OTHER,
         r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
         r"|recommend\w*|identif\w*|decided on|settled on|landed on|opted for|(?:gone|went|going"
-        r"|go) for"
+        r"|go) for|focus\w* on"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
         r"(?:offer\w*|giv\w*|gave|award\w*|extend\w*|made|mak\w+) (?:an? )?(?:(?:offer|the|this"
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
@@ -273,6 +275,9 @@ _REJECT_GONE = tuple(
         r"(?:continu\w+|resum\w+|re-?open\w*|keep\w*|extend\w*|restart\w*) (?:with )?(?:our|the)"
         r" (?:search|recruitment|hiring search)",
         r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
+        r"(?:hire|hiring|hired|fill\w*|promot\w*|recruit\w*) (?:the (?:role|position) )?(?:from"
+        r" within|internally|in-house)",
+        r"(?:it is|the answer is) a (?:no|pass)\b",
         r"(?:selection|choice|decision|pick)(?: [\w'-]+){0,6}? (?:it )?(?:was|is) not you\b"
         r"|(?:it|the (?:choice|selection|pick)) (?:was|is) not you\b(?!,? (?:it|we))",
         r"(?:keep|continue|carry on|go on) (?:on )?(?:looking|searching|interviewing other)",
@@ -366,6 +371,9 @@ _OFFER = tuple(
         r"(?:position|role|post|job))",
         r"welcome (?:aboard|on board|to (?:the|our) (?:team|crew|family|company|firm|practice"
         r"|group))",
+        r"^welcome to (?!(?:our|the) (?:[\w-]+ )?(?:community|newsletter|network|portal|careers"
+        r"|talent|pool|site|webinar|event|open day|blog))[\w&' -]{1,40}$",
+        r"(?:glad|happy|thrilled|delighted|pleased|excited) (?:that )?you (?:have )?accepted",
         r"you will be joining (?:us|the|our)|(?:to|will) have you (?:join|on board|onboard|aboard"
         r"|on the team|with us)",
         r"(?:like|love|want|delighted|thrilled|excited|pleased|happy) (?:for )?you to (?:join|start"
@@ -437,7 +445,8 @@ _NEXT = tuple(
         r"take (?:things|this|it|matters) (?:further|forward|to the next)",
         r"(?:next|following|last|final|second|third) (?:step|stage|round|part|phase)s? (?:for"
         r" you |in (?:the|our) (?:\w+ )?process |of (?:the|our) (?:\w+ )?process |for us |is"
-        r" usually |here |will be |would be )*(?:is|will be|would be|:)",
+        r" usually |here |will be |would be )*(?:is|will be|would be|:|involves|will involve"
+        r"|includes|will include|consists of|is going to be)",
         r"as (?:the|a|our) (?:next|following|final|last) (?:step|stage|part|round|phase)",
         r"next up(?: is| will be)?|(?:one|the) (?:last|final|more) step\b",
         r"(?:you are|you have|you) (?:now )?(?:through|made it through|progressed|moved|advanced"

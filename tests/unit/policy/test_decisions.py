@@ -388,6 +388,29 @@ REJECTIONS = [
     ("Your application has not progressed to the next stage.", R),
     ("The hiring manager has decided to close the search without making a hire.", R),
     ("I'm gutted to tell you they've picked someone else.", R),
+    (
+        "We have carefully considered your application and regret to inform you that it has not"
+        " been successful on this occasion.",
+        R,
+    ),
+    (
+        "While we were impressed by your background, we will not be moving to the next stage"
+        " with you.",
+        R,
+    ),
+    (
+        "At this point, the team has decided to focus on candidates with more direct B2B"
+        " experience.",
+        R,
+    ),
+    (
+        "We have now made an appointment to the post and would like to thank you for your"
+        " interest.",
+        R,
+    ),
+    ("We've decided to hire from within the team.", R),
+    ("The search is now closed; the successful candidate starts in February.", R),
+    ("Sorry to say it's a no from the client this time.", R),
 ]
 
 OFFERS = [
@@ -507,6 +530,13 @@ OFFERS = [
     ("We'd love for you to join us as a Senior Designer. Your offer letter will follow.", OF),
     ("Attached please find the formal offer for the Head of Marketing role.", OF),
     ("Formal paperwork aside, consider this your verbal offer: we want you!", OF),
+    (
+        "We will be extending an offer to you in the next few days; HR is finalising the numbers.",
+        OF,
+    ),
+    ("Welcome to Acme! We're so glad you accepted.", OF),
+    ("The board has approved your appointment, effective 1 March.", OF),
+    ("We would love to offer you a place in our apprenticeship programme.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -668,6 +698,11 @@ NEXT_ROUNDS = [
     ("Your next step is a call with our hiring manager; I'll send an invite.", N),
     ("We'd like you to do a short paid trial project next week.", N),
     ("Are you available for a second interview on Thursday at 2pm?", N),
+    ("We'd like you to come back and meet our Head of Operations for a final chat.", N),
+    ("You have been shortlisted and are invited to attend an interview on 14 January.", N),
+    ("The next stage involves a psychometric test, which you'll receive by email today.", N),
+    ("We would like to arrange a second interview with you at our London office.", N),
+    ("Can you make Thursday at 10 for a video call with the hiring manager?", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -926,6 +961,18 @@ NO_DECISION = [
     ("We have not made any decisions yet, so please don't read into the delay.", X),
     ("We're moving our interviews online due to the weather.", X),
     ("Unfortunately we had to cancel today's panel; I'll send new times shortly.", X),
+    ("Thank you for your email. I have passed your query to the hiring manager.", X),
+    (
+        "We have received a high volume of applications, so our review is taking longer than"
+        " expected.",
+        X,
+    ),
+    ("All candidates will be informed of the outcome by the end of the month.", X),
+    ("The shortlisted candidates will be invited to a second interview in January.", X),
+    ("Please let us know if you are no longer interested in the role.", X),
+    ("We're excited about your application and will come back to you with next steps soon.", X),
+    ("Hi Alex, I'm on leave until the 5th; Priya will look after your application meanwhile.", X),
+    ("We're reviewing internally and expect to have news by Wednesday.", X),
 ]
 
 
