@@ -182,6 +182,8 @@ _REJECT_NEGATED = tuple(
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
+        r"(?:(?:been|be) )?(?:found|considered|deemed|judged|assessed as) (?:to be )?(?:suitable"
+        r"|eligible|qualified|a (?:good |strong )?(?:fit|match))",
         r"(?:quite |exactly )?what (?:we|they|the \w+|our \w+) (?:are|is|were|was) (?:looking for"
         r"|after|seeking|searching for|hoping for)",
         r"(?:(?:quite|sufficiently|fully|closely|well|strongly|entirely|really|exactly) )?"
@@ -225,7 +227,7 @@ _REJECT_OTHER = tuple(
         r" (?:forward |ahead |on )?with " + _OTHER,
         r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
         r"|recommend\w*|identif\w*|decided on|settled on|landed on|opted for|(?:gone|went|going"
-        r"|go) for|focus\w* on"
+        r"|go) for|focus\w* on|prefer\w*"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
         r"(?:offer\w*|giv\w*|gave|award\w*|extend\w*|made|mak\w+) (?:an? )?(?:(?:offer|the|this"
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
@@ -271,10 +273,16 @@ _REJECT_GONE = tuple(
         r"(?:end|ending|close|closing) (?:the|this|our) process (?:with you|for you|here)",
         r"(?:go|going|gone|went|head\w*|take|taking|taken|move|moving) (?:in )?(?:a different"
         r"|another) (?:direction|way|route|path)|(?:go|going|gone|went|head\w*|take|taking"
-        r"|taken|move|moving) (?:in )?(?:a )?different direction",
+        r"|taken|move|moving) (?:in )?(?:a )?different direction|(?:go|going|gone|went) the other"
+        r" way",
+        r"decline\w* to (?:move|proceed|progress|take|continue|offer|extend|pursue|advance)",
+        r"(?:need|needs|want|wants|require|requires|needed|wanted|required) (?:someone|somebody"
+        r"|a candidate|a person) (?:more|with more|who has more|with deeper|with stronger|with"
+        r" greater|with broader|who can)",
         r"(?:continu\w+|resum\w+|re-?open\w*|keep\w*|extend\w*|restart\w*) (?:with )?(?:our|the)"
         r" (?:search|recruitment|hiring search)",
         r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
+        r"(?:found|considered|deemed|judged) (?:to be )?(?:unsuitable|ineligible|not suitable)",
         r"(?:hire|hiring|hired|fill\w*|promot\w*|recruit\w*) (?:the (?:role|position) )?(?:from"
         r" within|internally|in-house)",
         r"(?:it is|the answer is) a (?:no|pass)\b",
@@ -376,7 +384,8 @@ _OFFER = tuple(
         r"(?:glad|happy|thrilled|delighted|pleased|excited) (?:that )?you (?:have )?accepted",
         r"you will be joining (?:us|the|our)|(?:to|will) have you (?:join|on board|onboard|aboard"
         r"|on the team|with us)",
-        r"(?:like|love|want|delighted|thrilled|excited|pleased|happy) (?:for )?you to (?:join|start"
+        r"(?:like|love|wants?|wanted|delighted|thrilled|excited|pleased"
+        r"|happy) (?:for )?you to (?:join|start"
         r"|come on board|come aboard|come onboard|come on as|be our|lead|run|take on"
         r"|head)\b(?! (?:us |the team |our team )?(?:for"
         r"|in) (?:an?|the|our) )",
@@ -485,10 +494,13 @@ _NEXT = tuple(
         r"|attend|interview|join us|come)",
         r"(?:please|could you|can you|would you|like you to|love you to|need you to|ask you to)"
         r" (?:please )?(?:complete|take|do|sit|attempt|book|schedule|submit|finish|choose|pick"
-        r"|select|prepare|put together|present|record|write|draft)"
+        r"|select|prepare|put together|present|record|write|draft|attend|join)"
         r" (?:the|our|a|an|this|your|my) (?:[\w-]+ ){0,3}?(?:assessment|test|challenge|exercise"
         r"|presentation|case study|work sample|portfolio review|video|recording"
-        r"|questionnaire|interview|task|assignment|case study|take-home|slot|time)",
+        r"|questionnaire|interview|task|assignment|case study|take-home|slot|time|discussion|round"
+        r"|panel|session|call|meeting|assessment centre|assessment center)",
+        r"(?:you are|you have been) (?:requested|asked|required|expected|invited) to (?:appear"
+        r"|attend|join|come|take|complete|sit|present)",
         r"(?:conduct|run|do|carry out|begin|start|complete|proceed (?:to|with)|move to) (?:a |the"
         r" |your |some )?(?:reference|background and reference) checks?",
         r"(?:schedul\w*|book\w*|invit\w*|pencil\w*|slot\w*|put\w*) you (?:in )?(?:down )?(?:for|in"

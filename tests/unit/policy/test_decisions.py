@@ -411,6 +411,25 @@ REJECTIONS = [
     ("We've decided to hire from within the team.", R),
     ("The search is now closed; the successful candidate starts in February.", R),
     ("Sorry to say it's a no from the client this time.", R),
+    (
+        "Dear Candidate,\n\nGreetings from Infolabs!\n\nThank you for appearing for the"
+        " interview. We regret to inform you that your profile has not been found suitable for"
+        " the current requirement.\n\nRegards,\nHR Team",
+        R,
+    ),
+    (
+        "Thanks for your patience, Alex. Honestly, it came down to you and one other person, and"
+        " we went the other way.",
+        R,
+    ),
+    ("We really liked you, but we've decided the role needs someone more senior.", R),
+    ("We're going to keep looking for someone with a stronger sales background.", R),
+    ("I'm sorry to report that the client has declined to move forward.", R),
+    (
+        "Unfortunately, the hiring manager has not selected you for the next stage of the process.",
+        R,
+    ),
+    ("On balance, the panel preferred another candidate's approach to the case study.", R),
 ]
 
 OFFERS = [
@@ -537,6 +556,18 @@ OFFERS = [
     ("Welcome to Acme! We're so glad you accepted.", OF),
     ("The board has approved your appointment, effective 1 March.", OF),
     ("We would love to offer you a place in our apprenticeship programme.", OF),
+    (
+        "We are happy to inform you that you have been selected for the post of Assistant"
+        " Engineer. Kindly report on 4th January with your documents.",
+        OF,
+    ),
+    ("Fantastic news — they said yes! The client wants you to start on the 12th.", OF),
+    ("I'm delighted to let you know the role is yours.", OF),
+    (
+        "Please see the attached employment contract and let me know if you have any questions"
+        " before signing.",
+        OF,
+    ),
 ]
 
 NEXT_ROUNDS = [
@@ -703,6 +734,11 @@ NEXT_ROUNDS = [
     ("The next stage involves a psychometric test, which you'll receive by email today.", N),
     ("We would like to arrange a second interview with you at our London office.", N),
     ("Can you make Thursday at 10 for a video call with the hiring manager?", N),
+    ("We'd like to move you through to the final interview stage with our MD.", N),
+    ("You are requested to appear for the second technical round on 10th December at 11 AM.", N),
+    ("The panel would like to invite you back to discuss the role in more detail.", N),
+    ("Could we set up a follow-up conversation with our COO next week?", N),
+    ("Please attend the HR discussion scheduled for Monday at 3 PM.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -973,6 +1009,18 @@ NO_DECISION = [
     ("We're excited about your application and will come back to you with next steps soon.", X),
     ("Hi Alex, I'm on leave until the 5th; Priya will look after your application meanwhile.", X),
     ("We're reviewing internally and expect to have news by Wednesday.", X),
+    ("Your profile is under consideration and we will revert shortly.", X),
+    ("We will get back to you once the hiring manager shares feedback.", X),
+    (
+        "The interview panel was impressed; we will confirm the next steps after internal"
+        " discussion.",
+        X,
+    ),
+    ("We're not able to move faster on this because of the holidays.", X),
+    ("Your interview with Dan has been moved to 3pm.", X),
+    ("We are unable to share the interview questions in advance.", X),
+    ("I'm afraid I don't have an update for you yet.", X),
+    ("No one has been selected yet.", X),
 ]
 
 
