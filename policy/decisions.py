@@ -394,7 +394,7 @@ _OFFER = tuple(
         r"want you (?:on (?:the|our) team|running|to join|as our|leading|in the role|for (?:the"
         r"|this) (?:role|job|position|post))",
         r"(?:your|the|our|an?) (?:employment |work )?(?:contract|agreement)(?: of employment)?"
-        r" (?:\w+ ){0,4}?"
+        r" (?:\w+ ){0,6}?"
         r"(?:attached|enclosed|sign\w*|signature|countersign\w*|through|will be (?:posted|sent)"
         r"|is on its way)",
         r"(?:sign|countersign) (?:and return )?(?:the|your|both) (?:\w+ ){0,2}?(?:contract"
@@ -437,6 +437,10 @@ _NEXT = tuple(
         r"(?:like|love|want|wants|keen|wish|hoping) to (?:meet|speak with|speak to|talk to"
         r"|talk with|chat with|interview|see|sit down with) (?:with )?you\b",
         r"(?:speak|talk|meet|chat) (?:with |to )?you again",
+        r"(?:like|love|want|wants|need|needs) (?:[\w-]+ ){0,2}?(?:minutes|mins|hour|hours|time)"
+        r" with you\b",
+        r"(?:to|and|then) (?:progress|proceed|advance) (?:on |forward |through )?to"
+        r" (?:the |an? )?(?:next|final|interview|second|onsite|on-site|assessment)",
         r"(?:can|could|would|will) you (?:please )?(?:come|pop|swing|stop|drop) (?:in|by|over|back"
         r"|down|along)(?: [\w-]+){0,6}? (?:to )?(?:meet|interview|chat|talk|speak|do|work|present"
         r"|sit|try)",
@@ -460,7 +464,8 @@ _NEXT = tuple(
         r"next up(?: is| will be)?|(?:one|the) (?:last|final|more) step\b",
         r"(?:you are|you have|you) (?:now )?(?:through|made it through|progressed|moved|advanced"
         r"|been shortlisted|shortlisted|been selected|selected|been chosen|been invited|cleared"
-        r"|passed) (?:to|for|into|onto|on to|the) (?:an? |the )?(?:next|final|second|third"
+        r"|passed|been put forward|put forward|been recommended) (?:to|for|into|onto|on to|the)"
+        r" (?:an? |the )?(?:next|final|second|third"
         r"|later|last|shortlist|managerial|technical|hr|onsite|on-site|following|[\w-]+ (?:round"
         r"|stage|interview))",
         r"through to (?:an? |the )?(?:next|final|second|third|last|later|following|stage)",

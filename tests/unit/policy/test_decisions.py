@@ -430,6 +430,26 @@ REJECTIONS = [
         R,
     ),
     ("On balance, the panel preferred another candidate's approach to the case study.", R),
+    (
+        "Following a review of all candidates, we are sorry to tell you that we will not be"
+        " offering you an interview at the next stage.",
+        R,
+    ),
+    ("We've now completed the process and unfortunately you were unsuccessful.", R),
+    ("Hi Alex, the client has fed back and unfortunately they're not going to take it further.", R),
+    ("The hiring committee voted to proceed with a different finalist.", R),
+    ("It's been a difficult choice, but we've chosen a candidate who is based locally.", R),
+    ("The position has been withdrawn, so we won't be making a hire at this time.", R),
+    (
+        "We will not be able to consider you for this role, as it requires a security clearance"
+        " you don't hold.",
+        R,
+    ),
+    (
+        "We've made the call to go with our second-round favourite, so we'll close your"
+        " application.",
+        R,
+    ),
 ]
 
 OFFERS = [
@@ -568,6 +588,10 @@ OFFERS = [
         " before signing.",
         OF,
     ),
+    ("I'm pleased to confirm your job offer for the position of Accounts Assistant.", OF),
+    ("It gives me great pleasure to offer you the role of Charge Nurse.", OF),
+    ("Your contract is ready for you to sign in the portal.", OF),
+    ("We're delighted you've accepted our offer — welcome!", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -739,6 +763,18 @@ NEXT_ROUNDS = [
     ("The panel would like to invite you back to discuss the role in more detail.", N),
     ("Could we set up a follow-up conversation with our COO next week?", N),
     ("Please attend the HR discussion scheduled for Monday at 3 PM.", N),
+    ("Our CFO would like 30 minutes with you this week; I'll send some options.", N),
+    ("You've been put forward for the final round with the partners.", N),
+    (
+        "Please complete the online application form and the aptitude test to progress to"
+        " interview.",
+        N,
+    ),
+    (
+        "We'll be in touch to schedule your panel interview, which will be in the week of 11"
+        " January.",
+        N,
+    ),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1021,6 +1057,14 @@ NO_DECISION = [
     ("We are unable to share the interview questions in advance.", X),
     ("I'm afraid I don't have an update for you yet.", X),
     ("No one has been selected yet.", X),
+    ("Could you confirm you're still interested before we put you forward to the client?", X),
+    ("The team's feedback was mixed, and we're discussing whether to proceed.", X),
+    ("I will let you know once I hear from the client about next steps.", X),
+    ("We're hoping to bring two finalists back for another round, and I'll confirm by Monday.", X),
+    ("Before any offer can be made, the role needs sign-off from finance.", X),
+    ("Your interview notes have been shared with the panel for review.", X),
+    ("There's a chance the role may be put on hold, but nothing is confirmed.", X),
+    ("Please accept our apologies for the delay in responding.", X),
 ]
 
 
