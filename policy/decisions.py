@@ -375,6 +375,8 @@ _OFFER = tuple(
         r"you (?:have )?(?:got|landed|won|secured|earned) (?:the|this) (?:job|role|position|post"
         r"|offer|place)",
         r"offer (?:package|paperwork|pack|documents|documentation)",
+        r"offer (?:details|letter|paperwork|terms) (?:to follow|will follow|are on (?:their|its)"
+        r" way|is on its way|coming)",
         r"(?:recommend\w*|approv\w*) you for (?:appointment|hire|hiring|the (?:[\w-]+ ){0,3}?"
         r"(?:position|role|post|job))",
         r"welcome (?:aboard|on board|to (?:the|our) (?:team|crew|family|company|firm|practice"
@@ -389,7 +391,8 @@ _OFFER = tuple(
         r"|come on board|come aboard|come onboard|come on as|be our|lead|run|take on"
         r"|head)\b(?! (?:us |the team |our team )?(?:for"
         r"|in) (?:an?|the|our) )",
-        r"(?:like|love|want|delighted|thrilled|excited|pleased|happy) to (?:have|bring|welcome)"
+        r"(?:like|love|wants?|wanted|delighted|thrilled|excited|pleased|happy) to (?:have|bring"
+        r"|welcome)"
         r" you (?:on ?board|aboard|on|in|to the team|into the team|as)",
         r"want you (?:on (?:the|our) team|running|to join|as our|leading|in the role|for (?:the"
         r"|this) (?:role|job|position|post))",
@@ -447,7 +450,8 @@ _NEXT = tuple(
         r"(?:like|love|want|wants|keen|happy) to include you\b",
         r"(?:your|the) next (?:[\w-]+ )?(?:interview|round|stage|conversation|call|meeting|step)s?"
         r" (?:will be|is|would be|with|on)",
-        r"(?:like|love|want|wants|keen) to have you (?:complete|do|take|meet|come|present"
+        r"(?:like|love|want|wants|keen|great|good|nice|wonderful|helpful|useful) to have you"
+        r" (?:complete|do|take|meet|come|present"
         r"|interview|attend|join us for|sit|spend)",
         r"(?:want|wants|like|love|keen|hoping) (?:to (?:have|see|get) )?you back (?:for|to|in|on)",
         r"(?:move|moving|advance|advancing|progress|progressing|take|taking|bring|put|putting"
@@ -495,8 +499,9 @@ _NEXT = tuple(
         r"(?:next|further) (?:stage|round|step) (?:of|in) (?:the|our) (?:\w+ )?process",
         r"availability (?:for|to (?:do|attend|join|schedule)) (?:an?|the|your|our)? ?(?:[\w-]+ )"
         r"{0,3}?" + _STAGE,
-        r"(?:selected|chosen|shortlisted|invited) to (?:move|advance|progress|proceed|continue|go"
-        r"|attend|interview|join us|come)",
+        r"(?:you|and) (?:are |were |have been |will be )?(?:now )?(?:selected|chosen|shortlisted"
+        r"|invited)"
+        r" to (?:move|advance|progress|proceed|continue|go|attend|interview|join us|come)",
         r"(?:please|could you|can you|would you|like you to|love you to|need you to|ask you to)"
         r" (?:please )?(?:complete|take|do|sit|attempt|book|schedule|submit|finish|choose|pick"
         r"|select|prepare|put together|present|record|write|draft|attend|join)"

@@ -450,6 +450,17 @@ REJECTIONS = [
         " application.",
         R,
     ),
+    (
+        "We were really torn, but in the end we've gone for a candidate with more team-lead"
+        " experience.",
+        R,
+    ),
+    ("This isn't the news you were hoping for: the role has been given to another applicant.", R),
+    ("Unfortunately we feel your skills are not a match for this particular role.", R),
+    ("After a lot of discussion, the team isn't able to move ahead with your candidacy.", R),
+    ("We've decided not to move to the offer stage with you.", R),
+    ("I wanted to personally let you know that we selected another person for the job.", R),
+    ("Many thanks for your time, but we are going to pass on your application.", R),
 ]
 
 OFFERS = [
@@ -592,6 +603,14 @@ OFFERS = [
     ("It gives me great pleasure to offer you the role of Charge Nurse.", OF),
     ("Your contract is ready for you to sign in the portal.", OF),
     ("We're delighted you've accepted our offer — welcome!", OF),
+    ("Great news!! We're offering you the job. Can you call me today?", OF),
+    ("The team wants to bring you on full-time starting next month — offer details to follow.", OF),
+    ("We have decided to offer you a position as a Junior Analyst.", OF),
+    (
+        "I'm pleased to tell you that the interview panel has recommended you for appointment,"
+        " and HR will contact you with the formal offer.",
+        OF,
+    ),
 ]
 
 NEXT_ROUNDS = [
@@ -775,6 +794,15 @@ NEXT_ROUNDS = [
         " January.",
         N,
     ),
+    (
+        "It would be great to have you meet the rest of the leadership team before we finalise"
+        " anything.",
+        N,
+    ),
+    ("Let's get you in for a final chat with the founders — how's Wednesday?", N),
+    ("As discussed, we'd now like to run a background and reference check.", N),
+    ("We'd like to invite you to take part in a group exercise on 9 December.", N),
+    ("We're going to move you forward to the final stage.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1065,6 +1093,14 @@ NO_DECISION = [
     ("Your interview notes have been shared with the panel for review.", X),
     ("There's a chance the role may be put on hold, but nothing is confirmed.", X),
     ("Please accept our apologies for the delay in responding.", X),
+    ("We hope to let you know about the final round soon.", X),
+    ("We will be inviting some candidates to a second interview next week.", X),
+    ("I know you're keen for an update; I'm chasing the hiring manager today.", X),
+    ("We have not yet reached the offer stage with anyone.", X),
+    ("Your feedback call with Sarah is booked for Friday at noon.", X),
+    ("We are looking into your question about relocation support and will come back to you.", X),
+    ("Many candidates were invited to interview this round.", X),
+    ("We will contact your references only if you are selected as the preferred candidate.", X),
 ]
 
 
