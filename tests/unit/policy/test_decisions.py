@@ -461,6 +461,21 @@ REJECTIONS = [
     ("We've decided not to move to the offer stage with you.", R),
     ("I wanted to personally let you know that we selected another person for the job.", R),
     ("Many thanks for your time, but we are going to pass on your application.", R),
+    (
+        "Hi Alex,\n\nHappy Friday! Thanks again for coming in on Tuesday; the team really"
+        " enjoyed the whiteboard session.\n\nWe've now met all the finalists. I'm sorry to say"
+        " we've chosen to move forward with someone whose background is closer to our payments"
+        " work.\n\nIf you'd like feedback, I'm happy to jump on a call next week. And do keep an"
+        " eye on our careers page; we'll have more roles in the spring.\n\nAll the best,\nJo",
+        R,
+    ),
+    (
+        "Hello Alex,\n\nThank you for taking the time to interview with us. We enjoyed learning"
+        " more about you.\n\nAt this time we will be moving forward with candidates whose"
+        " experience more closely aligns with the requirements of the role.\n\nWe wish you the"
+        " very best in your search.\n\nTalent Acquisition",
+        R,
+    ),
 ]
 
 OFFERS = [
@@ -609,6 +624,20 @@ OFFERS = [
     (
         "I'm pleased to tell you that the interview panel has recommended you for appointment,"
         " and HR will contact you with the formal offer.",
+        OF,
+    ),
+    (
+        "Dear Alex,\n\nI hope you had a good weekend.\n\nFollowing your interviews with the"
+        " team, I am delighted to confirm that we would like to offer you the position of"
+        " Operations Manager at Brightwater. Details of salary and benefits are in the attached"
+        " letter.\n\nPlease let me know by 18 December whether you wish to accept.\n\nWarm"
+        " regards,\nHelen",
+        OF,
+    ),
+    (
+        "Hi Alex,\n\nI'm happy to share that the team would like to extend you an offer for the"
+        " Product Designer role! I'll send the written offer through our HR system tomorrow. In"
+        " the meantime, do you have a few minutes today for a quick call?\n\nBest,\nRae",
         OF,
     ),
 ]
@@ -803,6 +832,18 @@ NEXT_ROUNDS = [
     ("As discussed, we'd now like to run a background and reference check.", N),
     ("We'd like to invite you to take part in a group exercise on 9 December.", N),
     ("We're going to move you forward to the final stage.", N),
+    (
+        "Hi Alex,\n\nQuick update from our side. We had our debrief this morning and the"
+        " feedback was really positive.\n\nWe'd like you to meet Priya, our VP of Engineering,"
+        " for a 45-minute conversation about the team's roadmap. She has time on Tuesday or"
+        " Thursday afternoon next week.\n\nLet me know what works!\nSam",
+        N,
+    ),
+    (
+        "Hi Alex,\n\nWe loved your take-home! The next step is a 90-minute onsite with three"
+        " engineers. Our coordinator, Lee, will reach out to find a time.\n\nCheers,\nDana",
+        N,
+    ),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1101,6 +1142,30 @@ NO_DECISION = [
     ("We are looking into your question about relocation support and will come back to you.", X),
     ("Many candidates were invited to interview this round.", X),
     ("We will contact your references only if you are selected as the preferred candidate.", X),
+    (
+        "Hi Alex,\n\nThanks for checking in. We're not quite there yet: the hiring manager is"
+        " still finishing interviews with two other candidates this week.\n\nI'd expect we'll"
+        " have a decision by the 18th, and I'll let you know either way.\n\nBest,\nMia",
+        X,
+    ),
+    (
+        "Hi Alex,\n\nI wanted to give you a transparent update. We've extended an offer to"
+        " another candidate, but they haven't accepted yet. You're our strong second choice, so"
+        " I'll come back to you as soon as we hear.\n\nThanks for your patience,\nRob",
+        X,
+    ),
+    (
+        "Alex,\n\nYou asked about timing. We're aiming to wrap up the final round by"
+        " mid-December and to make an offer shortly after. If you're our pick, you'll hear from"
+        " me directly.\n\nBest,\nKai",
+        X,
+    ),
+    (
+        "Hi Alex,\n\nApologies for the radio silence. The role has been put on hold while we"
+        " restructure the team, and I don't yet know when it will reopen. I'll be in touch as"
+        " soon as I know more.\n\nBest,\nTom",
+        X,
+    ),
 ]
 
 
