@@ -182,6 +182,7 @@ _REJECT_NEGATED = tuple(
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
+        r"(?:tak\w*|bring\w*|hir\w*|welcom\w*) you (?:on|aboard|on ?board)\b",
         r"(?:(?:been|be) )?(?:found|considered|deemed|judged|assessed as) (?:to be )?(?:suitable"
         r"|eligible|qualified|a (?:good |strong )?(?:fit|match))",
         r"(?:quite |exactly )?what (?:we|they|the \w+|our \w+) (?:are|is|were|was) (?:looking for"
@@ -285,7 +286,8 @@ _REJECT_GONE = tuple(
         r"(?:found|considered|deemed|judged) (?:to be )?(?:unsuitable|ineligible|not suitable)",
         r"(?:hire|hiring|hired|fill\w*|promot\w*|recruit\w*) (?:the (?:role|position) )?(?:from"
         r" within|internally|in-house)",
-        r"(?:it is|the answer is) a (?:no|pass)\b",
+        r"(?:it is|the answer is|(?:this|that)(?: one)?(?:'s| is)) a (?:no|pass)\b",
+        r"re-?advertis\w* (?:the|this|that) (?:role|position|post|job|vacancy)",
         r"(?:selection|choice|decision|pick)(?: [\w'-]+){0,6}? (?:it )?(?:was|is) not you\b"
         r"|(?:it|the (?:choice|selection|pick)) (?:was|is) not you\b(?!,? (?:it|we))",
         r"(?:keep|continue|carry on|go on) (?:on )?(?:looking|searching|interviewing other)",
@@ -375,6 +377,8 @@ _OFFER = tuple(
         r"you (?:have )?(?:got|landed|won|secured|earned) (?:the|this) (?:job|role|position|post"
         r"|offer|place)",
         r"offer (?:package|paperwork|pack|documents|documentation)",
+        r"you (?:have )?got (?:it|the job)\b(?! (?:right|wrong))",
+        r"(?:signed off|sign off|approved|finali[sz]ed|agreed) (?:on )?your offer",
         r"offer (?:details|letter|paperwork|terms) (?:to follow|will follow|are on (?:their|its)"
         r" way|is on its way|coming)",
         r"(?:recommend\w*|approv\w*) you for (?:appointment|hire|hiring|the (?:[\w-]+ ){0,3}?"
@@ -440,6 +444,9 @@ _NEXT = tuple(
         r"(?:like|love|want|wants|keen|wish|hoping) to (?:meet|speak with|speak to|talk to"
         r"|talk with|chat with|interview|see|sit down with) (?:with )?you\b",
         r"(?:speak|talk|meet|chat) (?:with |to )?you again",
+        r"get (?:an?|the|your) (?:second|next|final|follow-up|further|third|onsite|[\w-]+)"
+        r" (?:interview|round|call|meeting|chat|conversation) (?:on the calendar|scheduled|booked"
+        r"|set up|in the diary|arranged|in)",
         r"(?:like|love|want|wants|need|needs) (?:[\w-]+ ){0,2}?(?:minutes|mins|hour|hours|time)"
         r" with you\b",
         r"(?:to|and|then) (?:progress|proceed|advance) (?:on |forward |through )?to"

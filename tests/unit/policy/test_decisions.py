@@ -476,6 +476,17 @@ REJECTIONS = [
         " very best in your search.\n\nTalent Acquisition",
         R,
     ),
+    ("We've come to a decision and have decided not to take you through to the next stage.", R),
+    ("I'm afraid this one's a no — the hiring manager wants someone who has led a team before.", R),
+    ("Unfortunately, we have decided that we will not be making you an offer at this time.", R),
+    ("Your application for Store Manager was declined following your interview.", R),
+    ("We've decided the fit isn't quite there, so we'll be parting ways here.", R),
+    (
+        "The client decided to re-advertise the role rather than proceed with the current"
+        " shortlist.",
+        R,
+    ),
+    ("Unfortunately we won't be able to take you on this time.", R),
 ]
 
 OFFERS = [
@@ -640,6 +651,10 @@ OFFERS = [
         " the meantime, do you have a few minutes today for a quick call?\n\nBest,\nRae",
         OF,
     ),
+    ("Really pleased to let you know you got it! HR will email the contract today.", OF),
+    ("We're excited to have you on board and will send over your start paperwork.", OF),
+    ("The MD has signed off on your offer; expect the letter tomorrow.", OF),
+    ("You've been successful! We'd like you to start on 4 January.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -844,6 +859,18 @@ NEXT_ROUNDS = [
         " engineers. Our coordinator, Lee, will reach out to find a time.\n\nCheers,\nDana",
         N,
     ),
+    (
+        "Following your first interview, you've been invited to a second interview on 16 December.",
+        N,
+    ),
+    ("We'd like to get a second interview on the calendar — when are you free?", N),
+    ("I'd love to introduce you to our Head of Growth as the next part of the process.", N),
+    (
+        "The team enjoyed meeting you and would like you to spend a morning with them in the"
+        " studio.",
+        N,
+    ),
+    ("We will now move to the reference stage; please send me two referees' contact details.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1166,6 +1193,14 @@ NO_DECISION = [
         " soon as I know more.\n\nBest,\nTom",
         X,
     ),
+    ("We're still waiting to hear from one more interviewer before we can decide.", X),
+    ("Could you please confirm your current notice period and salary?", X),
+    ("Just so you know, the decision-maker is travelling and we'll update you next week.", X),
+    ("We're excited to keep talking and will share next steps once the panel has met.", X),
+    ("You should receive an automated survey about your interview experience.", X),
+    ("I'll call you tomorrow with an update.", X),
+    ("Please disregard the automated rejection you received; your application is still active.", X),
+    ("Sorry for the mix-up with the meeting link yesterday.", X),
 ]
 
 
