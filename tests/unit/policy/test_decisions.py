@@ -1201,6 +1201,34 @@ NO_DECISION = [
     ("I'll call you tomorrow with an update.", X),
     ("Please disregard the automated rejection you received; your application is still active.", X),
     ("Sorry for the mix-up with the meeting link yesterday.", X),
+    (
+        "New jobs for you: Senior Engineer, Staff Engineer. Apply now before the positions are"
+        " filled!",
+        X,
+    ),
+    ("Acme is hiring! Join our team of 500 people and help us build the future of payments.", X),
+    (
+        "Updated invitation: Interview with Acme @ Tue Dec 1, 10am. You have been invited by"
+        " jane@acme.example.",
+        X,
+    ),
+    ("Your Acme account password was changed. If this wasn't you, contact support.", X),
+    ("Thanks for signing up to our talent network! We'll let you know when new roles open up.", X),
+    ("Reminder: please complete your onboarding profile in the candidate portal.", X),
+    (
+        "Our holiday party is on Friday; all candidates currently in process are welcome to"
+        " attend.",
+        X,
+    ),
+    ("Did you receive my last email about the interview schedule?", X),
+    ("Congratulations to our new VP of Sales, who joins us this week!", X),
+    ("Please rate your interview experience; it takes two minutes.", X),
+    ("Our office moved to 5th Avenue; please use the new address for any future visits.", X),
+    ("The hiring freeze has been lifted and the search will resume in January.", X),
+    ("Thanks for your question. Our benefits include a 401(k) match and 25 days of leave.", X),
+    ("We're running behind schedule, so your interview tomorrow will start 15 minutes late.", X),
+    ("Please don't worry if you haven't heard back yet — no news is not bad news.", X),
+    ("Acme's Q4 newsletter: we welcomed 30 new colleagues and opened our Berlin office.", X),
 ]
 
 
