@@ -368,3 +368,8 @@ class Application:
 class Plan:
     generated_at: datetime
     applications: tuple[Application, ...] = field(default_factory=tuple)
+    # The earliest moment after `generated_at` at which this plan could change with no new
+    # input (a message dated later arriving, a prep falling due, an interview ending, an
+    # application going dormant); None when nothing would. Until then, planning the same
+    # input again gives the same plan but for `generated_at` (daemon's PlanCache relies on it).
+    stable_until: datetime | None = None

@@ -49,6 +49,7 @@ from policy.rules import (
     follow_ups_done_at,
     local_date,
     next_round_by_calendar,
+    now_turns,
     outcome,
     prep_due,
     prep_status,
@@ -82,41 +83,54 @@ def plan(
     sides = [recruiter_side(interview, settings) for interview in interviews]
     groups = company_groups(sides)
     # Mail dated after `now` has not arrived yet, as far as this plan is concerned.
-    index = _ThreadIndex(_as_of(threads, now), settings)
+    arrived, next_arrival_at = _as_of(threads, now)
+    index = _ThreadIndex(arrived, settings)
     reader = _ReplyReader(settings, calendar)
     marks_by_id: dict[str, list[Mark]] = defaultdict(list)
     for mark in sorted(marks, key=lambda m: m.marked_at):
         marks_by_id[mark.interview_id].append(mark)
 
     applications = []
+    turns = [next_arrival_at] if next_arrival_at is not None else []
     for position, (interview, reason) in enumerate(found):
         same_company = (i for i, g in zip(interviews, groups, strict=True) if g == groups[position])
         next_round = next_round_by_calendar(interview, same_company)
-        applications.append(
-            _application(
-                interview=interview,
-                reason=reason,
-                side=sides[position],
-                next_round=next_round,
-                threads=index.matching(sides[position]),
-                marks=marks_by_id.get(interview.interview_id, []),
-                reader=reader,
-                settings=settings,
-                calendar=calendar,
-                now=now,
-            )
+        application, turns_at = _application(
+            interview=interview,
+            reason=reason,
+            side=sides[position],
+            next_round=next_round,
+            threads=index.matching(sides[position]),
+            marks=marks_by_id.get(interview.interview_id, []),
+            reader=reader,
+            settings=settings,
+            calendar=calendar,
+            now=now,
         )
-    return Plan(generated_at=now.astimezone(settings.timezone), applications=tuple(applications))
+        applications.append(application)
+        turns.extend(turns_at)
+    later = [moment for moment in turns if moment > now]
+    return Plan(
+        generated_at=now.astimezone(settings.timezone),
+        applications=tuple(applications),
+        stable_until=min(later).astimezone(settings.timezone) if later else None,
+    )
 
 
-def _as_of(threads: Iterable[Thread], now: datetime) -> Iterable[Thread]:
+def _as_of(threads: Iterable[Thread], now: datetime) -> tuple[list[Thread], datetime | None]:
+    """The threads as they stood at `now`, and when the next message after `now` arrives."""
+    arrived: list[Thread] = []
+    next_at: datetime | None = None
     for thread in threads:
         if all(m.sent_at <= now for m in thread.messages):
-            yield thread
-        else:
-            kept = tuple(m for m in thread.messages if m.sent_at <= now)
-            if kept:
-                yield replace(thread, messages=kept)
+            arrived.append(thread)
+            continue
+        kept = tuple(m for m in thread.messages if m.sent_at <= now)
+        if kept:
+            arrived.append(replace(thread, messages=kept))
+        first = min(m.sent_at for m in thread.messages if m.sent_at > now)
+        next_at = first if next_at is None or first < next_at else next_at
+    return arrived, next_at
 
 
 class _ThreadIndex:
@@ -224,8 +238,9 @@ def _application(
     settings: Settings,
     calendar: BusinessCalendar,
     now: datetime,
-) -> Application:
-    """One application: the rules of POLICY.md in its order, each adding its `Why`."""
+) -> tuple[Application, tuple[datetime, ...]]:
+    """One application: the rules of POLICY.md in its order, each adding its `Why`; and the
+    moments at which a rule that reads `now` would answer otherwise."""
     company = company_name(interview, side, (name for name, _ in settings.cultures))
     why = [Why(rule=Rule.INTERVIEW, text=reason)]
     if threads:
@@ -265,7 +280,7 @@ def _application(
         why.append(floor_why)
 
     followups_done = len(schedule.done_at)
-    return Application(
+    application = Application(
         interview=interview,
         company=company,
         state=application_state(interview, closing, followups_done, settings, now),
@@ -276,6 +291,7 @@ def _application(
         why=tuple(why),
         thread_ids=tuple(t.thread_id for t in threads),
     )
+    return application, now_turns(interview, prep.due_at)
 
 
 def _prep_action(

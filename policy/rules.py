@@ -506,3 +506,10 @@ def application_state(
     if followups_done >= settings.max_followups:
         return State.WAITING_FOR_RECRUITER
     return State.AWAITING_DECISION
+
+
+def now_turns(interview: Interview, prep_due_at: datetime) -> tuple[datetime, ...]:
+    """The instants at which a rule above that reads `now` answers otherwise: `prep_status`
+    at the prep's due time, `application_state` at the interview's end. The planner's
+    `Plan.stable_until` is the first of these (and of the next mail's arrival) after `now`."""
+    return (prep_due_at, interview.end_at)

@@ -538,3 +538,32 @@ def test_greeting_reads_display_names_and_addresses_alike() -> None:
     draft = thank_you(only(run([honorific], now="2026-12-01T08:00"))).draft
     assert draft is not None
     assert draft.body.startswith("Hi Jane and Bob,\n")
+
+
+# --- how long a plan holds -----------------------------------------------------------------
+
+
+def _same_but_for_the_moment(first: Plan, second: Plan) -> bool:
+    return replace(first, generated_at=second.generated_at) == second
+
+
+def test_stable_until_the_next_moment_a_rule_reads_now_differently() -> None:
+    # Interview Tue 12-01 10:00-11:00; prep due 09:30; a recruiter's mail dated 12-04 10:00
+    # is in the mailbox but has not arrived before then.
+    messages = [mail("jane@acme-corp.com", ME, "2026-12-04T10:00", "We'll decide by Dec 18.")]
+    events = [event()]
+    steps = [
+        ("2026-12-01T08:00", at("2026-12-01T09:30")),  # prep falls due (done)
+        ("2026-12-01T09:30", at("2026-12-01T11:00")),  # the interview ends (not scheduled)
+        ("2026-12-01T11:00", at("2026-12-04T10:00")),  # the mail arrives (P moves)
+        ("2026-12-04T10:00", None),  # nothing more, with no new input
+    ]
+    for now, until in steps:
+        planned = run(events, messages, now=now)
+        assert planned.stable_until == until, now
+        if until is not None:
+            just_before = run(events, messages, now=(until - timedelta(microseconds=1)).isoformat())
+            assert _same_but_for_the_moment(planned, just_before), now
+            assert not _same_but_for_the_moment(
+                planned, run(events, messages, now=until.isoformat())
+            )
