@@ -44,9 +44,13 @@ from policy.rules import (
     application_state,
     at_follow_up_time,
     base_timeline,
+    counts_as_news,
     culture_of,
     done_marks,
+    dormancy,
+    dormant_from,
     follow_ups_done_at,
+    last_activity_on,
     local_date,
     next_round_by_calendar,
     now_turns,
@@ -198,6 +202,7 @@ class _Mail:
 
     mine: tuple[Message, ...]  # mine to the recruiter side, after the interview ended
     replies: tuple[Reply, ...]  # recruiter side, after the interview started
+    news: tuple[Message, ...]  # either side, any time, neither bulk nor an auto-reply
 
 
 def _gather_mail(
@@ -210,10 +215,13 @@ def _gather_mail(
 ) -> _Mail:
     mine: list[Message] = []
     replies: list[Reply] = []
+    news: list[Message] = []
     for thread in threads:
         for message in thread.messages:
             if message.is_draft or (until is not None and message.sent_at >= until):
                 continue
+            if counts_as_news(message):
+                news.append(message)
             if message.sender.email in settings.me:
                 if message.sent_at >= interview.end_at and any(
                     side.includes(p.email) for p in (*message.to, *message.cc)
@@ -223,7 +231,7 @@ def _gather_mail(
                 replies.append(reader.read(message))
     mine.sort(key=lambda m: m.sent_at)
     replies.sort(key=lambda r: r.sent_at)
-    return _Mail(mine=tuple(mine), replies=tuple(replies))
+    return _Mail(mine=tuple(mine), replies=tuple(replies), news=tuple(news))
 
 
 def _application(
@@ -252,9 +260,10 @@ def _application(
     base = base_timeline(interview, settings, calendar)
     timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
     why.append(timeline_why(timeline))
-    closing = outcome(marks, mail.replies, next_round, settings)
+    last_on = last_activity_on(interview, mail.news, timeline, settings)
+    closing = outcome(marks, mail.replies, next_round, dormancy(last_on, settings, now), settings)
     if closing is not None:
-        why.append(closing.why)
+        why.extend(w for w in (closing.why, closing.dormant) if w is not None)
     prep = _prep_action(interview, company, done_marks(marks), closing, settings, now)
     thanked = thank_you_sent(interview, mail.mine)
     thank_you, thank_you_whys = _thank_you_action(
@@ -291,7 +300,7 @@ def _application(
         why=tuple(why),
         thread_ids=tuple(t.thread_id for t in threads),
     )
-    return application, now_turns(interview, prep.due_at)
+    return application, now_turns(interview, prep.due_at, dormant_from(last_on, settings))
 
 
 def _prep_action(

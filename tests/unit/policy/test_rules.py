@@ -40,8 +40,12 @@ from policy.rules import (
     after_new_date,
     application_state,
     base_timeline,
+    counts_as_news,
+    dormancy,
+    dormant_from,
     first_follow_up,
     follow_ups_done_at,
+    last_activity_on,
     next_round_by_calendar,
     outcome,
     prep_due,
@@ -230,7 +234,7 @@ def test_outcome(
     keeps_thank_you: bool | None,
 ) -> None:
     next_round = interview(start="2026-12-08T10:00") if later else None
-    closing = outcome(marks, replies, next_round, SETTINGS)
+    closing = outcome(marks, replies, next_round, None, SETTINGS)
     if expected is None:
         assert closing is None
     else:
@@ -567,3 +571,88 @@ def test_follow_ups_done_at_skips_the_thank_you_and_quick_answers() -> None:
 )
 def test_application_state(now: str, closing: Closing | None, done: int, state: State) -> None:
     assert application_state(interview(), closing, done, SETTINGS, at(now)) is state
+
+
+# --- Old interviews ------------------------------------------------------------------------
+
+
+def _bulk(when: str, header: tuple[str, str]) -> Message:
+    return replace(message(when), headers=(header,))
+
+
+@pytest.mark.parametrize(
+    ("news", "promised", "last_on"),
+    [
+        ([], date(2026, 11, 20), date(2026, 12, 1)),  # the interview's end (P earlier: a mark)
+        ([], date(2026, 12, 15), date(2026, 12, 15)),  # P
+        ([message("2026-12-20T10:00")], date(2026, 12, 15), date(2026, 12, 20)),  # a reply
+        ([message("2026-12-20T23:30", ME)], date(2026, 12, 15), date(2026, 12, 20)),  # mine
+    ],
+)
+def test_last_activity_on(news: list[Message], promised: date, last_on: date) -> None:
+    assert last_activity_on(interview(), news, timeline(promised), SETTINGS) == last_on
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("list-id", "<news.acme.com>"),
+        ("list-unsubscribe", "<mailto:unsubscribe@acme.com>"),
+        ("precedence", "bulk"),
+        ("precedence", "list"),
+        ("precedence", "junk"),
+        ("auto-submitted", "auto-replied"),
+    ],
+)
+def test_bulk_mail_and_auto_replies_are_no_news(header: tuple[str, str]) -> None:
+    assert not counts_as_news(_bulk("2026-12-20T10:00", header))
+    assert counts_as_news(_bulk("2026-12-20T10:00", ("precedence", "first-class")))
+
+
+@pytest.mark.parametrize(
+    ("last_on", "days", "now", "dormant"),
+    [
+        # Quiet since Fri 12-18: 30 days later is Sun 01-17; dormant from Mon 01-18 00:00.
+        (date(2026, 12, 18), 30, "2027-01-17T23:59", False),
+        (date(2026, 12, 18), 30, "2027-01-18T00:00", True),
+        (date(2026, 12, 18), 60, "2027-01-18T00:00", False),  # policy.dormant_days = 60
+        (date(2026, 12, 18), 60, "2027-02-17T00:00", True),  # 12-18 + 61 days
+    ],
+)
+def test_dormancy(last_on: date, days: int, now: str, dormant: bool) -> None:
+    settings = replace(SETTINGS, dormant_days=days)
+    found = dormancy(last_on, settings, at(now))
+    assert (found is not None) == dormant
+    if found is not None:
+        assert (found.rule, found.on, found.count) == (Rule.DORMANT, last_on, days)
+
+
+def test_dormant_from_local_midnight_on_a_dst_day() -> None:
+    # Quiet since Thu 2027-02-11: dormant from 03-14 00:00, the day clocks go forward (EST).
+    starts = dormant_from(date(2027, 2, 11), SETTINGS)
+    assert starts == datetime(2027, 3, 14, 0, 0, tzinfo=NY)
+    assert starts.utcoffset() == timedelta(hours=-5)
+
+
+DORMANT = Why(rule=Rule.DORMANT, on=date(2026, 12, 18), count=30)
+
+
+@pytest.mark.parametrize(
+    ("replies", "later", "expected", "keeps_thank_you"),
+    [
+        ([], False, Outcome.DORMANT, False),
+        # A decision says more than dormancy.
+        ([reply("2026-12-05T10:00", decision=Outcome.REJECTED)], False, Outcome.REJECTED, False),
+        # A later round closes it as next_round, but a dormant one's thank-you is cancelled too.
+        ([], True, Outcome.NEXT_ROUND, False),
+    ],
+)
+def test_outcome_when_dormant(
+    replies: list[Reply], later: bool, expected: Outcome, keeps_thank_you: bool
+) -> None:
+    next_round = interview(start="2026-12-08T10:00") if later else None
+    closing = outcome((), replies, next_round, DORMANT, SETTINGS)
+    assert closing is not None
+    assert (closing.outcome, closing.keeps_thank_you) == (expected, keeps_thank_you)
+    # Closed first by something else, it still says it is dormant (status lists it apart).
+    assert closing.dormant == (None if expected is Outcome.DORMANT else DORMANT)
