@@ -13,30 +13,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.conftest import followup_command
+from tests.daemon.scenario import CONFIG
 
 NY = ZoneInfo("America/New_York")
 ME = "alex@example.com"
 NOW = "2026-12-10T12:00:00-05:00"
-CONFIG = f"""\
-[user]
-email = "{ME}"
-name = "Alex Doe"
-timezone = "America/New_York"
-country = "US"
-
-[calendar]
-source = "ics"
-path = "calendar.ics"
-reminders_path = "out/reminders.ics"
-
-[mail]
-source = "mbox"
-path = "mail.mbox"
-drafts_path = "out/drafts"
-
-[daemon]
-state_path = "out/state.sqlite"
-"""
 
 
 def _event(uid: str, title: str, start: datetime, organizer: str) -> list[str]:
@@ -91,7 +72,7 @@ def build(folder: Path) -> Path:
     box.flush()
     box.close()
     config = folder / "config.toml"
-    config.write_text(CONFIG, encoding="utf-8")
+    config.write_text(CONFIG.format(me=ME), encoding="utf-8")
     return config
 
 

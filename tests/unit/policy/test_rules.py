@@ -33,6 +33,7 @@ from policy.models import (
 )
 from policy.rules import (
     Closing,
+    FollowUpSchedule,
     Reply,
     after_auto_replies,
     after_dateless_reply,
@@ -345,6 +346,18 @@ def test_first_follow_up_the_business_day_after_p(promised: date, due: date) -> 
     assert first_follow_up(promised, CALENDAR) == due
 
 
+def _nothing_yet() -> FollowUpSchedule:
+    """P Tue 12-15, nothing sent or received: follow-up 1 on Wed 12-16."""
+    return schedule_follow_ups(
+        base=timeline(date(2026, 12, 15)),
+        timeline=timeline(date(2026, 12, 15)),
+        done_at=(),
+        replies=(),
+        settings=SETTINGS,
+        calendar=CALENDAR,
+    )
+
+
 @pytest.mark.parametrize(
     ("sent", "due"),
     [
@@ -354,14 +367,7 @@ def test_first_follow_up_the_business_day_after_p(promised: date, due: date) -> 
     ],
 )
 def test_after_follow_up_sent_a_full_week(sent: str, due: date) -> None:
-    before = schedule_follow_ups(
-        base=timeline(date(2026, 12, 15)),
-        timeline=timeline(date(2026, 12, 15)),
-        done_at=(),
-        replies=(),
-        settings=SETTINGS,
-        calendar=CALENDAR,
-    )
+    before = _nothing_yet()
     after = after_follow_up_sent(before, at(sent), SETTINGS, CALENDAR)
     assert (after.number, after.due_on) == (2, due)
     assert after.why[-1].rule is Rule.FOLLOW_UP_SENT
@@ -376,27 +382,13 @@ def test_after_follow_up_sent_a_full_week(sent: str, due: date) -> None:
     ],
 )
 def test_after_dateless_reply(when: str, due: date, moved: bool) -> None:
-    start = schedule_follow_ups(
-        base=timeline(date(2026, 12, 15)),
-        timeline=timeline(date(2026, 12, 15)),
-        done_at=(),
-        replies=(),
-        settings=SETTINGS,
-        calendar=CALENDAR,
-    )
+    start = _nothing_yet()
     after = after_dateless_reply(start, reply(when), SETTINGS, CALENDAR)
     assert (after.due_on, after.moved) == (due, moved)
 
 
 def test_after_new_date_moves_p_and_the_pending_one() -> None:
-    start = schedule_follow_ups(
-        base=timeline(date(2026, 12, 15)),
-        timeline=timeline(date(2026, 12, 15)),
-        done_at=(),
-        replies=(),
-        settings=SETTINGS,
-        calendar=CALENDAR,
-    )
+    start = _nothing_yet()
     after = after_new_date(
         start, reply("2026-12-10T10:00", promised=date(2026, 12, 24)), SETTINGS, CALENDAR
     )
@@ -520,14 +512,7 @@ def test_an_email_statement_is_folded_from_the_base_p() -> None:
 
 
 def test_settle_never_before_the_business_day_after_p() -> None:
-    start = schedule_follow_ups(
-        base=timeline(date(2026, 12, 15)),
-        timeline=timeline(date(2026, 12, 15)),
-        done_at=[],
-        replies=[],
-        settings=SETTINGS,
-        calendar=CALENDAR,
-    )
+    start = _nothing_yet()
     early = replace(start, due_on=date(2026, 12, 1), next_on=None, why=())
     assert settle_follow_up(early, SETTINGS, CALENDAR).next_on == date(2026, 12, 16)
 
