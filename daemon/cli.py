@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -159,7 +160,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The daemon: `sync --once` on the poll interval and at due times, until stopped."""
-    from connectors.errors import SourceError
     from daemon.lock import StateLock
     from daemon.observer import Observer
     from daemon.reconcile import PlanCache, run_pass
@@ -184,7 +184,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     should_stop=should_stop,
                     plans=plans,
                 )
-            except (FollowupError, SourceError) as error:
+            except FollowupError as error:
                 # Bad input or an unreachable service: say so once per pass and keep going.
                 log.warning("pass skipped: %s", error.user_message)
                 return None
@@ -389,22 +389,40 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _handle_errors(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-    """One place that turns a user's mistake into one line on stderr and a non-zero exit."""
+    """The one place an error becomes one line on stderr and a non-zero exit.
+
+    A `FollowupError` is the user's to fix: its message says how (exit 2). Anything else is
+    ours: one line naming it and how to see more (exit 1); `-v` adds the traceback before
+    that same line, and the same exit code, so a bug report shows both.
+    """
 
     def run(args: argparse.Namespace) -> int:
-        from connectors.errors import SourceError
-
+        verbose = bool(getattr(args, "verbose", False))
         try:
             return command(args)
-        except (FollowupError, SourceError) as error:
-            print(f"followup: {error.user_message}", file=sys.stderr)
+        except FollowupError as error:
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            print(f"followup: {_one_line(error.user_message)}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             return 130
         except BrokenPipeError:
             return 0
+        except Exception as error:  # the catch-all: a line the user sees instead of a trace
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            detail = _one_line(str(error))[:200]
+            what = type(error).__name__ + (f": {detail}" if detail else "")
+            hint = "" if verbose else "; run again with -v for details"
+            print(f"followup: unexpected error ({what}){hint}", file=sys.stderr)
+            return 1
 
     return run
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 class _Parser(argparse.ArgumentParser):
@@ -518,9 +536,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    if args.verbose:
-        result: int = args.func(args)
-        return result
     return _handle_errors(args.func)(args)
 
 

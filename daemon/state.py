@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Ledger, Op, Recorded, Tombstoned
+from policy import errors
 from policy.models import Mark, MarkKind
 
 SCHEMA_VERSION = 1
@@ -54,7 +54,7 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 JOURNAL_KEEP = 2000
 
 
-class StateError(FollowupError):
+class StateError(errors.StateError):
     """The state file cannot be used: not SQLite, damaged, or from a newer followup."""
 
 
