@@ -309,19 +309,47 @@ def _mark_value(config: Config, app: Application, kind: MarkKind, text: str, now
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """A config from answers: asked on a terminal, from flags otherwise; never a placeholder."""
+    from daemon import starter
     from daemon.config import default_config_path
-    from daemon.starter import write_starter
 
-    path = write_starter(
-        args.path or default_config_path(),
-        email=args.email or "you@example.com",
-        name=args.name or "",
-        timezone=args.timezone,
-        country=args.country,
-        local=args.local,
-    )
-    print(f"wrote {path}; edit it, then try `followup plan --config {path} --json`")
+    given = {
+        "email": args.email,
+        "name": args.name,
+        "timezone": args.timezone,
+        "country": args.country,
+        "calendar": args.calendar,
+        "mail": args.mail,
+    }
+    target = Path(args.path) if args.path else default_config_path()
+    if args.path and (args.path.endswith(("/", "\\")) or target.is_dir()):
+        target = target / "config.toml"
+    if target.exists():
+        raise FollowupError(f"{target}: already exists; not overwritten (edit it, or pass --path)")
+    if _on_a_terminal():
+        print(f"Writing a config to {target}. Ctrl-C stops; nothing is written until the end.")
+        asker = starter.Asker(input, lambda text: print(text, end="", flush=True))
+        answers = starter.ask_answers(asker, given, True if args.google else None)
+    else:
+        answers = starter.answers_from_flags(given, google=bool(args.google))
+    path = starter.write_starter(target, answers.values())
+    config = f" --config {_shell_quote(str(path))}" if args.path else ""
+    print(f"wrote {path}")
+    if answers.google:
+        print(f"next: `followup auth{config}` (sign in to Google), then `followup doctor{config}`")
+    else:
+        print(f"next: `followup doctor{config}` checks it, then `followup status{config}`")
     return 0
+
+
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _shell_quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def cmd_service(args: argparse.Namespace) -> int:
@@ -497,15 +525,26 @@ def build_parser() -> argparse.ArgumentParser:
     mark.add_argument("value", nargs="*", help="timeline text, paper|tech, or which action is done")
     mark.set_defaults(func=cmd_mark)
 
-    init = commands.add_parser("init", help="write a commented config (never over one)")
-    init.add_argument("--path", type=Path, help="where (default: the per-user config folder)")
-    init.add_argument("--email", help="your address")
+    init = commands.add_parser(
+        "init",
+        help="write a config: asks on a terminal, takes flags otherwise",
+        description="Writes a commented config file (never over one). On a terminal it asks "
+        "for what it cannot guess and checks each answer; without one it takes the flags and "
+        "names any that is missing. Local files are the default; --google reads Google.",
+        epilog="example: followup init --email alex@work.example --name 'Alex Doe' "
+        "--calendar ~/Downloads/calendar.ics --mail ~/Downloads/mail.mbox",
+    )
+    init.add_argument(
+        "--path", help="file or folder/ (default: the per-user config folder's config.toml)"
+    )
+    init.add_argument("--email", help="your own address (the one recruiters write to)")
     init.add_argument("--name", help="your name, to sign drafts")
     init.add_argument("--timezone", help="IANA zone (default: this machine's)")
-    init.add_argument("--country", default="US", help="country for business days (US)")
-    init.add_argument(
-        "--local", action="store_true", help="local files (.ics, mbox) instead of Google"
-    )
+    init.add_argument("--country", help="country for business days (default: the locale's)")
+    init.add_argument("--calendar", metavar="FILE", help="your calendar export (.ics)")
+    init.add_argument("--mail", metavar="PATH", help="your mailbox: an mbox file or a Maildir")
+    init.add_argument("--google", action="store_true", help="Google Calendar and Gmail instead")
+    init.add_argument("--local", action="store_true", help=argparse.SUPPRESS)  # the default now
     init.set_defaults(func=cmd_init)
 
     service = commands.add_parser("service", help="install or remove the background service")

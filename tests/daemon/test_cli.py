@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -53,34 +54,24 @@ def test_plan_status_and_explain_never_create_the_state(example: Path) -> None:
     assert not (example.parent / "out").exists()
 
 
-def test_sync_names_the_missing_key(tmp_path: Path, example: Path) -> None:
+def test_local_outputs_default_to_the_user_data_folder(tmp_path: Path, example: Path) -> None:
+    """Issue 13: with no reminders_path or drafts_path, they go to the per-user data folder
+    (XDG_DATA_HOME on Linux), never beside the config."""
     text = example.read_text().replace('reminders_path = "out/reminders.ics"\n', "")
-    example.write_text(text)
-    done = run("sync", "--once", "--config", str(example), "--now", NOW)
-    one_line_error(done, "config.toml", "[calendar] reminders_path: missing")
-    text = example.read_text().replace('drafts_path = "out/drafts"\n', "")
-    text = text.replace("[calendar]\n", '[calendar]\nreminders_path = "out/r.ics"\n')
-    example.write_text(text)
-    one_line_error(run("sync", "--once", "--config", str(example)), "[mail] drafts_path: missing")
-
-
-def test_init_writes_a_config_that_loads_and_never_overwrites(tmp_path: Path) -> None:
-    path = tmp_path / "conf" / "config.toml"
-    done = run(
-        "init", "--path", str(path), "--email", "me@example.org", "--timezone", "Europe/Paris"
+    example.write_text(text.replace('drafts_path = "out/drafts"\n', ""))
+    data = tmp_path / "data"
+    env = {**os.environ, "XDG_DATA_HOME": str(data)}
+    done = subprocess.run(
+        [*followup_command(), "sync", "--once", "--config", str(example), "--now", NOW],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    config = load_config(path)
-    assert config.settings.me == frozenset({"me@example.org"})
-    assert config.settings.timezone.key == "Europe/Paris"
-    assert config.calendar_source == "google"
-    assert "# " in path.read_text()  # commented
-    before = path.read_text()
-    one_line_error(run("init", "--path", str(path)), "already exists")
-    assert path.read_text() == before
-    local = tmp_path / "local.toml"
-    assert run("init", "--path", str(local), "--local").returncode == 0
-    assert 'reminders_path = "reminders.ics"' in local.read_text()
+    assert (data / "followup" / "reminders.ics").is_file()
+    assert list((data / "followup" / "drafts").glob("*/*"))
+    assert not (example.parent / "reminders.ics").exists()
 
 
 def test_marks_are_validated_and_stored(example: Path) -> None:
