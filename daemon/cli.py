@@ -369,8 +369,12 @@ def cmd_service(args: argparse.Namespace) -> int:
     if gone is None:
         print("no followup service installed")
         return 0
-    print(f"removed {gone.path}")
-    print(f"if it is running, stop it with:\n  {gone.disable}")
+    if gone.stopped:
+        print("stopped and disabled the followup service")
+    print(f"removed {gone.service.path}")
+    if not gone.stopped:
+        said = f" ({gone.said})" if gone.said else ""
+        print(f"could not stop it{said}; if it still runs:\n  {gone.service.disable}")
     return 0
 
 
