@@ -55,10 +55,14 @@ def _now(args: argparse.Namespace) -> datetime:
 
 
 def _plan(config: Config, now: datetime, marks: Sequence[Mark] = ()) -> Plan:
+    from daemon.doctor import address_warning
     from daemon.sources import observe
     from policy.planner import plan
 
     seen = observe(config)
+    warning = address_warning(config, seen.threads)
+    if warning:
+        log.warning("%s", warning)
     return plan(seen.events, seen.threads, config.settings, now, marks)
 
 
@@ -352,6 +356,21 @@ def _shell_quote(text: str) -> str:
     return shlex.quote(text)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Each part of the setup on one line; exit 1 when a line says something needs fixing."""
+    from daemon.config import default_config_path
+    from daemon.doctor import Mark, diagnose
+
+    needs_fixing = 0
+    for check in diagnose(args.config or default_config_path()):
+        print(check.line(), flush=True)
+        needs_fixing += check.mark is Mark.FIX
+    if needs_fixing:
+        print(f"{needs_fixing} to fix", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_service(args: argparse.Namespace) -> int:
     from daemon import service
 
@@ -550,6 +569,16 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--google", action="store_true", help="Google Calendar and Gmail instead")
     init.add_argument("--local", action="store_true", help=argparse.SUPPRESS)  # the default now
     init.set_defaults(func=cmd_init)
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the setup: config, sources, outputs, state, token, service",
+        description="Reads what a pass reads and writes nothing. Each line is ✓, - "
+        "(information) or ✗ with what to do; the exit is 1 when something needs fixing.",
+        epilog="example: followup doctor --config ~/.config/followup/config.toml",
+    )
+    doctor.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
+    doctor.set_defaults(func=cmd_doctor, now=None)
 
     service = commands.add_parser("service", help="install or remove the background service")
     service.add_argument("action", choices=["install", "uninstall"])
