@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from daemon.config import Config
     from daemon.items import Ledger
     from daemon.state import State
-    from policy.models import Application, Mark, MarkKind, Plan
+    from policy.models import Action, Application, Mark, MarkKind, Plan
 
 log = logging.getLogger("followup")
 
@@ -251,19 +251,94 @@ def cmd_mark(args: argparse.Namespace) -> int:
     marks = _marks(config)
     plan = _plan(config, now, marks)
     app = _find_application(plan, args.interview)
-    value = _mark_value(config, app, kind, text, now)
+    value = _mark_value(config, app, kind, text, now, early=args.early)
     mark = Mark(interview_id=app.interview.interview_id, kind=kind, value=value, marked_at=now)
     with State.open(config.state_path) as state:
         state.add_mark(mark)
-    shown = f" {value}" if value else ""
     print(
-        f"marked {mark.interview_id}: {kind.value}{shown} "
-        "(the next pass applies it; `followup sync --once` to apply it now)"
+        f"marked {_short_id(mark.interview_id)} ({app.company}) {_mark_words(mark)} "
+        "(the next pass applies it; `followup sync --once` to apply it now; "
+        f"`followup unmark {_short_id(mark.interview_id)} {kind.value}` undoes it)"
     )
     return 0
 
 
-def _mark_value(config: Config, app: Application, kind: MarkKind, text: str, now: datetime) -> str:
+def _mark_words(mark: Mark) -> str:
+    """`done: follow-up 1`, `timeline "3 weeks"`, `culture paper`, `stop`."""
+    from policy.models import MarkKind
+
+    if mark.kind is MarkKind.DONE:
+        return f"done: {_action_words(mark.value)}"
+    if mark.kind is MarkKind.TIMELINE:
+        return f'timeline "{mark.value}"'
+    return f"{mark.kind.value} {mark.value}".strip()
+
+
+def _action_words(key: str) -> str:
+    """An action key as people say it: `follow_up:2` → `follow-up 2`, `thank_you` → `thank-you`."""
+    kind, _, number = key.partition(":")
+    words = kind.replace("_", "-")
+    return f"{words} {number}" if number else words
+
+
+def _short_id(interview_id: str) -> str:
+    """Ids as people can type them: a Google event id of 26 characters shows its first 12."""
+    return interview_id if len(interview_id) <= 20 else interview_id[:12] + "…"
+
+
+def cmd_unmark(args: argparse.Namespace) -> int:
+    """Remove the latest mark of an interview (of one kind, or one action's done mark)."""
+    from daemon.state import State
+
+    config = _load(args)
+    now = _now(args)
+    state = _existing_state(config)
+    stored: tuple[Mark, ...] = ()
+    if state is not None:
+        with state:
+            stored = state.marks()
+    ids = {mark.interview_id for mark in stored}
+    wanted = args.interview if args.interview in ids else None
+    company = ""
+    if wanted is None:
+        app = _find_application(_plan(config, now, stored), args.interview)
+        wanted, company = app.interview.interview_id, f" ({app.company})"
+    value = " ".join(args.value).strip().replace("-", "_").replace(" ", "")
+    if value == "follow_up":
+        value = ""  # any follow-up's mark: the latest is undone
+    candidates = [
+        mark
+        for mark in stored
+        if mark.interview_id == wanted
+        and (args.kind is None or mark.kind.value == args.kind)
+        and (not value or mark.value.replace(" ", "") == value)
+    ]
+    what = " ".join(filter(None, (args.kind, " ".join(args.value)))) or "any"
+    if not candidates:
+        raise FollowupError(f"unmark {_short_id(wanted)}{company}: no {what} mark to remove")
+    latest = candidates[-1]
+    assert state is not None  # there were marks
+    with State.open(config.state_path) as writable:
+        writable.remove_mark(latest)
+    zone = config.settings.timezone
+    from daemon.wording import when
+
+    print(
+        f"unmarked {_short_id(wanted)}{company} {_mark_words(latest)} "
+        f"(marked {when(latest.marked_at, zone, now)}; the next pass plans without it)"
+    )
+    return 0
+
+
+def _mark_value(
+    config: Config,
+    app: Application,
+    kind: MarkKind,
+    text: str,
+    now: datetime,
+    *,
+    early: bool = False,
+) -> str:
     from policy.models import ActionType, Culture, MarkKind, Status
 
     name = app.interview.interview_id
@@ -294,19 +369,42 @@ def _mark_value(config: Config, app: Application, kind: MarkKind, text: str, now
         for a in sorted(app.actions, key=lambda a: a.due_at)
         if a.status is Status.PENDING and a.type is not ActionType.PREP
     ]
+    chosen: str | None = None
     if text:
         wanted = text.replace("-", "_").replace(" ", "")
         if wanted == "follow_up":
             pending = [a for a in pending if a.type is ActionType.FOLLOW_UP]
-        elif wanted in ("thank_you", "prep") or re.fullmatch(r"follow_up:\d+", wanted):
-            return wanted
+        elif wanted in ("thank_you", "prep") or re.fullmatch(r"follow_up:?\d+", wanted):
+            chosen = wanted if ":" in wanted or not wanted[-1].isdigit() else _with_colon(wanted)
+            pending = [a for a in pending if _action_key(a) == chosen]
         else:
             raise FollowupError(
-                f"mark {name} done: {text!r} is not an action (thank_you, follow_up, follow_up:2)"
+                f"mark {name} done: {text!r} is not an action (thank-you, follow-up, follow-up 2)"
             )
     if not pending:
+        if chosen is not None:
+            return chosen  # not pending in this plan (done already, or not planned): as said
         raise FollowupError(f"mark {name} done: nothing is pending for this interview")
     action = pending[0]
+    key = _action_key(action)
+    if action.due_at > now and not early:
+        zone = config.settings.timezone
+        from daemon.wording import when
+
+        raise FollowupError(
+            f"mark {name} done: {_action_words(key)} is not due until "
+            f"{when(action.due_at, zone, now)}; if you did it already, add --early"
+        )
+    return key
+
+
+def _with_colon(wanted: str) -> str:
+    return re.sub(r"^follow_up(\d+)$", r"follow_up:\1", wanted)
+
+
+def _action_key(action: Action) -> str:
+    from policy.models import ActionType
+
     if action.type is ActionType.FOLLOW_UP:
         return f"follow_up:{action.number}"
     return action.type.value
@@ -539,14 +637,42 @@ def build_parser() -> argparse.ArgumentParser:
     mark = commands.add_parser(
         "mark",
         help="tell followup what it cannot see: done, stop, a timeline, a culture",
-        description='e.g. `mark acme-1 done`, `mark acme-1 timeline "3 weeks"`, '
-        "`mark acme-1 culture paper`, `mark acme-1 stop`",
+        description="Marks live in the state and win over what was read. `done` marks the "
+        "next pending action (or the one named) and says which; one not yet due needs "
+        "--early. `followup unmark` undoes a mark.",
+        epilog="examples: followup mark acme-1 done · followup mark acme-1 done thank-you · "
+        'followup mark acme-1 timeline "3 weeks" · followup mark acme-1 culture paper · '
+        "followup mark acme-1 stop",
     )
     with_config(mark)
     mark.add_argument("interview", help="interview id (or a unique part of its id or title)")
     mark.add_argument("kind", choices=["done", "stop", "timeline", "culture"])
-    mark.add_argument("value", nargs="*", help="timeline text, paper|tech, or which action is done")
+    mark.add_argument(
+        "value",
+        nargs="*",
+        metavar="VALUE",
+        help="optional: the action done (thank-you, follow-up 2), timeline text, paper|tech",
+    )
+    mark.add_argument(
+        "--early", "--force", action="store_true", help="mark done an action not yet due"
+    )
     mark.set_defaults(func=cmd_mark)
+
+    unmark = commands.add_parser(
+        "unmark",
+        help="undo a mark: the latest one, of one kind, or one action's done",
+        description="Removes the latest mark of the interview that matches; the next pass "
+        "plans as if it had never been made.",
+        epilog="examples: followup unmark acme-1 · followup unmark acme-1 done · "
+        "followup unmark acme-1 done thank-you",
+    )
+    with_config(unmark)
+    unmark.add_argument("interview", help="interview id (or a unique part of its id or title)")
+    unmark.add_argument(
+        "kind", nargs="?", choices=["done", "stop", "timeline", "culture"], help="optional"
+    )
+    unmark.add_argument("value", nargs="*", metavar="VALUE", help="optional: which done action")
+    unmark.set_defaults(func=cmd_unmark)
 
     init = commands.add_parser(
         "init",

@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from daemon.wording import plural
 from policy.errors import FollowupError
 
 if TYPE_CHECKING:
@@ -48,10 +49,6 @@ def info(text: str) -> Check:
 
 def fix(text: str) -> Check:
     return Check(mark=Mark.FIX, text=text)
-
-
-def plural(count: int, noun: str, many: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
 def unseen_address(settings: Settings, threads: Iterable[Thread]) -> int | None:

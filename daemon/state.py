@@ -257,6 +257,16 @@ class State:
                 (mark.interview_id, mark.kind.value, mark.value, _iso(mark.marked_at)),
             )
 
+    def remove_mark(self, mark: Mark) -> bool:
+        """Remove one stored mark equal to `mark` (`followup unmark`); False if none was."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM marks WHERE id = (SELECT id FROM marks WHERE interview_id = ? "
+                "AND kind = ? AND value = ? AND marked_at = ? ORDER BY id DESC LIMIT 1)",
+                (mark.interview_id, mark.kind.value, mark.value, _iso(mark.marked_at)),
+            )
+            return cursor.rowcount > 0
+
     def begin(
         self, *, kind: Kind, key: str, op: Op, content_hash: str, remote_id: str, now: datetime
     ) -> int:

@@ -144,3 +144,29 @@ def test_one_daemon_per_state_and_sigterm_stops_it(example: Path) -> None:
         line.split(" ", 1)[0] in ("INFO", "WARNING", "DEBUG") for line in stderr.splitlines()
     )
     assert "Thank you" not in stderr and "@" not in stderr.replace(str(example.parent), "")
+
+
+def test_mark_done_says_which_action_refuses_one_not_due_and_unmark_undoes(
+    example: Path,
+) -> None:
+    base = ("--config", str(example), "--now", NOW)
+    done = run("mark", "globex", "done", *base)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("marked globex-1 (Globex) done: thank-you ")
+    # The next action of Globex is now follow-up 1, due tomorrow: not done by accident.
+    one_line_error(
+        run("mark", "globex", "done", *base),
+        "mark globex-1 done: follow-up 1 is not due until Fri 11 Dec 09:30 EST",
+        "--early",
+    )
+    assert run("mark", "globex", "done", "--early", *base).returncode == 0
+    assert run("mark", "globex", "culture", "paper", *base).returncode == 0
+
+    undone = run("unmark", "globex", "done", "thank-you", *base)
+    assert undone.returncode == 0, undone.stderr
+    assert undone.stdout.startswith("unmarked globex-1 (Globex) done: thank-you (marked Thu 10")
+    assert run("unmark", "globex-1", *base).returncode == 0  # the latest: the culture
+    with State.open(load_config(example).state_path) as state:
+        left = [(m.kind, m.value) for m in state.marks()]
+    assert left == [(MarkKind.DONE, "follow_up:1")]
+    one_line_error(run("unmark", "globex", "stop", *base), "no stop mark to remove")
