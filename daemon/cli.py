@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from daemon.errors import FollowupError
 
@@ -575,20 +575,66 @@ def _one_line(text: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line on stderr, like every other error."""
+    """argparse, but a usage mistake is one line on stderr (with a "did you mean"), and the
+    descriptions and examples keep the line breaks they were written with."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+        suggestion = self._suggestion(message)
+        if suggestion:  # the guess says more than the list of every choice
+            message = re.sub(r" \(choose from [^)]*\)", "", message)
+        self.exit(2, f"{self.prog}: {message}{suggestion} (see --help)\n")
+
+    def _suggestion(self, message: str) -> str:
+        import difflib
+
+        found = re.search(r"invalid choice: '([^']*)'", message)
+        if not found:
+            return ""
+        choices: list[str] = []
+        for action in self._actions:
+            if action.choices:
+                choices.extend(str(choice) for choice in action.choices)
+        close = difflib.get_close_matches(found.group(1), choices, n=1, cutoff=0.6)
+        return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _about(description: str, *examples: str) -> dict[str, Any]:
+    """A subcommand's help page: what it is for, then examples to copy (`--help` shows both)."""
+    import textwrap
+
+    lines = ["example:" if len(examples) == 1 else "examples:"]
+    lines.extend(f"  {example}" for example in examples)
+    return {"description": textwrap.fill(description, 79), "epilog": "\n".join(lines)}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("followup")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="followup",
         description="Plans the right follow-up for every job interview: a thank-you right "
-        "after, a status follow-up when the stated timeline has passed, never before.",
+        "after,\na status follow-up when the stated timeline has passed, never before. It "
+        "writes\nreminders and drafts; it never sends mail.",
+        epilog="start here:\n  followup init            write a config (asks what it needs)\n"
+        "  followup doctor          check it\n  followup status          see every interview "
+        "and what is next\n  followup sync --once     write the reminders and drafts",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more, with tracebacks")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log more; errors with a traceback"
+    )
+    parser.add_argument("--version", action="version", version=f"followup {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def with_config(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
@@ -596,7 +642,16 @@ def build_parser() -> argparse.ArgumentParser:
             "--now", type=_parse_now, help="ISO-8601 time with offset standing in for now"
         )
 
-    plan = commands.add_parser("plan", help="print the plan (writes nothing)")
+    plan = commands.add_parser(
+        "plan",
+        help="print the plan as JSON (writes nothing)",
+        **_about(
+            "Reads the calendar and mail the config names and prints every interview's "
+            "actions, dates and reasons as JSON (the format of INTERFACE.md). Writes nothing.",
+            "followup plan --json",
+            "followup plan --json --now 2026-12-16T12:00:00-05:00 --no-drafts",
+        ),
+    )
     with_config(plan)
     plan.add_argument("--json", action="store_true", help="JSON output (the only format)")
     plan.add_argument(
@@ -604,17 +659,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.set_defaults(func=cmd_plan)
 
-    status = commands.add_parser("status", help="a table: each interview, its state, what is next")
+    status = commands.add_parser(
+        "status",
+        help="a table: each interview, its state, what is next",
+        **_about(
+            "Each interview with its state, the next action and when it is due, one reason "
+            "per application, and what followup wrote and what waits on you. Writes nothing.",
+            "followup status",
+            "followup status --now 2026-12-20T09:00:00-05:00",
+        ),
+    )
     with_config(status)
     status.set_defaults(func=cmd_status)
 
-    timeline = commands.add_parser("timeline", help="read timeline statements from JSON Lines")
+    timeline = commands.add_parser(
+        "timeline",
+        help="read timeline statements from JSON Lines",
+        **_about(
+            'The timeline reader alone: one JSON object per line in ({"text": ..., '
+            '"sent": ...}), one answer per line out ({"promised": "YYYY-MM-DD"} or null).',
+            """echo '{"text": "We will get back to you within 5 business days.", """
+            """"sent": "2026-12-03T17:30:00-05:00"}' | followup timeline --jsonl""",
+        ),
+    )
     timeline.add_argument("--jsonl", action="store_true", help="JSON Lines in and out")
     timeline.add_argument("--country", default="US", help="country for business days (US)")
     timeline.add_argument("--subdivision", default=None, help="state or region for holidays")
     timeline.set_defaults(func=cmd_timeline)
 
-    sync = commands.add_parser("sync", help="one pass: write reminders and drafts as planned")
+    sync = commands.add_parser(
+        "sync",
+        help="one pass: write reminders and drafts as planned",
+        **_about(
+            "Reads the sources, plans, and brings the reminders and drafts followup wrote in "
+            "line with the plan. Your edits and deletions are never undone. --dry-run shows "
+            "what would be created, changed or removed and changes nothing.",
+            "followup sync --once --dry-run",
+            "followup sync --once",
+        ),
+    )
     with_config(sync)
     sync.add_argument("--once", action="store_true", help="one pass, then exit (the only mode)")
     sync.add_argument(
@@ -625,11 +708,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.set_defaults(func=cmd_sync)
 
-    run = commands.add_parser("run", help="the daemon: sync every few minutes and at due times")
+    run = commands.add_parser(
+        "run",
+        help="the daemon: sync every few minutes and at due times",
+        **_about(
+            "Runs `sync --once` every daemon.poll_minutes and at the next due time, until "
+            "stopped (SIGTERM or Ctrl-C finish the write in flight). `followup service "
+            "install` runs it at login.",
+            "followup run --config ~/.config/followup/config.toml",
+        ),
+    )
     run.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
     run.set_defaults(func=cmd_run, now=None)
 
-    explain = commands.add_parser("explain", help="why one interview's plan is what it is")
+    explain = commands.add_parser(
+        "explain",
+        help="why one interview's plan is what it is",
+        **_about(
+            "Every reason, action and written item of one interview, and your marks.",
+            "followup explain acme-1",
+            "followup explain Globex",
+        ),
+    )
     with_config(explain)
     explain.add_argument("interview", help="interview id (or a unique part of its id or title)")
     explain.set_defaults(func=cmd_explain)
@@ -637,12 +737,16 @@ def build_parser() -> argparse.ArgumentParser:
     mark = commands.add_parser(
         "mark",
         help="tell followup what it cannot see: done, stop, a timeline, a culture",
-        description="Marks live in the state and win over what was read. `done` marks the "
-        "next pending action (or the one named) and says which; one not yet due needs "
-        "--early. `followup unmark` undoes a mark.",
-        epilog="examples: followup mark acme-1 done · followup mark acme-1 done thank-you · "
-        'followup mark acme-1 timeline "3 weeks" · followup mark acme-1 culture paper · '
-        "followup mark acme-1 stop",
+        **_about(
+            "Marks live in the state and win over what was read. `done` marks the next "
+            "pending action (or the one named) and says which; one not yet due needs "
+            "--early. `stop` stops tracking the interview. `followup unmark` undoes a mark.",
+            "followup mark acme-1 done",
+            "followup mark acme-1 done thank-you",
+            'followup mark acme-1 timeline "3 weeks"',
+            "followup mark acme-1 culture paper",
+            "followup mark acme-1 stop",
+        ),
     )
     with_config(mark)
     mark.add_argument("interview", help="interview id (or a unique part of its id or title)")
@@ -661,10 +765,13 @@ def build_parser() -> argparse.ArgumentParser:
     unmark = commands.add_parser(
         "unmark",
         help="undo a mark: the latest one, of one kind, or one action's done",
-        description="Removes the latest mark of the interview that matches; the next pass "
-        "plans as if it had never been made.",
-        epilog="examples: followup unmark acme-1 · followup unmark acme-1 done · "
-        "followup unmark acme-1 done thank-you",
+        **_about(
+            "Removes the latest mark of the interview that matches; the next pass plans as if "
+            "it had never been made.",
+            "followup unmark acme-1",
+            "followup unmark acme-1 done",
+            "followup unmark acme-1 done thank-you",
+        ),
     )
     with_config(unmark)
     unmark.add_argument("interview", help="interview id (or a unique part of its id or title)")
@@ -677,11 +784,15 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser(
         "init",
         help="write a config: asks on a terminal, takes flags otherwise",
-        description="Writes a commented config file (never over one). On a terminal it asks "
-        "for what it cannot guess and checks each answer; without one it takes the flags and "
-        "names any that is missing. Local files are the default; --google reads Google.",
-        epilog="example: followup init --email alex@work.example --name 'Alex Doe' "
-        "--calendar ~/Downloads/calendar.ics --mail ~/Downloads/mail.mbox",
+        **_about(
+            "Writes a commented config file (never over one). On a terminal it asks for what "
+            "it cannot guess and checks each answer; without one it takes the flags and names "
+            "any that is missing. Local files are the default; --google reads Google instead.",
+            "followup init",
+            "followup init --email alex@work.example --name 'Alex Doe' "
+            "--calendar ~/Downloads/calendar.ics --mail ~/Downloads/mail.mbox",
+            "followup init --path ~/jobs/ --google",
+        ),
     )
     init.add_argument(
         "--path", help="file or folder/ (default: the per-user config folder's config.toml)"
@@ -699,19 +810,41 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser(
         "doctor",
         help="check the setup: config, sources, outputs, state, token, service",
-        description="Reads what a pass reads and writes nothing. Each line is ✓, - "
-        "(information) or ✗ with what to do; the exit is 1 when something needs fixing.",
-        epilog="example: followup doctor --config ~/.config/followup/config.toml",
+        **_about(
+            "Reads what a pass reads and writes nothing. Each line is ✓, - (information) or "
+            "✗ with what to do; the exit is 1 when something needs fixing.",
+            "followup doctor",
+            "followup doctor --config ~/jobs/config.toml",
+        ),
     )
     doctor.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
     doctor.set_defaults(func=cmd_doctor, now=None)
 
-    service = commands.add_parser("service", help="install or remove the background service")
+    service = commands.add_parser(
+        "service",
+        help="install or remove the background service",
+        **_about(
+            "install writes a systemd user unit (Linux) or a launchd agent (macOS) that runs "
+            "`followup run` at login and prints the command that starts it; uninstall stops "
+            "and disables it, then removes the file.",
+            "followup service install --config ~/.config/followup/config.toml",
+            "followup service uninstall",
+        ),
+    )
     service.add_argument("action", choices=["install", "uninstall"])
     service.add_argument("--config", type=Path, help="the config file the service runs with")
     service.set_defaults(func=cmd_service, now=None)
 
-    auth = commands.add_parser("auth", help="sign in to Google (opens the browser once)")
+    auth = commands.add_parser(
+        "auth",
+        help="sign in to Google (opens the browser once)",
+        **_about(
+            "Runs Google's sign-in with your own OAuth client (google.client_secrets_path) "
+            "and saves the token at google.token_path, mode 0600. See the README's Google "
+            "section for the client.",
+            "followup auth --config ~/.config/followup/config.toml",
+        ),
+    )
     auth.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
     auth.set_defaults(func=cmd_auth, now=None)
     return parser
@@ -719,7 +852,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # -v works after the command too (`followup status -v`), as the error hint suggests.
+    end = words.index("--") if "--" in words else len(words)
+    verbose = any(word in ("-v", "--verbose") for word in words[:end])
+    words = [w for i, w in enumerate(words) if i >= end or w not in ("-v", "--verbose")]
+    args = parser.parse_args(words)
+    args.verbose = verbose
     daemon = getattr(args, "command", None) == "run"
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO if daemon else logging.WARNING,
