@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from daemon.errors import FollowupError
+from daemon.wording import short_id
 
 if TYPE_CHECKING:
     from daemon.config import Config
@@ -132,7 +133,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     config = _load(args)
     sinks = build_sinks(config)
-    now = _now(args)
+    now = _now(args).astimezone(config.settings.timezone)  # shown in the user's zone
 
     def one_pass(state: State) -> int:
         observer = Observer(config, snapshots=state.cursors(), cache=False)
@@ -204,6 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _find_application(plan: Plan, wanted: str) -> Application:
     """An interview by id, else by a unique case-insensitive match of id, company or title."""
     apps = plan.applications
+    wanted = wanted.rstrip("…")  # a short id as status shows it
     for app in apps:
         if app.interview.interview_id == wanted:
             return app
@@ -242,6 +244,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_mark(args: argparse.Namespace) -> int:
     """Store a user's mark; the next pass plans with it (POLICY.md "User marks")."""
     from daemon.state import State
+    from daemon.wording import short_id
     from policy.models import Mark, MarkKind
 
     config = _load(args)
@@ -256,9 +259,9 @@ def cmd_mark(args: argparse.Namespace) -> int:
     with State.open(config.state_path) as state:
         state.add_mark(mark)
     print(
-        f"marked {_short_id(mark.interview_id)} ({app.company}) {_mark_words(mark)} "
+        f"marked {short_id(mark.interview_id)} ({app.company}) {_mark_words(mark)} "
         "(the next pass applies it; `followup sync --once` to apply it now; "
-        f"`followup unmark {_short_id(mark.interview_id)} {kind.value}` undoes it)"
+        f"`followup unmark {short_id(mark.interview_id)} {kind.value}` undoes it)"
     )
     return 0
 
@@ -279,11 +282,6 @@ def _action_words(key: str) -> str:
     kind, _, number = key.partition(":")
     words = kind.replace("_", "-")
     return f"{words} {number}" if number else words
-
-
-def _short_id(interview_id: str) -> str:
-    """Ids as people can type them: a Google event id of 26 characters shows its first 12."""
-    return interview_id if len(interview_id) <= 20 else interview_id[:12] + "…"
 
 
 def cmd_unmark(args: argparse.Namespace) -> int:
@@ -315,7 +313,7 @@ def cmd_unmark(args: argparse.Namespace) -> int:
     ]
     what = " ".join(filter(None, (args.kind, " ".join(args.value)))) or "any"
     if not candidates:
-        raise FollowupError(f"unmark {_short_id(wanted)}{company}: no {what} mark to remove")
+        raise FollowupError(f"unmark {short_id(wanted)}{company}: no {what} mark to remove")
     latest = candidates[-1]
     assert state is not None  # there were marks
     with State.open(config.state_path) as writable:
@@ -324,7 +322,7 @@ def cmd_unmark(args: argparse.Namespace) -> int:
     from daemon.wording import when
 
     print(
-        f"unmarked {_short_id(wanted)}{company} {_mark_words(latest)} "
+        f"unmarked {short_id(wanted)}{company} {_mark_words(latest)} "
         f"(marked {when(latest.marked_at, zone, now)}; the next pass plans without it)"
     )
     return 0
@@ -520,13 +518,18 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-            sent = datetime.fromisoformat(row["sent"])
-            text = str(row["text"])
-        except (ValueError, KeyError, TypeError) as error:
-            print(json.dumps({"promised": None, "error": f"line {number}: {error}"}))
+        row, problem = _json_row(line, ("text", "sent"))
+        sent = None
+        if row is not None:
+            try:
+                sent = datetime.fromisoformat(row["sent"])
+            except (TypeError, ValueError):
+                problem = f"'sent' is not an ISO-8601 time: {str(row['sent'])[:40]!r}"
+        if row is None or sent is None:
+            print(json.dumps({"promised": None, "error": f"line {number}: {problem}"}))
+            sys.stdout.flush()
             continue
+        text = str(row["text"])
         statement = find_statement(text, sent.date(), calendar)
         answer = {
             "promised": statement.promised_on.isoformat() if statement else None,
@@ -535,6 +538,22 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(json.dumps(answer, ensure_ascii=False))
         sys.stdout.flush()
     return 0
+
+
+def _json_row(line: str, needed: Sequence[str]) -> tuple[dict[str, Any] | None, str]:
+    """One JSON Lines row, or why not: "not JSON (...)", "missing 'sent'" (never a trace)."""
+    try:
+        row = json.loads(line)
+    except ValueError as error:
+        return None, f"not JSON ({getattr(error, 'msg', error)})"
+    except RecursionError:
+        return None, "not JSON (nested too deeply)"
+    if not isinstance(row, dict):
+        return None, "not a JSON object"
+    missing = [key for key in needed if key not in row]
+    if missing:
+        return None, "missing " + ", ".join(repr(key) for key in missing)
+    return row, ""
 
 
 def _handle_errors(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from daemon.render import next_action
+from daemon.wording import due, short_id, when
 from policy.models import Action, ActionType, Application, Plan
 
 # The why line that explains each kind of next step best starts with one of these.
@@ -53,18 +54,17 @@ def print_status(plan: Plan) -> None:
         state = app.state.value.replace("_", " ")
         if app.outcome:
             state += f" ({app.outcome.value.replace('_', ' ')})"
-        starts = app.interview.start_at.astimezone(zone)
-        overdue = upcoming is not None and upcoming.due_at <= plan.generated_at
+        now = plan.generated_at
         table.add_row(
             app.company,
-            f"{starts:%a %d %b %H:%M}",
+            when(app.interview.start_at, zone, now) if zone else "",
             state,
             _describe(upcoming) if upcoming else "—",
-            (f"{upcoming.due_at.astimezone(zone):%a %d %b %H:%M}" + (" (now)" if overdue else ""))
-            if upcoming
-            else "",
+            due(upcoming.due_at, zone, now) if upcoming and zone else "",
         )
-        reasons.append(f"{app.company} ({app.interview.interview_id}): {reason(app, upcoming)}")
+        reasons.append(
+            f"{app.company} ({short_id(app.interview.interview_id)}): {reason(app, upcoming)}"
+        )
     console.print(table)
     console.print("Why:", style="bold")
     for line in reasons:

@@ -31,3 +31,9 @@ def due(moment: datetime, zone: tzinfo, now: datetime) -> str:
     if moment <= now:
         return f"overdue since {day(moment, zone, now)}"
     return when(moment, zone, now)
+
+
+def short_id(interview_id: str) -> str:
+    """An id people can read and type: a Google event id (26 characters or more) shows its
+    first 12 and an ellipsis; `explain` and `mark` take the shown prefix."""
+    return interview_id if len(interview_id) <= 20 else interview_id[:12] + "…"

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,29 @@ def test_mark_done_says_which_action_refuses_one_not_due_and_unmark_undoes(
         left = [(m.kind, m.value) for m in state.marks()]
     assert left == [(MarkKind.DONE, "follow_up:1")]
     one_line_error(run("unmark", "globex", "stop", *base), "no stop mark to remove")
+
+
+def test_manners_zone_on_every_time_overdue_since_would_create(example: Path) -> None:
+    """Issue 13: a time names its zone, a passed due date says since when, a dry run says
+    "would create", the sync header is in the user's zone even without --now."""
+    base = ("--config", str(example), "--now", NOW)
+    status = subprocess.run(
+        [*followup_command(), "status", *base],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert "overdue since Wed 09 Dec" in status.stdout
+    assert "(now)" not in status.stdout
+    assert "13:00 EST" in status.stdout
+    dry = run("sync", "--once", "--dry-run", *base)
+    assert dry.stdout.splitlines()[0] == "followup sync as of Thu 10 Dec 2026 12:00 EST (dry run)"
+    assert "would create 3 drafts, would create 12 reminders" in dry.stdout
+    real = run("sync", "--once", "--dry-run", "--config", str(example))
+    zone = load_config(example).settings.timezone
+    assert real.stdout.splitlines()[0].endswith(datetime.now(zone).strftime("%Z (dry run)"))
+    assert run("sync", "--once", *base).returncode == 0
+    again = run("sync", "--once", "-v", *base)
+    assert "  left as they are: 15 up to date" in again.stdout
+    assert "unchanged" not in again.stdout
