@@ -165,6 +165,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The daemon: `sync --once` on the poll interval and at due times, until stopped."""
+    from daemon import progress
     from daemon.lock import StateLock
     from daemon.observer import Observer
     from daemon.reconcile import PlanCache, run_pass
@@ -172,6 +173,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from daemon.sinks import build_sinks
     from daemon.state import State
 
+    progress.disable()  # the daemon's output is a log
     config = _load(args)
     sinks = build_sinks(config)
     with StateLock(config.state_path), State.open(config.state_path) as state:
