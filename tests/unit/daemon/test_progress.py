@@ -24,7 +24,7 @@ def test_a_bar_with_counts_on_a_terminal_and_none_once_disabled() -> None:
             for done in range(1, 51):
                 shown(done, 50)
         terminal.flush()
-        drawn = os.read(master, 65536).decode("utf-8", "replace")
+        drawn = _drain(master)
         assert "reading mail" in drawn and "50/50" in drawn
         saved = progress._enabled
         try:
@@ -34,10 +34,22 @@ def test_a_bar_with_counts_on_a_terminal_and_none_once_disabled() -> None:
             terminal.flush()
         finally:
             progress._enabled = saved
-    os.set_blocking(master, False)
-    try:
-        rest = os.read(master, 65536).decode("utf-8", "replace")
-    except OSError:  # nothing was written (EAGAIN), or the terminal is closed (EIO)
-        rest = ""
+    rest = _drain(master)
     os.close(master)
     assert "again" not in rest
+
+
+def _drain(master: int) -> str:
+    """Everything written to the terminal so far (a pty hands it out in pieces)."""
+    os.set_blocking(master, False)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # nothing more (EAGAIN), or the terminal is closed (EIO)
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.set_blocking(master, True)
+    return seen.decode("utf-8", "replace")
