@@ -313,9 +313,10 @@ def cmd_unmark(args: argparse.Namespace) -> int:
         and (args.kind is None or mark.kind.value == args.kind)
         and (not value or mark.value.replace(" ", "") == value)
     ]
-    what = " ".join(filter(None, (args.kind, " ".join(args.value)))) or "any"
+    what = " ".join(filter(None, (args.kind, " ".join(args.value))))
     if not candidates:
-        raise FollowupError(f"unmark {short_id(wanted)}{company}: no {what} mark to remove")
+        mark_words = f"{what} mark" if what else "mark"
+        raise FollowupError(f"unmark {short_id(wanted)}{company}: no {mark_words} to remove")
     latest = candidates[-1]
     assert state is not None  # there were marks
     with State.open(config.state_path) as writable:
