@@ -13,6 +13,11 @@ class SourceError(ReadError):
     """
 
 
+class ItemRefused(SourceError):
+    """A write refused for that item alone (e.g. a 400 for its content): the other writes of
+    the pass go on; the item is tried again at the next pass."""
+
+
 def describe_os_error(error: OSError) -> str:
     """A short lower-case phrase for why a file could not be opened."""
     if isinstance(error, FileNotFoundError):

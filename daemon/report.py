@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from daemon.diff import Adopt, Create, Delete, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Ledger
 from daemon.reconcile import Summary
+from daemon.render import why_lines
 from policy.models import ActionType, Application, Plan, Status
 
 _PAST = {
@@ -72,7 +73,7 @@ def _totals(summary: Summary) -> str:
     else:
         parts = [f"{_plural(n, kind)} {verb}" for (kind, verb), n in sorted(counts.items())]
     up_to_date = Counter(
-        op.kind for op in summary.operations if isinstance(op, Leave) and op.reason == "up to date"
+        op.kind for op in summary.operations if isinstance(op, Leave) and op.up_to_date
     )
     fresh = ", ".join(_plural(up_to_date[kind], kind.value) for kind in Kind if up_to_date[kind])
     text = "dry run, nothing written: " if summary.dry_run else "done: "
@@ -104,7 +105,7 @@ def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[s
         f"promised {app.timeline.promised_on.isoformat()}",
         f"  follow-ups done: {app.followups_done}; mail threads: {len(app.thread_ids)}",
         "why:",
-        *(f"  - {line}" for line in app.why),
+        *(f"  - {line}" for line in why_lines(app)),
         "actions:",
     ]
     for action in app.actions:
