@@ -136,16 +136,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
     now = _now(args).astimezone(config.settings.timezone)  # shown in the user's zone
 
     def one_pass(state: State) -> int:
+        from daemon.progress import progress
+
         observer = Observer(config, snapshots=state.cursors(), cache=False)
-        summary = run_pass(
-            observer=observer,
-            sinks=sinks,
-            state=state,
-            settings=config.settings,
-            now=now,
-            dry_run=args.dry_run,
-            force=args.force,
-        )
+        with progress("writing reminders and drafts") as shown:
+            summary = run_pass(
+                observer=observer,
+                sinks=sinks,
+                state=state,
+                settings=config.settings,
+                now=now,
+                dry_run=args.dry_run,
+                force=args.force,
+                progress=shown,
+            )
         print("\n".join(summary_lines(summary, verbose=args.verbose)))
         if summary.stopped:
             print(

@@ -33,6 +33,7 @@ def _silent(done: int, total: int | None) -> None:
 @contextmanager
 def progress(description: str, *, stream: IO[str] | None = None) -> Iterator[Progress]:
     """A `Progress` for one piece of work; the bar goes away when the work is done."""
+    global _drawing
     out = sys.stderr if stream is None else stream
     if not _enabled or not _is_terminal(out):
         yield _silent
@@ -61,13 +62,31 @@ def progress(description: str, *, stream: IO[str] | None = None) -> Iterator[Pro
         console=Console(file=out),
         transient=True,
     )
-    with bar:
-        task = bar.add_task(description, total=None)
+    task = bar.add_task(description, total=None)
+    started = False
 
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
+    def update(done: int, total: int | None) -> None:
+        # Drawn from the first update on, and only while no other bar is drawn (rich shows
+        # one live display at a time): work that opens a bar and then calls work that opens
+        # its own shows whichever is running.
+        nonlocal started
+        global _drawing  # one bar at a time, across every caller
+        if not started:
+            if _drawing:
+                return
+            bar.start()
+            started = _drawing = True
+        bar.update(task, completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if started:
+            bar.stop()
+            _drawing = False
+
+
+_drawing = False
 
 
 def _is_terminal(stream: IO[str]) -> bool:

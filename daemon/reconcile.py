@@ -34,6 +34,7 @@ from daemon import diff
 from daemon.diff import Adopt, Create, Delete, Leave, Operation, Settlement, Tombstone, Update
 from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Op, Recorded, Tombstoned
+from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
 from daemon.state import State
@@ -141,6 +142,7 @@ def run_pass(
     force: bool = False,
     should_stop: Callable[[], bool] = lambda: False,
     plans: PlanCache | None = None,
+    progress: Progress | None = None,
 ) -> Summary:
     """One pass. Raises FollowupError/SourceError for problems found before any write."""
     try:
@@ -215,6 +217,8 @@ def run_pass(
     applied: list[Operation] = []
     stopped = ""
     for at, op in enumerate(operations):
+        if progress is not None:  # a first sync writes thousands of items: show how far
+            progress(at, len(operations))
         if should_stop():
             stopped = "asked to stop"
             summary = _with(summary, applied, stopped, operations[at:])

@@ -53,3 +53,22 @@ def _drain(master: int) -> str:
         seen += chunk
     os.set_blocking(master, True)
     return seen.decode("utf-8", "replace")
+
+
+def test_work_inside_work_draws_one_bar_at_a_time() -> None:
+    """A sync's write bar is open while the mail is read with its own: rich draws one live
+    display at a time, so whichever runs is drawn and neither fails."""
+    master, slave = pty.openpty()
+    with os.fdopen(slave, "w", encoding="utf-8") as terminal:
+        with progress.progress("writing", stream=terminal) as outer:
+            with progress.progress("reading", stream=terminal) as inner:
+                inner(3, None)
+                with progress.progress("nested while drawn", stream=terminal) as third:
+                    third(1, 1)  # not drawn: "reading" is
+            for done in range(1, 11):
+                outer(done, 10)
+        terminal.flush()
+        drawn = _drain(master)
+    os.close(master)
+    assert "reading" in drawn and "writing" in drawn and "10/10" in drawn
+    assert "nested while drawn" not in drawn
