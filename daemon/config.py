@@ -326,6 +326,9 @@ def _templates(folder: Path | None, problems: list[str]) -> tuple[tuple[str, str
     known = template_names()
     found = []
     for file in sorted(folder.glob("*.txt")):
+        if not file.is_file():  # a pipe or a device would never end
+            problems.append(f"[policy] templates_dir: {file.name} is not a regular file")
+            continue
         if file.stem not in known:
             problems.append(
                 f"[policy] templates_dir: {file.name} is not a template name "

@@ -210,3 +210,12 @@ def test_sources_must_be_regular_files_and_outputs_never_a_source(tmp_path: Path
     text = MINIMAL.replace('path = "cal/calendar.ics"', same)
     with pytest.raises(ConfigError, match=r"\[calendar\] reminders_path: is a file followup reads"):
         load_config(write(tmp_path, text))
+
+
+def test_a_template_that_is_a_pipe_is_reported_not_read(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "templates").mkdir()
+    os.mkfifo(tmp_path / "templates" / "thank_you.txt")
+    with pytest.raises(ConfigError, match=r"thank_you\.txt is not a regular file"):
+        load_config(write(tmp_path, MINIMAL))
