@@ -7,6 +7,7 @@ from datetime import tzinfo
 from typing import Any
 
 from daemon.render import next_action, why_text
+from daemon.wording import due, short_id, when
 from policy.models import Action, ActionType, Application, Outcome, Plan, Rule
 
 # The rules whose why explains each kind of next step best.
@@ -115,18 +116,17 @@ def _print_table(
         state = app.state.value.replace("_", " ")
         if app.outcome:
             state += f" ({app.outcome.value.replace('_', ' ')})"
-        starts = app.interview.start_at.astimezone(zone)
-        overdue = upcoming is not None and upcoming.due_at <= plan.generated_at
+        now = plan.generated_at
         table.add_row(
             app.company,
-            f"{starts:%a %d %b %H:%M}",
+            when(app.interview.start_at, zone, now) if zone else "",
             state,
             _describe(upcoming) if upcoming else "—",
-            (f"{upcoming.due_at.astimezone(zone):%a %d %b %H:%M}" + (" (now)" if overdue else ""))
-            if upcoming
-            else "",
+            due(upcoming.due_at, zone, now) if upcoming and zone else "",
         )
-        reasons.append(f"{app.company} ({app.interview.interview_id}): {reason(app, upcoming)}")
+        reasons.append(
+            f"{app.company} ({short_id(app.interview.interview_id)}): {reason(app, upcoming)}"
+        )
     console.print(table)
     console.print("Why:", style="bold")
     for line in reasons:
