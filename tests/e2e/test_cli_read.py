@@ -78,14 +78,14 @@ def test_read_answers_every_line_and_survives_bad_ones() -> None:
     }
     errors = [a["error"] for a in answers[1:10]]
     assert errors == [
-        "line 2: not JSON (Expecting value: line 1 column 1 (char 0))",
+        "line 2: not JSON (Expecting value)",
         "line 3: not a JSON object",
         "line 4: missing 'sent'",
         "line 5: missing 'text'",
         "line 6: 'sent' is not an ISO-8601 time: 'next tuesday'",
         "line 7: 'text' is not a string",
         "line 8: 'headers' is not an object",
-        "line 9: nested too deeply",
+        "line 9: not JSON (nested too deeply)",
         "line 10: not UTF-8",
     ]
     offer, bulk, away, unsure = answers[10:]
@@ -123,7 +123,7 @@ def test_timeline_survives_deep_nesting_and_bad_lines() -> None:
     )
     answers = lines(run("timeline", "--jsonl", stdin=stdin))
     assert [a.get("error") for a in answers[:3]] == [
-        "line 1: nested too deeply",
+        "line 1: not JSON (nested too deeply)",
         "line 2: missing 'sent'",
         "line 3: not a JSON object",
     ]
