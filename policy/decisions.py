@@ -182,6 +182,7 @@ _REJECT_NEGATED = tuple(
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
+        r"(?:quite )?(?:strong|good|positive|solid|convincing) enough",
         r"(?:tak\w*|bring\w*|hir\w*|welcom\w*) you (?:on|aboard|on ?board)\b",
         r"(?:(?:been|be) )?(?:found|considered|deemed|judged|assessed as) (?:to be )?(?:suitable"
         r"|eligible|qualified|a (?:good |strong )?(?:fit|match))",
@@ -230,6 +231,8 @@ _REJECT_OTHER = tuple(
         r"|recommend\w*|identif\w*|decided on|settled on|landed on|opted for|(?:gone|went|going"
         r"|go) for|focus\w* on|prefer\w*"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
+        r"(?:chosen|chose|decided|elected|opted) to (?:progress|advance|shortlist|take forward"
+        r"|put forward|invite|move forward with|proceed with|go with|continue with) " + _OTHER,
         r"(?:offer\w*|giv\w*|gave|award\w*|extend\w*|made|mak\w+) (?:an? )?(?:(?:offer|the|this"
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
         r"fill\w* (?:the|this|that|it|our)(?: [\w'-]+){0,6}? with " + _OTHER,
@@ -284,7 +287,8 @@ _REJECT_GONE = tuple(
         r" (?:search|recruitment|hiring search)",
         r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
         r"(?:found|considered|deemed|judged) (?:to be )?(?:unsuitable|ineligible|not suitable)",
-        r"(?:hire|hiring|hired|fill\w*|promot\w*|recruit\w*) (?:the (?:role|position) )?(?:from"
+        r"(?:hire|hiring|hired|fill\w*|promot\w*|recruit\w*|offered|given|awarded) (?:the"
+        r" (?:role|position) )?(?:from"
         r" within|internally|in-house)",
         r"(?:it is|the answer is|(?:this|that)(?: one)?(?:'s| is)) a (?:no|pass)\b",
         r"re-?advertis\w* (?:the|this|that) (?:role|position|post|job|vacancy)",
@@ -378,6 +382,8 @@ _OFFER = tuple(
         r"|offer|place)",
         r"offer (?:package|paperwork|pack|documents|documentation)",
         r"you (?:have )?got (?:it|the job)\b(?! (?:right|wrong))",
+        r"you (?:have been|were|are being|are) offered (?:the|a|an|this) (?:[\w'-]+ ){0,5}?"
+        r"(?:position|role|job|post|place|contract)",
         r"(?:signed off|sign off|approved|finali[sz]ed|agreed) (?:on )?your offer",
         r"offer (?:details|letter|paperwork|terms) (?:to follow|will follow|are on (?:their|its)"
         r" way|is on its way|coming)",
@@ -451,9 +457,14 @@ _NEXT = tuple(
         r" with you\b",
         r"(?:to|and|then) (?:progress|proceed|advance) (?:on |forward |through )?to"
         r" (?:the |an? )?(?:next|final|interview|second|onsite|on-site|assessment)",
-        r"(?:can|could|would|will) you (?:please )?(?:come|pop|swing|stop|drop) (?:in|by|over|back"
-        r"|down|along)(?: [\w-]+){0,6}? (?:to )?(?:meet|interview|chat|talk|speak|do|work|present"
-        r"|sit|try)",
+        r"(?:(?:can|could|would|will) you (?:please )?|please )(?:come|pop|swing|stop|drop) (?:in"
+        r"|by|over|back|down|along)(?: [\w-]+){0,6}? (?:(?:to )?(?:meet|interview|chat|talk"
+        r"|speak|do"
+        r"|work|present|sit|try)|for (?:an?|the|your|our) (?:[\w-]+ ){0,3}?" + _STAGE + r")",
+        r"(?:delighted|pleased|happy|glad|great|love it) if you (?:could|would|can) (?:join|come"
+        r"|attend|meet|do)",
+        r"(?:like|love|want|wants|keen) to (?:hear|see) (?:your|a) (?:[\w-]+ ){0,3}?(?:presentation"
+        r"|pitch|demo|case study|walkthrough|walk-through|portfolio)",
         r"(?:like|love|want|wants|keen|happy) to include you\b",
         r"(?:your|the) next (?:[\w-]+ )?(?:interview|round|stage|conversation|call|meeting|step)s?"
         r" (?:will be|is|would be|with|on)",

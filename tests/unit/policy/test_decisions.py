@@ -487,6 +487,13 @@ REJECTIONS = [
         R,
     ),
     ("Unfortunately we won't be able to take you on this time.", R),
+    ("Thank you for your time. Regrettably, the panel has chosen to progress other candidates.", R),
+    ("While your skills are impressive, they aren't the right fit for what the team needs now.", R),
+    ("The role has been offered internally, so we're closing the external search.", R),
+    ("We are unable to take your candidature forward at this stage.", R),
+    ("Unfortunately the feedback wasn't strong enough for us to continue.", R),
+    ("After much thought we've decided to go with a more experienced candidate.", R),
+    ("I'm so sorry, but you weren't successful this time around.", R),
 ]
 
 OFFERS = [
@@ -655,6 +662,10 @@ OFFERS = [
     ("We're excited to have you on board and will send over your start paperwork.", OF),
     ("The MD has signed off on your offer; expect the letter tomorrow.", OF),
     ("You've been successful! We'd like you to start on 4 January.", OF),
+    ("We want to offer you the job! Let's talk details tomorrow.", OF),
+    ("I'm thrilled to confirm you've been offered the position of Barista Trainer.", OF),
+    ("We're pleased to make you a conditional offer, subject to a satisfactory DBS check.", OF),
+    ("Your offer pack will arrive by post this week.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -871,6 +882,11 @@ NEXT_ROUNDS = [
         N,
     ),
     ("We will now move to the reference stage; please send me two referees' contact details.", N),
+    ("We'd like to move you to the next phase: a meeting with the regional director.", N),
+    ("Please come in on Monday for a practical assessment at 9am.", N),
+    ("You're through to the last round! I'll send the details shortly.", N),
+    ("We'd be delighted if you could join us for a second interview next Tuesday.", N),
+    ("The panel would like to hear your 10-minute presentation on Friday.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1229,6 +1245,14 @@ NO_DECISION = [
     ("We're running behind schedule, so your interview tomorrow will start 15 minutes late.", X),
     ("Please don't worry if you haven't heard back yet — no news is not bad news.", X),
     ("Acme's Q4 newsletter: we welcomed 30 new colleagues and opened our Berlin office.", X),
+    ("We'll be making offers to the successful candidates next week.", X),
+    ("Our team meets on Thursday to discuss all finalists.", X),
+    ("We've been asked to pause the process for a couple of weeks.", X),
+    ("Please send through a copy of your passport for our records.", X),
+    ("Our apologies — the interview scheduling tool sent you the wrong time.", X),
+    ("You'll be contacted if you're successful.", X),
+    ("The manager wasn't able to make Tuesday's call, so she'd like to reschedule.", X),
+    ("Thanks for your patience while we complete the remaining interviews.", X),
 ]
 
 
