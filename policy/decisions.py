@@ -182,6 +182,7 @@ _REJECT_NEGATED = tuple(
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
+        r"(?:ma[dk]e|made|making|get|got|getting) it (?:through )?(?:to|into|onto|past)",
         r"(?:quite )?(?:strong|good|positive|solid|convincing) enough",
         r"(?:tak\w*|bring\w*|hir\w*|welcom\w*) you (?:on|aboard|on ?board)\b",
         r"(?:(?:been|be) )?(?:found|considered|deemed|judged|assessed as) (?:to be )?(?:suitable"
@@ -229,7 +230,8 @@ _REJECT_OTHER = tuple(
         r" (?:forward |ahead |on )?with " + _OTHER,
         r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
         r"|recommend\w*|identif\w*|decided on|settled on|landed on|opted for|(?:gone|went|going"
-        r"|go) for|focus\w* on|prefer\w*"
+        r"|go) for|focus\w* on|prefer\w*|employ\w*|engag\w*|take on|took on|bring on|brought on"
+        r"|brought in"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
         r"(?:chosen|chose|decided|elected|opted) to (?:progress|advance|shortlist|take forward"
         r"|put forward|invite|move forward with|proceed with|go with|continue with) " + _OTHER,
@@ -371,7 +373,8 @@ _OFFER = tuple(
         r"(?:like|love|want) (?:for )?you to (?:take|accept) (?:the|this|our) (?:[\w-]+ ){0,3}?"
         r"(?:role|job|position|post|offer)",
         r"(?:chosen|selected|picked) you (?:as|for (?:the|this) (?:[\w-]+ ){0,3}?" + _JOB + r")",
-        r"you (?:have|has) been (?:selected|chosen|appointed|hired) (?:as|for (?:the|this|a|an)"
+        r"you (?:have|has) been (?:selected|chosen|appointed|hired) (?:as|(?:for|to) (?:the"
+        r"|this|a|an)"
         r" (?:[\w'-]+ ){0,5}?(?:position|role|job|post|vacancy|opening|internship|place))(?!"
         r" (?:interview|round|stage))",
         r"(?:you have been|you were) successful in (?:your application|securing|being)",
@@ -483,6 +486,8 @@ _NEXT = tuple(
         r" usually |here |will be |would be )*(?:is|will be|would be|:|involves|will involve"
         r"|includes|will include|consists of|is going to be)",
         r"as (?:the|a|our) (?:next|following|final|last) (?:step|stage|part|round|phase)",
+        r"(?:as part of|during|in|at|for) (?:the|our) (?:next|following|final|last) (?:step|stage"
+        r"|round|phase)(?: of (?:the|our) (?:\w+ )?process)?,? you will",
         r"next up(?: is| will be)?|(?:one|the) (?:last|final|more) step\b",
         r"(?:you are|you have|you) (?:now )?(?:through|made it through|progressed|moved|advanced"
         r"|been shortlisted|shortlisted|been selected|selected|been chosen|been invited|cleared"

@@ -494,6 +494,13 @@ REJECTIONS = [
     ("Unfortunately the feedback wasn't strong enough for us to continue.", R),
     ("After much thought we've decided to go with a more experienced candidate.", R),
     ("I'm so sorry, but you weren't successful this time around.", R),
+    ("We've filled the vacancy and won't be taking any further applications.", R),
+    ("You came a close second, but the panel has offered the post to the other finalist.", R),
+    ("We're sorry, but you haven't made it to the next round this time.", R),
+    ("The business has decided to move forward with a candidate from their existing team.", R),
+    ("Having reviewed the assessment, we won't be proceeding to interview.", R),
+    ("We will not be offering a second interview, but thank you for your time.", R),
+    ("Thank you for coming in. We have decided to employ another applicant.", R),
 ]
 
 OFFERS = [
@@ -666,6 +673,10 @@ OFFERS = [
     ("I'm thrilled to confirm you've been offered the position of Barista Trainer.", OF),
     ("We're pleased to make you a conditional offer, subject to a satisfactory DBS check.", OF),
     ("Your offer pack will arrive by post this week.", OF),
+    ("We'd like to offer you the role on a permanent basis, starting 2 February.", OF),
+    ("Delighted to say we're extending you an offer — congratulations!", OF),
+    ("We've chosen you for the role! HR will follow up with the contract.", OF),
+    ("I'm pleased to say that you've been appointed to the role of Finance Officer.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -887,6 +898,11 @@ NEXT_ROUNDS = [
     ("You're through to the last round! I'll send the details shortly.", N),
     ("We'd be delighted if you could join us for a second interview next Tuesday.", N),
     ("The panel would like to hear your 10-minute presentation on Friday.", N),
+    ("Could you do a quick call with our hiring manager tomorrow afternoon?", N),
+    ("We'd like to book you in for a second interview with the directors.", N),
+    ("As part of the next stage, you'll meet with two members of the leadership team.", N),
+    ("You've passed the phone screen and we'd like to schedule your technical interview.", N),
+    ("Please use the link below to choose a time for your onsite.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1253,6 +1269,14 @@ NO_DECISION = [
     ("You'll be contacted if you're successful.", X),
     ("The manager wasn't able to make Tuesday's call, so she'd like to reschedule.", X),
     ("Thanks for your patience while we complete the remaining interviews.", X),
+    ("Your references are being checked as part of our standard process for all finalists.", X),
+    ("We'd like to thank you again for your time and will be in touch.", X),
+    ("The hiring manager has been reviewing everyone's take-home submissions this week.", X),
+    ("We're yet to make a decision but will do so by Friday.", X),
+    ("Could you please share your LinkedIn profile with me?", X),
+    ("The team is keen, but we need to see one more candidate before deciding.", X),
+    ("We offer all interviewees the chance to request feedback.", X),
+    ("Once a decision is made, we'll contact everyone who interviewed.", X),
 ]
 
 
