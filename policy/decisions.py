@@ -294,6 +294,10 @@ _REJECT_GONE = tuple(
         r" within|internally|in-house)",
         r"(?:it is|the answer is|(?:this|that)(?: one)?(?:'s| is)) a (?:no|pass)\b",
         r"re-?advertis\w* (?:the|this|that) (?:role|position|post|job|vacancy)",
+        r"(?:we|they) (?:have|has) (?:now |already |just )?(?:hired|appointed|recruited)(?=\W*$"
+        r"| for the| someone)",
+        r"(?:more|greater|deeper|broader|stronger|longer) (?:[\w-]+ ){0,5}?than you (?:currently )?"
+        r"(?:have|had|bring|offer|showed|demonstrated)",
         r"(?:selection|choice|decision|pick)(?: [\w'-]+){0,6}? (?:it )?(?:was|is) not you\b"
         r"|(?:it|the (?:choice|selection|pick)) (?:was|is) not you\b(?!,? (?:it|we))",
         r"(?:keep|continue|carry on|go on) (?:on )?(?:looking|searching|interviewing other)",
@@ -358,7 +362,7 @@ _OFFER = tuple(
         r"|tentative"
         r"|contingent|official|revised|updated|job|employment) offer",
         r"(?:this|the|our|your) offer is (?:contingent|conditional|subject|dependent|pending)",
-        r"(?:hire|appoint|onboard) you\b|approv\w* your (?:hire|hiring|appointment)",
+        r"(?:hire|appoint|onboard|employ|engage) you\b|approv\w* your (?:hire|hiring|appointment)",
         r"confirm\w* (?:your|the) (?:appointment|hire|hiring|employment)\b",
         r"(?:your )?application(?: [^\s,;:]+){0,8}? (?:has been|was|is|have been) successful(?!"
         r" (?:at|in|for|through) (?:the |this )?(?:[\w-]+ )?(?:stage|round|screen|interview))",
@@ -385,6 +389,7 @@ _OFFER = tuple(
         r"|offer|place)",
         r"offer (?:package|paperwork|pack|documents|documentation)",
         r"you (?:have )?got (?:it|the job)\b(?! (?:right|wrong))",
+        r"congratulations on (?:your|the|receiving|getting) (?:[\w-]+ )?offer",
         r"you (?:have been|were|are being|are) offered (?:the|a|an|this) (?:[\w'-]+ ){0,5}?"
         r"(?:position|role|job|post|place|contract)",
         r"(?:signed off|sign off|approved|finali[sz]ed|agreed) (?:on )?your offer",

@@ -501,6 +501,20 @@ REJECTIONS = [
     ("Having reviewed the assessment, we won't be proceeding to interview.", R),
     ("We will not be offering a second interview, but thank you for your time.", R),
     ("Thank you for coming in. We have decided to employ another applicant.", R),
+    (
+        "We appreciate your interest, but we have selected a candidate who more closely meets"
+        " our needs.",
+        R,
+    ),
+    ("Sorry Alex, it's not going to be us this time — we've hired.", R),
+    ("I regret to say that your application will not be taken forward to interview.", R),
+    (
+        "We've concluded the process and the role has been filled by a colleague from another"
+        " department.",
+        R,
+    ),
+    ("Following feedback from the panel, we will not be inviting you to the assessment centre.", R),
+    ("The team agreed that they need more experience in the role than you currently have.", R),
 ]
 
 OFFERS = [
@@ -677,6 +691,10 @@ OFFERS = [
     ("Delighted to say we're extending you an offer — congratulations!", OF),
     ("We've chosen you for the role! HR will follow up with the contract.", OF),
     ("I'm pleased to say that you've been appointed to the role of Finance Officer.", OF),
+    ("We're happy to let you know the job is yours, pending references.", OF),
+    ("On behalf of the team, congratulations on your offer! The paperwork is in your inbox.", OF),
+    ("We would like to employ you as our new Sous Chef.", OF),
+    ("Thank you for accepting our offer. Your start date is 5 January.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -903,6 +921,11 @@ NEXT_ROUNDS = [
     ("As part of the next stage, you'll meet with two members of the leadership team.", N),
     ("You've passed the phone screen and we'd like to schedule your technical interview.", N),
     ("Please use the link below to choose a time for your onsite.", N),
+    ("We'd like to proceed to the final stage with you: a 1-hour interview with our CEO.", N),
+    ("Please let us know which slot you'd prefer for the panel interview: Tue 2pm or Wed 10am.", N),
+    ("The hiring manager would like you to come in for a half-day trial.", N),
+    ("I'm sending you the details for your second interview now.", N),
+    ("We're excited to keep you in the process: the next stage is a technical exercise.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1277,6 +1300,13 @@ NO_DECISION = [
     ("The team is keen, but we need to see one more candidate before deciding.", X),
     ("We offer all interviewees the chance to request feedback.", X),
     ("Once a decision is made, we'll contact everyone who interviewed.", X),
+    ("We will keep your CV on file in case a suitable role comes up.", X),
+    ("We're conducting final interviews this week and hope to decide soon after.", X),
+    ("If you have any questions about the offer process, feel free to ask.", X),
+    ("Thank you — I've passed your availability on to the panel.", X),
+    ("I'm still waiting for the hiring manager's decision.", X),
+    ("We'd love to hear your thoughts on the interview process.", X),
+    ("Congratulations on completing all stages of the process; the panel will now decide.", X),
 ]
 
 
