@@ -127,7 +127,7 @@ _OTHER = (
     r"|another (?:[\w-]+ ){0,2}?" + _PERSON + r"|another one"
     r"|(?:the |a few |some |several |two |three |four )?other (?:[\w-]+ ){0,2}?" + _PERSON + r""
     r"|(?:an?|the|one) (?:different|other"
-    r"|preferred|internal|external|stronger|more(?: [\w-]+)?) (?:[\w-]+ ){0,2}?"
+    r"|preferred|internal|external|stronger|alternative|more(?: [\w-]+)?) (?:[\w-]+ ){0,2}?"
     + _PERSON
     + r"|(?:an?|the|one|two|three|several) (?:[\w-]+ ){0,2}?"
     + _PERSON
@@ -182,6 +182,8 @@ _REJECT_NEGATED = tuple(
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
+        r"(?:demonstrat\w*|show\w*|evidenc\w*) (?:the |enough |sufficient |a )?(?:[\w-]+ )?(?:level"
+        r"|depth|evidence|experience|skills?|competenc\w*|knowledge)",
         r"(?:ma[dk]e|made|making|get|got|getting) it (?:through )?(?:to|into|onto|past)",
         r"(?:quite )?(?:strong|good|positive|solid|convincing) enough",
         r"(?:tak\w*|bring\w*|hir\w*|welcom\w*) you (?:on|aboard|on ?board)\b",
@@ -390,6 +392,8 @@ _OFFER = tuple(
         r"offer (?:package|paperwork|pack|documents|documentation)",
         r"you (?:have )?got (?:it|the job)\b(?! (?:right|wrong))",
         r"congratulations on (?:your|the|receiving|getting) (?:[\w-]+ )?offer",
+        r"(?:the|your) offer (?:has been|is|was) (?:now )?(?:approved|signed off|finali[sz]ed|ready"
+        r"|sent)",
         r"you (?:have been|were|are being|are) offered (?:the|a|an|this) (?:[\w'-]+ ){0,5}?"
         r"(?:position|role|job|post|place|contract)",
         r"(?:signed off|sign off|approved|finali[sz]ed|agreed) (?:on )?your offer",
@@ -408,7 +412,8 @@ _OFFER = tuple(
         r"|happy) (?:for )?you to (?:join|start"
         r"|come on board|come aboard|come onboard|come on as|be our|lead|run|take on"
         r"|head)\b(?! (?:us |the team |our team )?(?:for"
-        r"|in) (?:an?|the|our) )",
+        r"|in) (?:an?|the|our) )(?!(?: [\w-]+){0,4}? (?:interview|round|stage|call|meeting|panel"
+        r"|assessment|trial|conversation|chat|session|onsite|presentation|test|exercise)s?\b)",
         r"(?:like|love|wants?|wanted|delighted|thrilled|excited|pleased|happy) to (?:have|bring"
         r"|welcome)"
         r" you (?:on ?board|aboard|on|in|to the team|into the team|as)",
@@ -445,7 +450,7 @@ _NEXT = tuple(
         r"|submit|browse|visit our (?:careers|website|site|blog)|complete (?:a|our|this|the)"
         r" (?:short )?survey))",
         r"you (?:are|have been|were|will be) invited (?:to|for)\b(?! (?:apply|join our))",
-        r"(?:pleased|delighted|happy|like|love|want) to invite",
+        r"(?:pleased|delighted|happy|like|love|want) to invite you\b",
         r"invitation (?:to|for) (?:an? |the |your |our )?(?:[\w-]+ ){0,2}?" + _STAGE,
         r"(?:like|love|want|wants|wish|keen|asked|ask) (?:for )?you to (?:come|attend|teach"
         r"|present|complete|do|take|meet|spend|interview|join us for|join (?:us|them|the team)"
@@ -499,7 +504,9 @@ _NEXT = tuple(
         r"|passed|been put forward|put forward|been recommended) (?:to|for|into|onto|on to|the)"
         r" (?:an? |the )?(?:next|final|second|third"
         r"|later|last|shortlist|managerial|technical|hr|onsite|on-site|following|[\w-]+ (?:round"
-        r"|stage|interview))",
+        r"|stage|interview)|(?:stage|round|phase|step) (?:\d+|two|three|four|five))",
+        r"(?:arrange|organi[sz]e|set up|schedule) for you to (?:visit|meet|come|speak|interview"
+        r"|spend|try|present|talk)",
         r"through to (?:an? |the )?(?:next|final|second|third|last|later|following|stage)",
         r"(?:one more|another|a further|a second|a follow-up|a follow up|a final|a third)"
         r" (?:[\w-]+ )?(?:conversation|chat|call|meeting|interview|round|session|discussion)"

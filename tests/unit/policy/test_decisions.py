@@ -515,6 +515,16 @@ REJECTIONS = [
     ),
     ("Following feedback from the panel, we will not be inviting you to the assessment centre.", R),
     ("The team agreed that they need more experience in the role than you currently have.", R),
+    (
+        "Unfortunately the hiring team felt that your answers did not demonstrate the level of"
+        " experience required.",
+        R,
+    ),
+    ("We're sorry to let you know that the vacancy has now closed and we've appointed.", R),
+    ("Unfortunately, the role went to someone who could start straight away.", R),
+    ("The recruiting manager has opted to pursue an alternative candidate.", R),
+    ("It was a very close call, but the team has gone with the other shortlisted candidate.", R),
+    ("Thanks for your interest in Acme; your application has been rejected.", R),
 ]
 
 OFFERS = [
@@ -695,6 +705,10 @@ OFFERS = [
     ("On behalf of the team, congratulations on your offer! The paperwork is in your inbox.", OF),
     ("We would like to employ you as our new Sous Chef.", OF),
     ("Thank you for accepting our offer. Your start date is 5 January.", OF),
+    ("Just heard back: they'd like to make you an offer! Can you chat at 5?", OF),
+    ("We're over the moon to offer you the role of Events Coordinator.", OF),
+    ("Hooray! You're hired. Let's get you set up in our HR system.", OF),
+    ("The offer has been approved and we're sending it to you today.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -926,6 +940,15 @@ NEXT_ROUNDS = [
     ("The hiring manager would like you to come in for a half-day trial.", N),
     ("I'm sending you the details for your second interview now.", N),
     ("We're excited to keep you in the process: the next stage is a technical exercise.", N),
+    ("We'd like you to join a panel interview next Monday at 10am.", N),
+    ("Are you free for a quick call with Tom, our CTO, on Thursday?", N),
+    (
+        "Next, we'd like to see how you approach a real problem: please complete the attached"
+        " case study.",
+        N,
+    ),
+    ("You have progressed to stage 3 of our process.", N),
+    ("I'd like to arrange for you to visit the site and meet the team.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1307,6 +1330,13 @@ NO_DECISION = [
     ("I'm still waiting for the hiring manager's decision.", X),
     ("We'd love to hear your thoughts on the interview process.", X),
     ("Congratulations on completing all stages of the process; the panel will now decide.", X),
+    ("Please hold off on accepting other offers until we've finished our process.", X),
+    ("I'll have more to share on the outcome by the end of next week.", X),
+    ("We're reviewing interview notes with the hiring manager this afternoon.", X),
+    ("We'll be reaching out to the candidates we'd like to invite to the next round.", X),
+    ("Thanks for your quick reply — I'll pass it on.", X),
+    ("We're currently prioritising the roles with the most urgent start dates.", X),
+    ("Your candidate profile has been updated with your new phone number.", X),
 ]
 
 
