@@ -182,6 +182,7 @@ _REJECT_NEGATED = tuple(
         r"(?:round|stage|interview|test|assessment|pass mark|threshold|bar|cut|requirements"
         r"|criteria|standard|shortlist)",
         r"work\w* out",
+        r"(?:have|has|got) (?:a |any )?(?:place|role|position|spot|opening|room|vacancy) for you",
         r"(?:demonstrat\w*|show\w*|evidenc\w*) (?:the |enough |sufficient |a )?(?:[\w-]+ )?(?:level"
         r"|depth|evidence|experience|skills?|competenc\w*|knowledge)",
         r"(?:ma[dk]e|made|making|get|got|getting) it (?:through )?(?:to|into|onto|past)",
@@ -232,7 +233,8 @@ _REJECT_OTHER = tuple(
         r" (?:forward |ahead |on )?with " + _OTHER,
         r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
         r"|recommend\w*|identif\w*|decided on|settled on|landed on|opted for|(?:gone|went|going"
-        r"|go) for|focus\w* on|prefer\w*|employ\w*|engag\w*|take on|took on|bring on|brought on"
+        r"|go) for|focus\w* on|prefer\w*|accepted|employ\w*|engag\w*|take on|took on|bring on"
+        r"|brought on"
         r"|brought in"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,
         r"(?:chosen|chose|decided|elected|opted) to (?:progress|advance|shortlist|take forward"
@@ -408,12 +410,20 @@ _OFFER = tuple(
         r"(?:glad|happy|thrilled|delighted|pleased|excited) (?:that )?you (?:have )?accepted",
         r"you will be joining (?:us|the|our)|(?:to|will) have you (?:join|on board|onboard|aboard"
         r"|on the team|with us)",
-        r"(?:like|love|wants?|wanted|delighted|thrilled|excited|pleased"
-        r"|happy) (?:for )?you to (?:join|start"
-        r"|come on board|come aboard|come onboard|come on as|be our|lead|run|take on"
-        r"|head)\b(?! (?:us |the team |our team )?(?:for"
-        r"|in) (?:an?|the|our) )(?!(?: [\w-]+){0,4}? (?:interview|round|stage|call|meeting|panel"
-        r"|assessment|trial|conversation|chat|session|onsite|presentation|test|exercise)s?\b)",
+        # the job itself: join as, join the team, start with us or on a day, be our ...
+        r"(?:like|love|wants?|wanted|delighted|thrilled|excited|pleased|happy) (?:for )?you to"
+        r" (?:join (?:us|the team|our team|the company|[\w&'-]+) as|join (?:the|our) (?:[\w-]+ )?"
+        r"(?:team|company|firm|practice|staff|department|school|crew|group)\b(?! (?:for|in|on|at)"
+        r" )|start (?:with us|work\w*|on (?:monday|tuesday|wednesday|thursday|friday|saturday"
+        r"|sunday|the \d+(?:st|nd|rd|th)?)|in (?:january|february|march|april|may|june|july"
+        r"|august|september"
+        r"|october|november|december)|next (?:week|month|year)|as|in the role|the role|your new"
+        r"|on \d+(?:st|nd|rd|th)?)|come on board|come aboard|come onboard|come on as|be our"
+        r"|take on the role"
+        r"|take the role|lead (?:the|our) (?:[\w-]+ )?team|run (?:the|our))\b",
+        r"(?:would you like|are you ready|do you want) to join (?:us|the team|our team) as",
+        r"can not wait to (?:have you (?:start|join|on board|aboard)|welcome you|work with you)",
+        r"(?:for|on) your first day\b",
         r"(?:like|love|wants?|wanted|delighted|thrilled|excited|pleased|happy) to (?:have|bring"
         r"|welcome)"
         r" you (?:on ?board|aboard|on|in|to the team|into the team|as)",
@@ -496,6 +506,10 @@ _NEXT = tuple(
         r" usually |here |will be |would be )*(?:is|will be|would be|:|involves|will involve"
         r"|includes|will include|consists of|is going to be)",
         r"as (?:the|a|our) (?:next|following|final|last) (?:step|stage|part|round|phase)",
+        r"as part of (?:the|our|your) (?:next|final|second|third|following) (?:round|stage|step"
+        r"|interview)",
+        r"(?:presentation|case study|exercise|task|prep\w*|brief) for (?:the|your) (?:next|final"
+        r"|second|third|upcoming|follow-up|onsite) (?:interview|round|stage)",
         r"(?:as part of|during|in|at|for) (?:the|our) (?:next|following|final|last) (?:step|stage"
         r"|round|phase)(?: of (?:the|our) (?:\w+ )?process)?,? you will",
         r"next up(?: is| will be)?|(?:one|the) (?:last|final|more) step\b",
@@ -541,9 +555,10 @@ _NEXT = tuple(
         r" (?:please )?(?:complete|take|do|sit|attempt|book|schedule|submit|finish|choose|pick"
         r"|select|prepare|put together|present|record|write|draft|attend|join)"
         r" (?:the|our|a|an|this|your|my) (?:[\w-]+ ){0,3}?(?:assessment|test|challenge|exercise"
-        r"|presentation|case study|work sample|portfolio review|video|recording"
+        r"|presentation|case study|work sample|portfolio review|video (?:interview|assessment"
+        r"|response|answers?)|recording"
         r"|questionnaire|interview|task|assignment|case study|take-home|slot|time|discussion|round"
-        r"|panel|session|call|meeting|assessment centre|assessment center)",
+        r"|panel|assessment centre|assessment center)",
         r"(?:you are|you have been) (?:requested|asked|required|expected|invited) to (?:appear"
         r"|attend|join|come|take|complete|sit|present)",
         r"(?:conduct|run|do|carry out|begin|start|complete|proceed (?:to|with)|move to) (?:a |the"
@@ -574,8 +589,8 @@ _NEXT = tuple(
 )
 # An invitation that is only a courtesy: "set up a call to share feedback", a survey.
 _NOT_A_STAGE = re.compile(
-    r"\b(?:feedback|survey|no agenda|just to (?:stay|keep) in touch|stay in touch|for coffee"
-    r"|a coffee|notes from the interviewers|talent (?:community|network|pool|pipeline)"
+    r"\b(?:feedback|survey|no agenda|just to (?:stay|keep) in touch|stay in touch"
+    r"|notes from the interviewers|talent (?:community|network|pool|pipeline)"
     r"|newsletter|mailing list|future (?:roles|openings|opportunities|vacancies|positions)"
     r"|re-?apply|apply (?:again|for|to)|careers (?:site|page)|job alerts?)\b"
 )

@@ -525,6 +525,10 @@ REJECTIONS = [
     ("The recruiting manager has opted to pursue an alternative candidate.", R),
     ("It was a very close call, but the team has gone with the other shortlisted candidate.", R),
     ("Thanks for your interest in Acme; your application has been rejected.", R),
+    ("We're not going to be able to offer you this role, but I'd like to keep in touch.", R),
+    ("We really enjoyed meeting you, but we don't have a place for you on the team right now.", R),
+    ("We've hired another engineer, so the role is no longer open.", R),
+    ("We have accepted another applicant's application for this role.", R),
 ]
 
 OFFERS = [
@@ -709,6 +713,15 @@ OFFERS = [
     ("We're over the moon to offer you the role of Events Coordinator.", OF),
     ("Hooray! You're hired. Let's get you set up in our HR system.", OF),
     ("The offer has been approved and we're sending it to you today.", OF),
+    (
+        "We've decided to offer you the Senior Engineer role; the team can't wait to work with"
+        " you.",
+        OF,
+    ),
+    ("We would like you to join the team as a Graduate Analyst in September.", OF),
+    ("Would you like to join us as our new receptionist? The hours are 9 to 5.", OF),
+    ("We can't wait to have you start in January!", OF),
+    ("Please join us on Monday at 9am for your first day; bring ID for payroll.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -949,6 +962,11 @@ NEXT_ROUNDS = [
     ),
     ("You have progressed to stage 3 of our process.", N),
     ("I'd like to arrange for you to visit the site and meet the team.", N),
+    ("We'd like you to join us for coffee next week to talk through the role further.", N),
+    ("We'd love you to join our panel day on 14 January.", N),
+    ("I'd like you to start thinking about a 15-minute presentation for the final interview.", N),
+    ("We'd like you to lead a short session with the team as part of the final round.", N),
+    ("We want you to meet the founders before we make an offer.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1337,6 +1355,12 @@ NO_DECISION = [
     ("Thanks for your quick reply — I'll pass it on.", X),
     ("We're currently prioritising the roles with the most urgent start dates.", X),
     ("Your candidate profile has been updated with your new phone number.", X),
+    ("The team will join the call at 2pm.", X),
+    ("Please join the video call five minutes early so we can test the connection.", X),
+    ("You're welcome to join our webinar on careers at Acme next month.", X),
+    ("Feel free to join our talent community for future updates.", X),
+    ("We'd like you to know that your application is still active.", X),
+    ("We'd like you to start sending your availability for January when you can.", X),
 ]
 
 
