@@ -529,6 +529,11 @@ REJECTIONS = [
     ("We really enjoyed meeting you, but we don't have a place for you on the team right now.", R),
     ("We've hired another engineer, so the role is no longer open.", R),
     ("We have accepted another applicant's application for this role.", R),
+    ("After reviewing your assessment, we've decided not to continue with your application.", R),
+    ("We have now completed our interviews and you have not been selected to progress.", R),
+    ("Thank you; the position has since been filled through a referral.", R),
+    ("The team chose to move forward with applicants who have more hospital experience.", R),
+    ("I'm afraid your application has been unsuccessful at the interview stage.", R),
 ]
 
 OFFERS = [
@@ -722,6 +727,10 @@ OFFERS = [
     ("Would you like to join us as our new receptionist? The hours are 9 to 5.", OF),
     ("We can't wait to have you start in January!", OF),
     ("Please join us on Monday at 9am for your first day; bring ID for payroll.", OF),
+    ("We are offering you the post of Lab Assistant at £24,000 per year.", OF),
+    ("Welcome aboard, Alex — we're so excited you're joining!", OF),
+    ("We're delighted that you'll be joining us in March as our new Head of Finance.", OF),
+    ("Your offer of employment is attached for your review and signature.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -967,6 +976,11 @@ NEXT_ROUNDS = [
     ("I'd like you to start thinking about a 15-minute presentation for the final interview.", N),
     ("We'd like you to lead a short session with the team as part of the final round.", N),
     ("We want you to meet the founders before we make an offer.", N),
+    ("We'd like to invite you to take part in a final panel interview.", N),
+    ("The next round will be an in-person interview at our Leeds office.", N),
+    ("We want to see you again — can you make Friday at 11?", N),
+    ("You have been selected to attend an assessment centre in Bristol.", N),
+    ("Please find below the details of your final interview.", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1361,6 +1375,12 @@ NO_DECISION = [
     ("Feel free to join our talent community for future updates.", X),
     ("We'd like you to know that your application is still active.", X),
     ("We'd like you to start sending your availability for January when you can.", X),
+    ("Apologies for the delay; we'll confirm the outcome of your interview by Friday.", X),
+    ("We're meeting as a panel on Monday and will decide then.", X),
+    ("Could you confirm your current salary before the final interview stage?", X),
+    ("We don't yet know whether there will be a further round.", X),
+    ("Would you be open to relocating if the role required it?", X),
+    ("We will not be contacting candidates until the week after next.", X),
 ]
 
 
