@@ -116,6 +116,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_board(args: argparse.Namespace) -> int:
+    """The plan as one self-contained HTML page (no network), optionally opened."""
+    from daemon.board import render_board, write_board
+
+    config = _load(args)
+    plan = _plan(config, _now(args), _marks(config))
+    output = args.output or config.board_path
+    if output is None:
+        from platformdirs import user_data_path
+
+        output = user_data_path("followup") / "board.html"
+    output = output.expanduser().resolve()
+    write_board(output, render_board(plan, config.settings))
+    print(f"wrote {output} ({len(plan.applications)} applications)")
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(output.as_uri()):
+            print(f"followup: no browser found; open {output.as_uri()} yourself", file=sys.stderr)
+    return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     """One pass (INTERFACE.md `followup sync --once`); --dry-run changes nothing at all."""
     from daemon.lock import StateLock
@@ -440,6 +462,18 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="a table: each interview, its state, what is next")
     with_config(status)
     status.set_defaults(func=cmd_status)
+
+    board = commands.add_parser(
+        "board", help="write the plan as a local HTML page: every application on one timeline"
+    )
+    with_config(board)
+    board.add_argument(
+        "--output",
+        type=Path,
+        help="where to write it (default: daemon.board_path, else the per-user data folder)",
+    )
+    board.add_argument("--open", action="store_true", help="open it in the default browser")
+    board.set_defaults(func=cmd_board)
 
     timeline = commands.add_parser("timeline", help="read timeline statements from JSON Lines")
     timeline.add_argument("--jsonl", action="store_true", help="JSON Lines in and out")

@@ -47,6 +47,8 @@ class Config:
     google: GoogleConfig
     state_path: Path
     poll_minutes: int
+    # `followup board`'s page, rewritten by the daemon after a pass that changed the plan.
+    board_path: Path | None = None
 
 
 def default_config_path() -> Path:
@@ -124,7 +126,11 @@ _SCHEMA: dict[str, dict[str, _Checker]] = {
         "calendar_id": _string,
         "reminders_calendar_id": _string,
     },
-    "daemon": {"state_path": _string, "poll_minutes": _integer(1, 24 * 60)},
+    "daemon": {
+        "state_path": _string,
+        "poll_minutes": _integer(1, 24 * 60),
+        "board_path": _string,
+    },
     "policy": {
         "default_timeline": _string,
         "followup_time": _clock,
@@ -261,6 +267,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         google=google,
         state_path=where("daemon", "state_path") or user_data_path("followup") / "state.sqlite",
         poll_minutes=values["daemon"].get("poll_minutes", 5),
+        board_path=where("daemon", "board_path"),
     )
 
 
