@@ -138,6 +138,15 @@ def cmd_board(args: argparse.Namespace) -> int:
     return 0
 
 
+def _board_keeper(config: Config) -> Callable[[Plan], object]:
+    """The daemon's hook: rewrite `daemon.board_path` after a pass that changed the plan."""
+    if config.board_path is None:
+        return lambda plan: None
+    from daemon.board import BoardKeeper
+
+    return BoardKeeper(config.board_path, config.settings).after_pass
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     """One pass (INTERFACE.md `followup sync --once`); --dry-run changes nothing at all."""
     from daemon.lock import StateLock
@@ -163,6 +172,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             force=args.force,
         )
         print("\n".join(summary_lines(summary, verbose=args.verbose)))
+        if not args.dry_run:
+            _board_keeper(config)(summary.plan)
         if summary.stopped:
             print(
                 f"followup: pass stopped: {summary.stopped}; nothing lost, the next pass retries",
@@ -194,6 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with StateLock(config.state_path), State.open(config.state_path) as state:
         observer = Observer(config, snapshots=state.cursors())
         plans = PlanCache()
+        board = _board_keeper(config)
 
         def one_pass(now: datetime, should_stop: Callable[[], bool]) -> datetime | None:
             try:
@@ -210,6 +222,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 # Bad input or an unreachable service: say so once per pass and keep going.
                 log.warning("pass skipped: %s", error.user_message)
                 return None
+            board(summary.plan)
             return summary.next_due_at
 
         log.info(
