@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -132,9 +132,10 @@ def _group(app: Application) -> str:
 def _row(app: Application, settings: Settings, zone: ZoneInfo, now: datetime) -> Row:
     interview = app.interview
     starts, ends = interview.start_at.astimezone(zone), interview.end_at.astimezone(zone)
+    day, moment = _formats(now, zone)
     upcoming = next_action(app)
     if upcoming is not None:
-        next_text = f"Next: {_label(upcoming)}, {_moment(upcoming.due_at, zone)}"
+        next_text = f"Next: {_label(upcoming)}, {moment(upcoming.due_at)}"
         next_text += f" ({_relative(upcoming.due_at, now, zone)})"
     elif app.state is State.WAITING_FOR_RECRUITER:
         next_text = (
@@ -145,14 +146,14 @@ def _row(app: Application, settings: Settings, zone: ZoneInfo, now: datetime) ->
     timeline = app.timeline
     source = _SOURCE.get(timeline.source.value, timeline.source.value)
     if timeline.source.value in ("email", "user"):
-        source += f" of {_day(timeline.anchor_on)}"
-    promise = f"P {_day(timeline.promised_on)} · “{timeline.text}” ({source})"
+        source += f" of {day(timeline.anchor_on)}"
+    promise = f"P {day(timeline.promised_on)} · “{timeline.text}” ({source})"
     return Row(
         interview_id=interview.interview_id,
         company=app.company,
         role=role_of(interview.title, app.company, settings.interview_keywords),
-        when=f"{_day(starts.date())} {starts:%H:%M}–{ends:%H:%M}"
-        + ("" if starts.date() == ends.date() else f" ({_day(ends.date())})"),
+        when=f"{day(starts.date())} {starts:%H:%M}–{ends:%H:%M}"
+        + ("" if starts.date() == ends.date() else f" ({day(ends.date())})"),
         interviewers=interviewers_of(app, settings),
         state=app.state.value.replace("_", " "),
         outcome=app.outcome.value.replace("_", " ") if app.outcome else "",
@@ -164,6 +165,7 @@ def _row(app: Application, settings: Settings, zone: ZoneInfo, now: datetime) ->
 
 def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
     """The interview, every action, P, and the dated replies that changed the plan."""
+    day, moment = _formats(now, zone)
     interview = app.interview
     starts, ends = interview.start_at.astimezone(zone), interview.end_at.astimezone(zone)
     found = [
@@ -172,7 +174,7 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
             on=starts.date(),
             status="fact",
             glyph="I",
-            text=f"Interview: {interview.title}, {_day(starts.date())} {starts:%H:%M}–{ends:%H:%M}",
+            text=f"Interview: {interview.title}, {day(starts.date())} {starts:%H:%M}–{ends:%H:%M}",
         )
     ]
     thanked_on = next((m.group(1) for m in _matches(_THANKED, app.why)), None)
@@ -181,13 +183,13 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
         label = _label(action)
         text = f"{label[0].upper()}{label[1:]}: {status}"
         if status == "done" and action.type is not ActionType.FOLLOW_UP:
-            text += f" (due {_moment(action.due_at, zone)})"
+            text += f" (due {moment(action.due_at)})"
             if action.type is ActionType.THANK_YOU and thanked_on:
-                text += f", sent on {_day(date.fromisoformat(thanked_on))}"
+                text += f", sent on {day(date.fromisoformat(thanked_on))}"
         elif status == "done":
-            text += f" on {_moment(action.due_at, zone)}"
+            text += f" on {moment(action.due_at)}"
         else:
-            text += f", {_moment(action.due_at, zone)}"
+            text += f", {moment(action.due_at)}"
         found.append(
             Marker(
                 kind=action.type.value,
@@ -205,10 +207,10 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
             on=timeline.promised_on,
             status="fact",
             glyph="P",
-            text=f"P, the promised date, {_day(timeline.promised_on)}: “{timeline.text}” "
+            text=f"P, the promised date, {day(timeline.promised_on)}: “{timeline.text}” "
             f"({_SOURCE.get(timeline.source.value, timeline.source.value)}"
             + (
-                f" of {_day(timeline.anchor_on)})"
+                f" of {day(timeline.anchor_on)})"
                 if timeline.source.value in ("email", "user")
                 else ")"
             ),
@@ -217,14 +219,14 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
     for match in _matches(_AWAY, app.why):
         back_on = date.fromisoformat(match.group(1))
         floor = match.group(2)
-        floor_text = _day(date.fromisoformat(floor)) if _is_date(floor) else floor
+        floor_text = day(date.fromisoformat(floor)) if _is_date(floor) else floor
         found.append(
             Marker(
                 kind="auto_reply",
                 on=back_on,
                 status="fact",
                 glyph="R",
-                text=f"Auto-reply: away until {_day(back_on)}, so no follow-up before {floor_text}",
+                text=f"Auto-reply: away until {day(back_on)}, so no follow-up before {floor_text}",
             )
         )
     for match in _matches(_DECIDED, app.why):
@@ -236,7 +238,7 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
                 on=decided_on,
                 status="fact",
                 glyph=_DECISION_GLYPH.get(what.replace(" ", "_"), "■"),
-                text=f"Decision: {what}, in a reply of {_day(decided_on)}",
+                text=f"Decision: {what}, in a reply of {day(decided_on)}",
             )
         )
     for match in _matches(_NEXT_ROUND, app.why):
@@ -248,10 +250,18 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
                     on=on,
                     status="fact",
                     glyph="→",
-                    text=f"Next round: a later interview with the same company on {_day(on)}",
+                    text=f"Next round: a later interview with the same company on {day(on)}",
                 )
             )
     return found
+
+
+def _formats(
+    now: datetime, zone: ZoneInfo
+) -> tuple[Callable[[date], str], Callable[[datetime], str]]:
+    """Day and moment formats in the user's zone, naming the year only when it is not this one."""
+    year = now.astimezone(zone).year
+    return (lambda on: _day(on, year)), (lambda at: _moment(at, zone, year))
 
 
 def _matches(pattern: re.Pattern[str], lines: Iterable[str]) -> list[re.Match[str]]:
@@ -315,13 +325,14 @@ def interviewers_of(app: Application, settings: Settings) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _day(on: date) -> str:
-    return f"{on:%a} {on.day} {on:%b}"
+def _day(on: date, year: int | None = None) -> str:
+    """ "Tue 1 Dec", with the year when it is not `year` (this year)."""
+    return f"{on:%a} {on.day} {on:%b}" + ("" if year in (None, on.year) else f" {on.year}")
 
 
-def _moment(at: datetime, zone: ZoneInfo) -> str:
+def _moment(at: datetime, zone: ZoneInfo, year: int | None = None) -> str:
     local = at.astimezone(zone)
-    return f"{_day(local.date())} {local:%H:%M}"
+    return f"{_day(local.date(), year)} {local:%H:%M}"
 
 
 def _relative(at: datetime, now: datetime, zone: ZoneInfo) -> str:
@@ -346,8 +357,9 @@ def axis_for(rows: Iterable[Row], today: date) -> Axis:
         start = low - timedelta(days=low.weekday())
         end = high + timedelta(days=6 - high.weekday())
         return Axis(start_on=start, end_on=end, scale="week")
-    start = low.replace(day=1)
-    end = _month_after(high) - timedelta(days=1)
+    # a week's margin, so that a mark on the first or last day is not cut by the edge
+    start = (low - timedelta(days=7)).replace(day=1)
+    end = _month_after(high + timedelta(days=7)) - timedelta(days=1)
     return Axis(start_on=start, end_on=end, scale="month" if (end - start).days <= 1100 else "year")
 
 
@@ -469,7 +481,7 @@ def _group_html(name: str, title: str, rows: list[Row], axis: Axis, today: date)
     )
 
 
-def _table_html(groups: dict[str, list[Row]]) -> str:
+def _table_html(groups: dict[str, list[Row]], year: int) -> str:
     bodies = []
     for name, title in _GROUPS:
         for row in groups[name]:
@@ -483,7 +495,7 @@ def _table_html(groups: dict[str, list[Row]]) -> str:
                     else ""
                 )
                 cells.append(
-                    f"<tr>{head}<td>{_e(_day(marker.on))}</td>"
+                    f"<tr>{head}<td>{_e(_day(marker.on, year))}</td>"
                     f"<td>{_e(marker.status if marker.status != 'fact' else '')}</td>"
                     f"<td>{_e(marker.text)}</td></tr>"
                 )
@@ -531,21 +543,31 @@ def _legend_html() -> str:
     )
 
 
+def _axes(groups: dict[str, list[Row]], today: date) -> dict[str, Axis]:
+    """Closed applications share the open ones' axis, to compare at a glance, unless theirs
+    reaches a month beyond it (a rejection from the summer must not squeeze this week into
+    a corner); dormant ones, months or years old, always get their own."""
+    axes = {name: axis_for(rows, today) for name, rows in groups.items()}
+    opened, closed = axes["open"], axes["closed"]
+    margin = timedelta(days=28)
+    if not groups["open"] or (
+        closed.start_on >= opened.start_on - margin and closed.end_on <= opened.end_on + margin
+    ):
+        axes["open"] = axes["closed"] = axis_for([*groups["open"], *groups["closed"]], today)
+    return axes
+
+
 def render_board(plan: Plan, settings: Settings) -> str:
     """The whole page for `plan`, as of its `generated_at`, in the user's zone."""
     zone = settings.timezone
     now = plan.generated_at.astimezone(zone)
     today = now.date()
     groups = rows_of(plan, settings)
-    # Open and closed share one axis so they compare at a glance; dormant ones, months or
-    # years old, get their own rather than squeezing everything else.
-    shared = axis_for([*groups["open"], *groups["closed"]], today)
+    axes = _axes(groups, today)
     parts = []
     for name, title in _GROUPS:
-        if not groups[name]:
-            continue
-        axis = axis_for(groups[name], today) if name == "dormant" else shared
-        parts.append(_group_html(name, title, groups[name], axis, today))
+        if groups[name]:
+            parts.append(_group_html(name, title, groups[name], axes[name], today))
     counts = " · ".join(f"{len(groups[n])} {t.lower()}" for n, t in _GROUPS if groups[n])
     if not plan.applications:
         parts.append('<p class="empty">No interviews found in the calendar.</p>')
@@ -559,7 +581,7 @@ def render_board(plan: Plan, settings: Settings) -> str:
         counts=_e(counts or "nothing yet"),
         legend=_legend_html(),
         groups="".join(parts),
-        table=_table_html(groups) if plan.applications else "",
+        table=_table_html(groups, today.year) if plan.applications else "",
     )
 
 

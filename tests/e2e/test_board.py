@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -183,6 +184,7 @@ def test_every_application_is_on_the_board(
 def test_todays_line_is_inside_the_axis_on_every_row(laptop: tuple[Page, dict[str, Any]]) -> None:
     _, layout = laptop
     today = date(2026, 12, 10)
+    assert len({(g["start"], g["days"]) for g in layout["groups"]}) == 1  # one shared axis
     for group in layout["groups"]:
         start = date.fromisoformat(group["start"])
         assert start <= today < start + timedelta(days=group["days"])
@@ -319,9 +321,6 @@ def test_the_table_holds_every_dated_item(board: Path, plan: dict[str, Any]) -> 
             assert f"<td>{on:%a} {on.day} {on:%b}</td>" in table
 
 
-# --- without a browser: the file, the daemon's hook, the command's edges -------------------
-
-
 def example_plan(now: datetime) -> tuple[Any, Any]:
     from daemon.sources import observe
     from policy.planner import plan
@@ -329,6 +328,64 @@ def example_plan(now: datetime) -> tuple[Any, Any]:
     config = load_config(EXAMPLE)
     seen = observe(config)
     return plan(seen.events, seen.threads, config.settings, now), config.settings
+
+
+def earlier(app: Any, days: int) -> Any:
+    """The same application `days` earlier: every date in it, why lines included."""
+    delta = timedelta(days=days)
+    interview = replace(
+        app.interview, start_at=app.interview.start_at - delta, end_at=app.interview.end_at - delta
+    )
+    timeline = replace(
+        app.timeline,
+        promised_on=app.timeline.promised_on - delta,
+        anchor_on=app.timeline.anchor_on - delta,
+    )
+    why = tuple(
+        re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: (date.fromisoformat(m[0]) - delta).isoformat(), line)
+        for line in app.why
+    )
+    actions = tuple(replace(a, due_at=a.due_at - delta) for a in app.actions)
+    return replace(app, interview=interview, timeline=timeline, why=why, actions=actions)
+
+
+def test_long_spans_and_dormant_ones_keep_dates_and_today_in_place(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Months of history: a closed application from the summer gets an axis of months of its
+    own rather than squeezing this week; a dormant one from two years ago is grouped apart."""
+    now = datetime.fromisoformat(NOW)
+    plan, settings = example_plan(now)
+    apps = {app.interview.interview_id: app for app in plan.applications}
+    # The planner has no dormant outcome yet (POLICY.md "Old interviews"): as it will say it.
+    dormant = replace(earlier(apps["umbrella-1"], 700), outcome=SimpleNamespace(value="dormant"))
+    old = earlier(apps["soylent-1"], 150)
+    kept = [
+        a for a in plan.applications if a.interview.interview_id not in ("umbrella-1", "soylent-1")
+    ]
+    page_path = tmp_path / "long.html"
+    page_path.write_text(
+        render_board(replace(plan, applications=(old, *kept, dormant)), settings), encoding="utf-8"
+    )
+    layout = measure(browser.open(page_path, width=1400, height=900))
+    groups = {group["id"]: group for group in layout["groups"]}
+    assert [row["id"] for row in groups["dormant"]["rows"]] == ["umbrella-1"]
+    assert [row["id"] for row in groups["closed"]["rows"]] == ["soylent-1"]
+    assert groups["dormant"]["start"] < "2025-02-01" < groups["closed"]["start"]
+    assert groups["closed"]["start"] <= "2026-07-03" < "2026-11-01" <= groups["open"]["start"]
+    today = now.date()
+    for group in groups.values():
+        for row in group["rows"]:
+            left, right = column(group, row["strip"], today)
+            assert left - 1 <= centre(row["today"]) <= right + 1
+            assert row["strip"]["left"] <= row["today"]["left"] <= row["strip"]["right"]
+            for mark in row["marks"]:
+                left, right = column(group, row["strip"], date.fromisoformat(mark["date"]))
+                assert left - 1 <= centre(mark) <= right + 1, (row["id"], mark)
+                assert mark["shown"] and mark["width"] >= 8
+
+
+# --- without a browser: the file, the daemon's hook, the command's edges -------------------
 
 
 def test_the_keeper_rewrites_only_when_the_page_would_change(tmp_path: Path) -> None:
