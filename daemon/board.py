@@ -20,7 +20,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from string import Template
 from zoneinfo import ZoneInfo
@@ -30,6 +29,10 @@ from daemon.render import next_action, plan_to_json
 from policy.models import Action, ActionType, Application, Plan, Settings, State, Status
 
 logger = logging.getLogger(__name__)
+
+# Beside this module (pyproject's package-data), found by path: under pytest's importlib
+# mode the name "daemon" can resolve to tests/daemon/.
+_TEMPLATE = Path(__file__).with_name("templates") / "board.html"
 
 # The why lines that carry dates the plan holds nowhere else (wording: policy/rules.py and
 # policy/planner.py; tests/e2e/test_board.py fails when they drift apart).
@@ -571,9 +574,7 @@ def render_board(plan: Plan, settings: Settings) -> str:
     counts = " · ".join(f"{len(groups[n])} {t.lower()}" for n, t in _GROUPS if groups[n])
     if not plan.applications:
         parts.append('<p class="empty">No interviews found in the calendar.</p>')
-    template = Template(
-        resources.files("daemon").joinpath("templates/board.html").read_text(encoding="utf-8")
-    )
+    template = Template(_TEMPLATE.read_text(encoding="utf-8"))
     return template.substitute(
         fingerprint=_e(fingerprint(plan, settings)),
         updated=_e(f"{_day(today)} {now.year}, {now:%H:%M} {now.tzname() or ''}".strip()),
