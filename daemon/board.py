@@ -26,7 +26,16 @@ from zoneinfo import ZoneInfo
 
 from daemon.errors import FollowupError
 from daemon.render import next_action, plan_to_json
-from policy.models import Action, ActionType, Application, Plan, Settings, State, Status
+from policy.models import (
+    Action,
+    ActionType,
+    Application,
+    Plan,
+    Settings,
+    State,
+    Status,
+    Timeline,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,10 +156,7 @@ def _row(app: Application, settings: Settings, zone: ZoneInfo, now: datetime) ->
     else:
         next_text = "Nothing more planned"
     timeline = app.timeline
-    source = _SOURCE.get(timeline.source.value, timeline.source.value)
-    if timeline.source.value in ("email", "user"):
-        source += f" of {day(timeline.anchor_on)}"
-    promise = f"P {day(timeline.promised_on)} · “{timeline.text}” ({source})"
+    promise = f"P {day(timeline.promised_on)} · “{timeline.text}” ({_source(timeline, day)})"
     return Row(
         interview_id=interview.interview_id,
         company=app.company,
@@ -211,12 +217,7 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
             status="fact",
             glyph="P",
             text=f"P, the promised date, {day(timeline.promised_on)}: “{timeline.text}” "
-            f"({_SOURCE.get(timeline.source.value, timeline.source.value)}"
-            + (
-                f" of {day(timeline.anchor_on)})"
-                if timeline.source.value in ("email", "user")
-                else ")"
-            ),
+            f"({_source(timeline, day)})",
         )
     )
     for match in _matches(_AWAY, app.why):
@@ -257,6 +258,14 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
                 )
             )
     return found
+
+
+def _source(timeline: Timeline, day: Callable[[date], str]) -> str:
+    """Where the statement that gave P came from, dated when it was a reply or a mark."""
+    source = _SOURCE.get(timeline.source.value, timeline.source.value)
+    if timeline.source.value in ("email", "user"):
+        source += f" of {day(timeline.anchor_on)}"
+    return source
 
 
 def _formats(
