@@ -1,10 +1,10 @@
 """`followup board`: the plan as one self-contained HTML page, every application on one date axis.
 
 The page is drawn from the `Plan` the other commands print (no second planner): the actions
-with their keys, dates and statuses, P and its statement, and, for what the plan states only
-in its `why` lines (an auto-reply's return date, the day of a decision), those lines as the
-rules in `policy/rules.py` word them. It loads nothing: inline CSS, no script, and a
-Content-Security-Policy that forbids every fetch, because it holds names and mail text.
+with their keys, dates and statuses, P and its statement, and, from its `Why` records, what
+it dates nowhere else (an auto-reply's return, the day of a decision). It loads nothing:
+inline CSS, no script, and a Content-Security-Policy that forbids every fetch, because it
+holds names and mail text.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from pathlib import Path
 from string import Template
 from zoneinfo import ZoneInfo
 
-from daemon.errors import FollowupError
 from daemon.render import next_action, plan_to_json
+from policy.errors import WriteError
 from policy.models import (
     Action,
     ActionType,
     Application,
     Plan,
+    Rule,
     Settings,
     State,
     Status,
@@ -42,13 +43,6 @@ logger = logging.getLogger(__name__)
 # Beside this module (pyproject's package-data), found by path: under pytest's importlib
 # mode the name "daemon" can resolve to tests/daemon/.
 _TEMPLATE = Path(__file__).with_name("templates") / "board.html"
-
-# The why lines that carry dates the plan holds nowhere else (wording: policy/rules.py and
-# policy/planner.py; tests/e2e/test_board.py fails when they drift apart).
-_AWAY = re.compile(r"^auto-reply: away until (\d{4}-\d{2}-\d{2}), so no follow-up before (\S+)")
-_DECIDED = re.compile(r"^decision: (.+) in a reply of (\d{4}-\d{2}-\d{2})")
-_NEXT_ROUND = re.compile(r"^next round: a later interview with the same company on (\S+)")
-_THANKED = re.compile(r"^thank-you: sent on (\d{4}-\d{2}-\d{2})")
 
 # Lanes of a strip, top to bottom, so that what falls on one day does not overlap: the
 # interview day holds the prep reminder, the interview and the thank-you.
@@ -75,7 +69,7 @@ _SOURCE = {
 }
 
 
-class BoardError(FollowupError):
+class BoardError(WriteError):
     """The page could not be written."""
 
 
@@ -186,7 +180,7 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
             text=f"Interview: {interview.title}, {day(starts.date())} {starts:%H:%M}–{ends:%H:%M}",
         )
     ]
-    thanked_on = next((m.group(1) for m in _matches(_THANKED, app.why)), None)
+    thanked_on = next((w.on for w in app.why if w.rule is Rule.THANK_YOU_SENT), None)
     for action in app.actions:
         status = _status(action, now)
         label = _label(action)
@@ -194,7 +188,7 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
         if status == "done" and action.type is not ActionType.FOLLOW_UP:
             text += f" (due {moment(action.due_at)})"
             if action.type is ActionType.THANK_YOU and thanked_on:
-                text += f", sent on {day(date.fromisoformat(thanked_on))}"
+                text += f", sent on {day(thanked_on)}"
         elif status == "done":
             text += f" on {moment(action.due_at)}"
         else:
@@ -220,41 +214,39 @@ def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
             f"({_source(timeline, day)})",
         )
     )
-    for match in _matches(_AWAY, app.why):
-        back_on = date.fromisoformat(match.group(1))
-        floor = match.group(2)
-        floor_text = day(date.fromisoformat(floor)) if _is_date(floor) else floor
-        found.append(
-            Marker(
-                kind="auto_reply",
-                on=back_on,
-                status="fact",
-                glyph="R",
-                text=f"Auto-reply: away until {day(back_on)}, so no follow-up before {floor_text}",
+    # The dates the plan states only in its why: an auto-reply's return, the decision.
+    for why in app.why:
+        if why.on is None:
+            continue
+        if why.rule is Rule.AUTO_REPLY:
+            floor = f", so no follow-up before {day(why.due_on)}" if why.due_on else ""
+            found.append(
+                Marker(
+                    kind="auto_reply",
+                    on=why.on,
+                    status="fact",
+                    glyph="R",
+                    text=f"Auto-reply: away until {day(why.on)}{floor}",
+                )
             )
-        )
-    for match in _matches(_DECIDED, app.why):
-        decided_on = date.fromisoformat(match.group(2))
-        what = match.group(1)
-        found.append(
-            Marker(
-                kind="decision",
-                on=decided_on,
-                status="fact",
-                glyph=_DECISION_GLYPH.get(what.replace(" ", "_"), "■"),
-                text=f"Decision: {what}, in a reply of {day(decided_on)}",
-            )
-        )
-    for match in _matches(_NEXT_ROUND, app.why):
-        if _is_date(match.group(1)):
-            on = date.fromisoformat(match.group(1))
+        elif why.rule is Rule.DECISION:
             found.append(
                 Marker(
                     kind="decision",
-                    on=on,
+                    on=why.on,
+                    status="fact",
+                    glyph=_DECISION_GLYPH.get(why.text, "■"),
+                    text=f"Decision: {why.text.replace('_', ' ')}, in a reply of {day(why.on)}",
+                )
+            )
+        elif why.rule is Rule.NEXT_ROUND:
+            found.append(
+                Marker(
+                    kind="decision",
+                    on=why.on,
                     status="fact",
                     glyph="→",
-                    text=f"Next round: a later interview with the same company on {day(on)}",
+                    text=f"Next round: a later interview with the same company on {day(why.on)}",
                 )
             )
     return found
@@ -274,18 +266,6 @@ def _formats(
     """Day and moment formats in the user's zone, naming the year only when it is not this one."""
     year = now.astimezone(zone).year
     return (lambda on: _day(on, year)), (lambda at: _moment(at, zone, year))
-
-
-def _matches(pattern: re.Pattern[str], lines: Iterable[str]) -> list[re.Match[str]]:
-    return [m for m in (pattern.match(line) for line in lines) if m]
-
-
-def _is_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _status(action: Action, now: datetime) -> str:

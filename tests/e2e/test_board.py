@@ -331,7 +331,7 @@ def example_plan(now: datetime) -> tuple[Any, Any]:
 
 
 def earlier(app: Any, days: int) -> Any:
-    """The same application `days` earlier: every date in it, why lines included."""
+    """The same application `days` earlier: every date in it, its why included."""
     delta = timedelta(days=days)
     interview = replace(
         app.interview, start_at=app.interview.start_at - delta, end_at=app.interview.end_at - delta
@@ -342,8 +342,15 @@ def earlier(app: Any, days: int) -> Any:
         anchor_on=app.timeline.anchor_on - delta,
     )
     why = tuple(
-        re.sub(r"\d{4}-\d{2}-\d{2}", lambda m: (date.fromisoformat(m[0]) - delta).isoformat(), line)
-        for line in app.why
+        replace(
+            w,
+            **{
+                name: getattr(w, name) - delta
+                for name in ("on", "promised_on", "due_on")
+                if getattr(w, name) is not None
+            },
+        )
+        for w in app.why
     )
     actions = tuple(replace(a, due_at=a.due_at - delta) for a in app.actions)
     return replace(app, interview=interview, timeline=timeline, why=why, actions=actions)
