@@ -116,7 +116,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from daemon.status import print_status
 
     plan, ledger, _ = _plan_with_ledger(args)
-    print_status(plan)
+    print_status(plan, show_all=args.all)
     print()
     print("\n".join(ledger_lines(plan, ledger)))
     return 0
@@ -731,6 +731,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     with_config(status)
+    status.add_argument(
+        "--all", action="store_true", help="dormant interviews in the table too, not on one line"
+    )
     status.set_defaults(func=cmd_status)
 
     board = commands.add_parser(
