@@ -233,7 +233,8 @@ _REJECT_OTHER = tuple(
         r" (?:forward |ahead |on )?with " + _OTHER,
         r"(?:pursu\w*|select\w*|chose|chosen|choose|choosing|pick\w*|hire[ds]?|hiring|appoint\w*"
         r"|recommend\w*|identif\w*|decided on|settled on|landed on|opted for|(?:gone|went|going"
-        r"|go) for|focus\w* on|prefer\w*|accepted|employ\w*|engag\w*|take on|took on|bring on"
+        r"|go) for|focus\w* on|prefer\w*|promot\w*|hold\w* out for|accepted|employ\w*|engag\w*"
+        r"|take on|took on|bring on"
         r"|brought on"
         r"|brought in"
         r"|decided to (?:hire|appoint|select|go with)|found) " + _OTHER,

@@ -534,6 +534,12 @@ REJECTIONS = [
     ("Thank you; the position has since been filled through a referral.", R),
     ("The team chose to move forward with applicants who have more hospital experience.", R),
     ("I'm afraid your application has been unsuccessful at the interview stage.", R),
+    ("We won't be going any further with your application, I'm afraid.", R),
+    ("The client has decided to hold out for someone with sector experience.", R),
+    ("We were impressed, but in this instance another applicant was a closer match.", R),
+    ("Unfortunately we've had to close the role due to budget cuts, so we won't be hiring.", R),
+    ("We've decided that we won't progress to an offer with you.", R),
+    ("Sorry — we decided to promote someone internally.", R),
 ]
 
 OFFERS = [
@@ -731,6 +737,10 @@ OFFERS = [
     ("Welcome aboard, Alex — we're so excited you're joining!", OF),
     ("We're delighted that you'll be joining us in March as our new Head of Finance.", OF),
     ("Your offer of employment is attached for your review and signature.", OF),
+    ("We'd love to have you as part of the team; the formal offer will come through HR.", OF),
+    ("I can confirm that we are offering you the role at the salary we discussed.", OF),
+    ("We're pleased to say you've been successful and the job is yours.", OF),
+    ("Let's make it official: attached is your offer letter.", OF),
 ]
 
 NEXT_ROUNDS = [
@@ -981,6 +991,11 @@ NEXT_ROUNDS = [
     ("We want to see you again — can you make Friday at 11?", N),
     ("You have been selected to attend an assessment centre in Bristol.", N),
     ("Please find below the details of your final interview.", N),
+    ("We would like to see you for a second interview; please choose a slot using the link.", N),
+    ("Please prepare a short presentation on your first 90 days for the final round.", N),
+    ("Would you be able to come back in and meet the Operations Director?", N),
+    ("You've made it to the final three, and we'd like you to meet the board next week.", N),
+    ("Are you available to speak with our Head of Talent on Wednesday?", N),
 ]
 
 # Decision words without that decision: plans, hopes, conditions, outcomes still open.
@@ -1381,6 +1396,11 @@ NO_DECISION = [
     ("We don't yet know whether there will be a further round.", X),
     ("Would you be open to relocating if the role required it?", X),
     ("We will not be contacting candidates until the week after next.", X),
+    ("The panel is split, so we're going to take a little more time.", X),
+    ("We're still deciding whether to add another round.", X),
+    ("I've asked the hiring manager for an update and will let you know.", X),
+    ("We'll let all finalists know the outcome on Monday.", X),
+    ("Could you send me your portfolio again? The link expired.", X),
 ]
 
 
