@@ -27,8 +27,15 @@ from zoneinfo import ZoneInfo
 from connectors.errors import SourceError
 from policy.models import Message, Person, Thread
 
-# The headers the policy reads (auto-reply markers), in the order they are reported.
-POLICY_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "precedence")
+# The headers the policy reads (auto-reply and bulk markers), in the order they are reported.
+POLICY_HEADERS = (
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "precedence",
+    "list-id",
+    "list-unsubscribe",
+)
 _FIELDS = frozenset(
     {
         "message-id",
@@ -46,6 +53,8 @@ _FIELDS = frozenset(
     }
 )
 _DRAFT_LABELS = frozenset({"draft", "drafts"})
+# A Takeout mbox holds these too; the Gmail path skips them as well (POLICY.md "me").
+_JUNK_LABELS = frozenset({"spam", "trash"})
 # Labels mail programs send for what is really the superset (as browsers read them).
 _SUPERSETS = {
     "gb2312": "gb18030",
@@ -80,6 +89,12 @@ class Envelope(NamedTuple):
     is_draft: bool
     fields: dict[str, str]  # see `read_fields`
     position: int  # index in the source's own list of stored messages
+    labels: tuple[str, ...] = ()  # Takeout's X-Gmail-Labels, or the reader's folder label
+
+    @property
+    def is_junk(self) -> bool:
+        """Labelled Spam or Trash: neither mine nor theirs, never read."""
+        return any(label.lower() in _JUNK_LABELS for label in self.labels)
 
 
 # --- headers ---------------------------------------------------------------------------
@@ -124,8 +139,12 @@ def envelope_from_headers(
     position: int,
     fallback_sent_at: Callable[[], datetime | None] | None = None,
     is_draft: bool = False,
+    labels: tuple[str, ...] = (),
 ) -> Envelope:
-    """Read one header block; raises `DamagedMessage` when it has no usable date."""
+    """Read one header block; raises `DamagedMessage` when it has no usable date.
+
+    `labels` are the reader's own (e.g. `Sent` for a Maildir Sent folder), added to
+    Takeout's `X-Gmail-Labels`."""
     fields = read_fields(block)
     sent_at = _sent_at(fields.get("date", ""), timezone)
     if sent_at is None and fallback_sent_at is not None:
@@ -135,11 +154,11 @@ def envelope_from_headers(
     message_id = _first_id(fields.get("message-id", ""))
     if not message_id:
         message_id = "nomsgid-" + hashlib.sha256(block).hexdigest()[:32]
-    labels = fields.get("x-gmail-labels", "")
-    if labels:
-        is_draft = is_draft or any(
-            label.strip().lower() in _DRAFT_LABELS for label in labels.split(",")
-        )
+    gmail_labels = fields.get("x-gmail-labels", "")
+    if gmail_labels:
+        found = tuple(label.strip().strip('"') for label in gmail_labels.split(","))
+        labels = (*labels, *(label for label in found if label))
+        is_draft = is_draft or any(label.lower() in _DRAFT_LABELS for label in labels)
     return Envelope(
         message_id=message_id,
         gmail_thread_id=fields.get("x-gm-thrid", ""),
@@ -149,6 +168,7 @@ def envelope_from_headers(
         is_draft=is_draft or "x-mozilla-draft-info" in fields,
         fields=fields,
         position=position,
+        labels=labels,
     )
 
 
@@ -168,6 +188,7 @@ def to_message(envelope: Envelope, thread_id: str) -> Message:
         in_reply_to=envelope.in_reply_to,
         references=envelope.references,
         is_draft=envelope.is_draft,
+        labels=envelope.labels,
     )
 
 
@@ -407,6 +428,8 @@ def build_threads(
     unique: list[Envelope] = []
     seen: set[str] = set()
     for envelope in envelopes:
+        if envelope.is_junk:
+            continue
         if envelope.message_id not in seen:
             seen.add(envelope.message_id)
             unique.append(envelope)

@@ -9,6 +9,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policy.html_text import html_to_text
 from policy.models import CalendarEvent, Interview, Message, Person, Settings, Thread
@@ -41,7 +42,7 @@ def interview_reason(event: CalendarEvent, settings: Settings) -> str | None:
     """Why this event is an interview (a `why` line), or None when it is not one."""
     if event.cancelled or event.all_day or event.created_by_followup:
         return None
-    if any(a.email in settings.me and a.response == "declined" for a in event.attendees):
+    if any(is_me(a.email, settings) and a.response == "declined" for a in event.attendees):
         return None
     followup_note = (_note(parse_notes(event.description), "followup") or "").strip().lower()
     if followup_note == "ignore":
@@ -72,6 +73,46 @@ def domain_of(address: str) -> str:
     return address.rpartition("@")[2].lower()
 
 
+# --- me, as mail providers see me (POLICY.md "Words": me) -------------------------------
+
+_GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+# Gmail's label id `SENT`, Takeout's `X-Gmail-Labels` name `Sent`, a Maildir Sent folder.
+_SENT_LABELS = frozenset({"sent"})
+
+
+def canonical_address(address: str) -> str:
+    """The mailbox an address delivers to: no `+tag`; at Gmail, no dots and one domain."""
+    local, at, domain = address.strip().lower().rpartition("@")
+    if not at or not local:
+        return address.strip().lower()
+    tagless = local.split("+", 1)[0] or local
+    if domain in _GMAIL_DOMAINS:
+        return tagless.replace(".", "") + "@gmail.com"
+    return f"{tagless}@{domain}"
+
+
+@lru_cache(maxsize=16)
+def _canonical_set(addresses: frozenset[str]) -> frozenset[str]:
+    return frozenset(canonical_address(a) for a in addresses)
+
+
+def is_me(address: str, settings: Settings) -> bool:
+    """One of my addresses, also with a `+tag` or, at Gmail, with dots moved."""
+    if not address:
+        return False
+    return address in settings.me or canonical_address(address) in _canonical_set(settings.me)
+
+
+def is_labelled_sent(message: Message) -> bool:
+    return any(label.strip().lower() in _SENT_LABELS for label in message.labels)
+
+
+def sent_by_me(message: Message, settings: Settings) -> bool:
+    """Sent by me: from one of my addresses, or labelled sent by the provider whatever its
+    From says ("send mail as" addresses)."""
+    return is_labelled_sent(message) or is_me(message.sender.email, settings)
+
+
 def is_freemail(domain: str, settings: Settings) -> bool:
     return any(
         fnmatch.fnmatchcase(domain, pattern.lower()) for pattern in settings.freemail_domains
@@ -96,7 +137,7 @@ def recruiter_side(interview: Interview, settings: Settings) -> RecruiterSide:
     people: list[str] = [a.email for a in interview.attendees]
     if interview.organizer:
         people.append(interview.organizer.email)
-    addresses = frozenset(p for p in people if p and p not in settings.me)
+    addresses = frozenset(p for p in people if p and not is_me(p, settings))
     domains = frozenset(
         d for d in (domain_of(a) for a in addresses) if d and not is_freemail(d, settings)
     )
@@ -104,7 +145,11 @@ def recruiter_side(interview: Interview, settings: Settings) -> RecruiterSide:
 
 
 def others(message: Message, settings: Settings) -> Iterable[Person]:
-    return (p for p in message.participants if p.email and p.email not in settings.me)
+    """Everyone on the message but me (the sender too, when the message is labelled sent)."""
+    people = message.participants
+    if is_labelled_sent(message):
+        people = people[1:]
+    return (p for p in people if p.email and not is_me(p.email, settings))
 
 
 def thread_matches(thread: Thread, side: RecruiterSide, settings: Settings) -> bool:

@@ -16,8 +16,10 @@ from policy.matching import (
     company_name,
     domain_of,
     interview_reason,
+    is_me,
     others,
     recruiter_side,
+    sent_by_me,
     to_interview,
 )
 from policy.models import (
@@ -199,7 +201,7 @@ def _gather_mail(
         for message in thread.messages:
             if message.is_draft or (until is not None and message.sent_at >= until):
                 continue
-            if message.sender.email in settings.me:
+            if sent_by_me(message, settings):
                 if message.sent_at >= interview.end_at and any(
                     side.includes(p.email) for p in (*message.to, *message.cc)
                 ):
@@ -383,10 +385,10 @@ def _at_local(day: date, settings: Settings) -> datetime:
 def _interviewers(interview: Interview, settings: Settings) -> tuple[tuple[str, str], ...]:
     """(email, name) of everyone on the invitation but me, organizer first."""
     people: list[tuple[str, str]] = []
-    if interview.organizer and interview.organizer.email not in settings.me:
+    if interview.organizer and not is_me(interview.organizer.email, settings):
         people.append((interview.organizer.email, interview.organizer.name))
     for attendee in interview.attendees:
-        if attendee.email not in settings.me and all(attendee.email != e for e, _ in people):
+        if not is_me(attendee.email, settings) and all(attendee.email != e for e, _ in people):
             people.append((attendee.email, attendee.name))
     return tuple(people)
 
@@ -464,7 +466,7 @@ def _follow_up_draft(
             if latest is None or message.sent_at > latest.sent_at:
                 latest = message
     if latest is not None:
-        if latest.sender.email in settings.me:
+        if sent_by_me(latest, settings):
             to = tuple(p.email for p in (*latest.to, *latest.cc) if side.includes(p.email))
             names = tuple(p.name for p in (*latest.to, *latest.cc) if side.includes(p.email))
         else:

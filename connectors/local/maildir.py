@@ -3,7 +3,8 @@
 Read: the folder itself and each direct subfolder named Sent, Sent Items, Sent Messages,
 Sent Mail, Drafts or Draft, Maildir++ style (`.Sent`, `.INBOX.Sent`) or plain (`Sent/`).
 Other subfolders (lists, archives, trash) are not read. A message is a draft when its
-file has the `D` flag or it sits in a folder named Drafts (the folder itself included).
+file has the `D` flag or it sits in a folder named Drafts (the folder itself included); one
+in a Sent folder is labelled `Sent`, so it is mine whatever its From (POLICY.md "me").
 Files are listed directly rather than through `mailbox.Maildir`, which in Python 3.11
 exposes a message's flags only by parsing the whole message; only header blocks are
 read until the caller has chosen its threads. Without a usable Date, a message's file
@@ -54,11 +55,11 @@ class MaildirMail:
             raise SourceError(f"{source}: not a Maildir folder (no cur/ or new/)")
         stored: list[_Stored] = []
         envelopes: list[Envelope] = []
-        for folder, prefix, drafts in self._folders():
+        for folder, prefix, drafts, sent in self._folders():
             for sub in ("cur", "new"):
                 for entry in _files(folder / sub):
                     label = f"{prefix}{sub}/{entry.name}"
-                    envelope = self._envelope(entry, label, len(envelopes), drafts)
+                    envelope = self._envelope(entry, label, len(envelopes), drafts, sent)
                     if envelope is not None:
                         envelopes.append(envelope)
                         stored.append(_Stored(entry.path, label))
@@ -85,9 +86,10 @@ class MaildirMail:
 
         return build_threads(envelopes, keep=keep, load=load, on_body_error=on_body_error)
 
-    def _folders(self) -> list[tuple[Path, str, bool]]:
-        """(folder, label prefix, is a drafts folder) for the folders read."""
-        folders = [(self.path, "", _leaf(self.path.name) in _DRAFT_NAMES)]
+    def _folders(self) -> list[tuple[Path, str, bool, bool]]:
+        """(folder, label prefix, is a drafts folder, is a sent folder) for the folders read."""
+        leaf = _leaf(self.path.name)
+        folders = [(self.path, "", leaf in _DRAFT_NAMES, leaf in _SENT_NAMES)]
         try:
             entries = sorted(os.scandir(self.path), key=lambda entry: entry.name)
         except OSError as error:
@@ -98,11 +100,13 @@ class MaildirMail:
                 continue
             folder = Path(entry.path)
             if (folder / "cur").is_dir() or (folder / "new").is_dir():
-                folders.append((folder, f"{entry.name}/", leaf in _DRAFT_NAMES))
+                folders.append(
+                    (folder, f"{entry.name}/", leaf in _DRAFT_NAMES, leaf in _SENT_NAMES)
+                )
         return folders
 
     def _envelope(
-        self, entry: os.DirEntry[str], label: str, position: int, drafts: bool
+        self, entry: os.DirEntry[str], label: str, position: int, drafts: bool, sent: bool
     ) -> Envelope | None:
         source = str(self.path)
         flags = entry.name.rpartition(":2,")[2] if ":2," in entry.name else ""
@@ -114,6 +118,7 @@ class MaildirMail:
                 position=position,
                 fallback_sent_at=lambda: _file_time(entry),
                 is_draft=drafts or "D" in flags,
+                labels=("Sent",) if sent else (),
             )
         except OSError as error:
             logger.warning("%s: %s skipped: %s", source, label, describe_os_error(error))

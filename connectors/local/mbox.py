@@ -58,7 +58,7 @@ class MboxMail:
                 for position in positions:
                     start, end = scan.spans[position]
                     handle.seek(start)
-                    yield position, _trim(handle.read(end - start))
+                    yield position, unescape_from_lines(_trim(handle.read(end - start)))
 
             def on_body_error(position: int, error: Exception) -> None:
                 logger.warning(
@@ -224,6 +224,20 @@ class _Scan:
         self.envelopes.append(envelope)
         self.spans.append((start, end))
         self.numbers.append(number)
+
+
+_ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
+
+
+def unescape_from_lines(raw: bytes) -> bytes:
+    """A body line the writer escaped (`>From `, `>>From `) read as written (RFC 4155).
+
+    mboxrd writers add one `>` to every `>*From ` line and mboxo writers to `From ` lines;
+    removing one `>` undoes both (an mboxo body's own `>From ` loses its `>`, the one
+    ambiguity of that format)."""
+    if b">From " not in raw:
+        return raw
+    return _ESCAPED_FROM.sub(rb"\1", raw)
 
 
 def _trim(raw: bytes) -> bytes:

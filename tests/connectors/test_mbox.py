@@ -7,7 +7,7 @@ import mailbox
 import os
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage, Message
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -388,3 +388,52 @@ def test_bench_20000_messages(tmp_path: Path, tz: ZoneInfo) -> None:
     elapsed = time.perf_counter() - began
     assert len(threads) == 200
     print(f"\n20,000 messages ({path.stat().st_size / 1e6:.0f} MB): {elapsed:.2f} s")
+
+
+def test_takeout_labels_are_read_and_spam_and_trash_skipped(
+    make_message: MakeMessage, write_mbox: WriteMbox, tz: ZoneInfo
+) -> None:
+    messages = [
+        make_message(message_id="sent@x", headers={"X-Gmail-Labels": "Sent,Opened"}),
+        make_message(message_id="spam@x", headers={"X-Gmail-Labels": "Spam"}),
+        make_message(message_id="trash@x", headers={"X-Gmail-Labels": "Opened,Trash"}),
+        make_message(message_id="inbox@x", headers={"X-Gmail-Labels": "Inbox"}),
+    ]
+    threads = read(write_mbox(messages), tz)
+    labels = {t.thread_id: t.messages[0].labels for t in threads}
+    assert labels == {"sent@x": ("Sent", "Opened"), "inbox@x": ("Inbox",)}
+
+
+def test_escaped_from_lines_are_read_as_written(
+    make_message: MakeMessage, tmp_path: Path, tz: ZoneInfo
+) -> None:
+    # mboxrd (RFC 4155): the writer escaped "From " as ">From " and ">From " as ">>From ".
+    path = tmp_path / "mail.mbox"
+    raw = make_message(message_id="one@x", body="Hello,\n\nPLACEHOLDER\n").as_bytes()
+    raw = raw.replace(
+        b"PLACEHOLDER",
+        b">From our side, we will get back to you by Friday.\n>>From a quoted line.",
+    )
+    path.write_bytes(b"From rita@acme.example Tue Dec  1 15:00:00 2026\n" + raw + b"\n")
+    body = only_message(read(path, tz)).body_text
+    assert "\nFrom our side, we will get back to you by Friday.\n" in body
+    assert "\n>From a quoted line." in body
+
+
+def test_a_promise_on_an_escaped_from_line_is_not_lost(
+    make_message: MakeMessage, tmp_path: Path, tz: ZoneInfo
+) -> None:
+    from policy.business_days import BusinessCalendar
+    from policy.replies import new_text
+    from policy.timeline import find_statement
+
+    path = tmp_path / "mail.mbox"
+    msg = make_message(message_id="one@x", body="Hi Alex,\n\nFrom here we will decide by Friday.\n")
+    box = mailbox.mbox(str(path), create=True)  # the stdlib writes ">From here ..."
+    box.add(msg)
+    box.close()
+    assert b"\n>From here" in path.read_bytes()
+    text = new_text(only_message(read(path, tz)))
+    # Sent Tue 2026-12-01: "by Friday" is the first Friday after, Fri 12-04.
+    statement = find_statement(text, date(2026, 12, 1), BusinessCalendar("US"))
+    assert statement is not None and statement.promised_on == date(2026, 12, 4)
