@@ -4,7 +4,11 @@ The file is scanned once, in chunks, keeping only each message's header block an
 its byte range; bodies are read afterwards, by seeking, for the threads the caller keeps.
 A line starting with `From ` separates messages when it starts the file or when the
 next line looks like a header (`Name: value`); an unquoted `From ` line in a body is
-therefore usually left in the body, unlike `mailbox.mbox`. A damaged message is skipped
+therefore usually left in the body, unlike `mailbox.mbox`. A body must never create a
+message (a forged "rejection" pasted after a `From ` line): where the headers give the
+real boundary it wins, a `Content-Length` that lands on a From_ line, or, for a multipart
+message, its closing MIME delimiter (a From_ line before it is body text). Escaped body
+lines (`>From `) are read as `From ` (RFC 4155). A damaged message is skipped
 with a warning naming the file and the message's number; the rest is read.
 """
 
@@ -30,6 +34,12 @@ from policy.models import Thread
 logger = logging.getLogger(__name__)
 
 _HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_CONTENT_LENGTH = re.compile(rb"(?im)^content-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r?$")
+_BOUNDARY = re.compile(
+    rb'(?is)^content-type[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*?boundary="?([^"\s;]+)', re.M
+)
+# How far past a From_ line a multipart message's closing delimiter is looked for.
+_LOOKAHEAD = 1 << 25
 _CHUNK = 1 << 22
 _BOM = b"\xef\xbb\xbf"
 
@@ -104,14 +114,59 @@ class _Scan:
             next_from = self._next_separator(from_end)
             end = next_from if next_from is not None else self._base + len(self._buffer)
             headers_end = self._blank_line(from_end, end)
-            self._finish(
-                from_end,
-                end,
-                self._slice(first, from_end),
-                self._slice(from_end, headers_end),
-            )
+            block = self._slice(from_end, headers_end)
+            body_start = self._line_end(headers_end) if headers_end < end else end
+            real = self._real_end(block, body_start, end)
+            if real is not None:
+                next_from = real if real >= 0 else None
+                end = real if real >= 0 else self._base + len(self._buffer)
+            self._finish(from_end, end, self._slice(first, from_end), block)
             self._drop(end)
             first = next_from
+
+    def _real_end(self, block: bytes, body_start: int, end: int) -> int | None:
+        """Where the message really ends when its headers say so and the `From ` line found
+        at `end` lies inside its body (a body must never create a message): the
+        Content-Length boundary where one is declared and a From_ line (or the end of the
+        file) is there; else, for a multipart message, the first separator after its
+        closing MIME delimiter. -1 means the end of the file; None: `end` stands."""
+        length = _CONTENT_LENGTH.search(block)
+        if length is not None:
+            stop = body_start + int(length.group(1))
+            found = self._separator_at(stop) if stop <= end + _LOOKAHEAD else None
+            if found is not None:
+                return found if found != end else None
+        boundary = _BOUNDARY.search(block)
+        if boundary is None:
+            return None
+        closing = b"\n--" + boundary.group(1).strip(b'"') + b"--"
+        if self._find_before(closing, body_start - 1, end) >= 0:
+            return None  # closed before the separator: the separator is real
+        close = self._find_before(closing, end, end + _LOOKAHEAD)
+        if close < 0:
+            return None  # never closed (truncated): trust the separator
+        after = self._next_separator(self._line_end(close + 1))
+        return after if after is not None else -1
+
+    def _separator_at(self, offset: int) -> int | None:
+        """A From_ line at `offset` (after the blank line writers add), or -1 at the end of
+        the file; None when neither is there."""
+        while len(self._buffer) + self._base < offset + 8 and self._fill():
+            pass
+        at = offset
+        for _ in range(2):
+            line = self._slice(at, at + 5)
+            if line == b"From " and (at == 0 or self._slice(at - 1, at) == b"\n"):
+                return at
+            if at >= self._base + len(self._buffer) and not line:
+                return -1
+            if line.startswith(b"\r\n"):
+                at += 2
+            elif line.startswith(b"\n"):
+                at += 1
+            else:
+                return None
+        return None
 
     # -- the sliding buffer: absolute file offsets in, bytes out --
 
@@ -143,6 +198,17 @@ class _Scan:
                 return found + self._base
             start = max(start, self._base + len(self._buffer) - len(needle) + 1)
             if not self._fill():
+                return -1
+
+    def _find_before(self, needle: bytes, start: int, limit: int) -> int:
+        """Like `_find`, but gives up (-1) once `limit` is passed: a bounded look-ahead."""
+        while True:
+            found = self._buffer.find(needle, start - self._base)
+            if found >= 0:
+                at = found + self._base
+                return at if at < limit else -1
+            start = max(start, self._base + len(self._buffer) - len(needle) + 1)
+            if start >= limit or not self._fill():
                 return -1
 
     def _line_end(self, start: int) -> int:
