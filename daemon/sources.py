@@ -17,6 +17,7 @@ from daemon.config import Config
 from daemon.errors import ConfigError
 from policy.matching import (
     RecruiterSide,
+    company_name,
     interview_reason,
     recruiter_side,
     thread_matches,
@@ -126,11 +127,16 @@ def observe(
     """
     settings = config.settings
     events = (calendar or calendar_source(config)).events()
-    sides = [
-        recruiter_side(to_interview(event), settings)
-        for event in events
-        if interview_reason(event, settings) is not None
+    interviews = [
+        to_interview(event) for event in events if interview_reason(event, settings) is not None
     ]
+    sides = [recruiter_side(interview, settings) for interview in interviews]
+    cultures = tuple(name for name, _ in settings.cultures)
+    # ATS mail joins by the company's name (POLICY.md "Which threads belong").
+    companies = frozenset(
+        company_name(interview, side, cultures)
+        for interview, side in zip(interviews, sides, strict=True)
+    )
 
     # One side holding every interview's addresses and domains: a set lookup per participant.
     anyone = RecruiterSide(
@@ -139,7 +145,7 @@ def observe(
     )
 
     def keep(thread: Thread) -> bool:
-        return thread_matches(thread, anyone, settings)
+        return thread_matches(thread, anyone, settings, companies)
 
     threads: tuple[Thread, ...] = ()
     if sides:

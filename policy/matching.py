@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from policy.html_text import html_to_text
 from policy.models import CalendarEvent, Interview, Message, Person, Settings, Thread
+from policy.replies import is_auto_reply
 
 _NOTE_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
 
@@ -119,6 +121,61 @@ def is_freemail(domain: str, settings: Settings) -> bool:
     )
 
 
+def is_ats(domain: str, settings: Settings) -> bool:
+    """An applicant-tracking service's domain (or a subdomain: `acme.myworkday.com`)."""
+    known = _domain_set(settings.ats_domains)
+    while domain:
+        if domain in known:
+            return True
+        domain = domain.partition(".")[2]
+    return False
+
+
+@lru_cache(maxsize=16)
+def _domain_set(domains: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(d.lower() for d in domains)
+
+
+def _links_by_domain(domain: str, settings: Settings) -> bool:
+    """Free-mail and ATS domains are shared by many employers: never a company's domain."""
+    return bool(domain) and not is_freemail(domain, settings) and not is_ats(domain, settings)
+
+
+_NO_REPLY = re.compile(r"(?:^|[-._])(?:no-?reply|do-?not-?reply)(?:[-._+]|$)")
+
+
+def is_no_reply(address: str) -> bool:
+    """`no-reply@`, `noreply@`, `do-not-reply@`, `donotreply@` (also `jobs-noreply@`)."""
+    return bool(_NO_REPLY.search(address.rpartition("@")[0].lower()))
+
+
+_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
+
+
+def is_bulk(message: Message) -> bool:
+    """POLICY.md "Which threads belong": `List-Id`, `List-Unsubscribe`, or `Precedence:
+    bulk|list|junk` (this is only a decision's carrier, never a statement or a reply target).
+    """
+    if message.header("list-id") is not None or message.header("list-unsubscribe") is not None:
+        return True
+    precedence = (message.header("precedence") or "").split()
+    return bool(precedence) and precedence[0].lower() in _BULK_PRECEDENCE
+
+
+def names_company(message: Message, company: str, settings: Settings) -> bool:
+    """Mail from an ATS domain whose From display name or Subject names the company."""
+    if len(company) < 2 or not is_ats(domain_of(message.sender.email), settings):
+        return False
+    pattern = _company_pattern(company)
+    return bool(pattern.search(message.sender.name) or pattern.search(message.subject))
+
+
+@lru_cache(maxsize=512)
+def _company_pattern(company: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(word) for word in company.split())
+    return re.compile(rf"(?<![\w&]){words}(?![\w&])", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecruiterSide:
     """The addresses and non-free-mail domains an interview's threads are matched by."""
@@ -137,9 +194,13 @@ def recruiter_side(interview: Interview, settings: Settings) -> RecruiterSide:
     people: list[str] = [a.email for a in interview.attendees]
     if interview.organizer:
         people.append(interview.organizer.email)
-    addresses = frozenset(p for p in people if p and not is_me(p, settings))
+    addresses = frozenset(
+        p
+        for p in people
+        if p and not is_me(p, settings) and not (is_no_reply(p) and is_ats(domain_of(p), settings))
+    )
     domains = frozenset(
-        d for d in (domain_of(a) for a in addresses) if d and not is_freemail(d, settings)
+        d for d in (domain_of(a) for a in addresses) if _links_by_domain(d, settings)
     )
     return RecruiterSide(addresses=addresses, domains=domains)
 
@@ -152,8 +213,77 @@ def others(message: Message, settings: Settings) -> Iterable[Person]:
     return (p for p in people if p.email and not is_me(p.email, settings))
 
 
-def thread_matches(thread: Thread, side: RecruiterSide, settings: Settings) -> bool:
-    return any(side.includes(p.email) for m in thread.messages for p in others(m, settings))
+def thread_matches(
+    thread: Thread, side: RecruiterSide, settings: Settings, companies: Iterable[str] = ()
+) -> bool:
+    """A participant of the recruiter side, or ATS mail naming one of `companies`."""
+    if any(side.includes(p.email) for m in thread.messages for p in others(m, settings)):
+        return True
+    names = tuple(companies)
+    return bool(names) and any(
+        names_company(m, name, settings)
+        for m in thread.messages
+        if is_ats(domain_of(m.sender.email), settings)
+        for name in names
+    )
+
+
+class ThreadIndex:
+    """Threads by the addresses and domains of their participants other than me, and the
+    ATS threads, so each application finds its threads without a scan of them all."""
+
+    def __init__(self, threads: Iterable[Thread], settings: Settings) -> None:
+        self._settings = settings
+        self._threads: list[Thread] = []
+        self._by_key: dict[str, set[int]] = defaultdict(set)
+        self._ats: list[int] = []
+        for number, thread in enumerate(threads):
+            self._threads.append(thread)
+            ats = False
+            for message in thread.messages:
+                ats = ats or is_ats(domain_of(message.sender.email), settings)
+                for person in others(message, settings):
+                    self._by_key[person.email].add(number)
+                    self._by_key["@" + domain_of(person.email)].add(number)
+            if ats:
+                self._ats.append(number)
+
+    def matching(self, side: RecruiterSide, company: str = "") -> tuple[Thread, ...]:
+        numbers: set[int] = set()
+        for address in side.addresses:
+            numbers |= self._by_key.get(address, set())
+        for domain in side.domains:
+            numbers |= self._by_key.get("@" + domain, set())
+        if company:
+            numbers.update(
+                n
+                for n in self._ats
+                if any(names_company(m, company, self._settings) for m in self._threads[n].messages)
+            )
+        return tuple(self._threads[n] for n in sorted(numbers))
+
+
+def reply_target(threads: Iterable[Thread], settings: Settings) -> Message | None:
+    """What a follow-up replies to (POLICY.md "The follow-up mail"): the newest
+    recruiter-side message that is neither an auto-reply nor bulk nor from a no-reply
+    address; when there is none, my own newest message there."""
+    theirs: Message | None = None
+    mine: Message | None = None
+    for thread in threads:
+        for message in thread.messages:
+            if message.is_draft:
+                continue
+            if sent_by_me(message, settings):
+                if mine is None or message.sent_at > mine.sent_at:
+                    mine = message
+            elif (
+                not is_bulk(message)
+                and not is_auto_reply(message)
+                and not is_no_reply(message.sender.email)
+                and (theirs is None or message.sent_at > theirs.sent_at)
+            ):
+                theirs = message
+    return theirs or mine
 
 
 def company_groups(sides: Sequence[RecruiterSide]) -> list[int]:

@@ -12,13 +12,15 @@ from policy import drafts
 from policy.business_days import BusinessCalendar
 from policy.matching import (
     RecruiterSide,
+    ThreadIndex,
     company_groups,
     company_name,
-    domain_of,
     interview_reason,
+    is_bulk,
     is_me,
-    others,
+    is_no_reply,
     recruiter_side,
+    reply_target,
     sent_by_me,
     to_interview,
 )
@@ -79,7 +81,8 @@ def plan(
     sides = [recruiter_side(interview, settings) for interview in interviews]
     groups = company_groups(sides)
     # Mail dated after `now` has not arrived yet, as far as this plan is concerned.
-    index = _ThreadIndex(_as_of(threads, now), settings)
+    index = ThreadIndex(_as_of(threads, now), settings)
+    cultures = tuple(name for name, _ in settings.cultures)
     reader = _ReplyReader(settings, calendar)
     marks_by_id: dict[str, list[Mark]] = defaultdict(list)
     for mark in sorted(marks, key=lambda m: m.marked_at):
@@ -99,7 +102,9 @@ def plan(
                 reason=reason,
                 side=sides[position],
                 next_round=next_round,
-                threads=index.matching(sides[position]),
+                threads=index.matching(
+                    sides[position], company_name(interview, sides[position], cultures)
+                ),
                 marks=marks_by_id.get(interview.interview_id, []),
                 reader=reader,
                 settings=settings,
@@ -118,28 +123,6 @@ def _as_of(threads: Iterable[Thread], now: datetime) -> Iterable[Thread]:
             kept = tuple(m for m in thread.messages if m.sent_at <= now)
             if kept:
                 yield replace(thread, messages=kept)
-
-
-class _ThreadIndex:
-    """Threads by the addresses and domains of their participants other than me."""
-
-    def __init__(self, threads: Iterable[Thread], settings: Settings) -> None:
-        self._threads: list[Thread] = []
-        self._by_key: dict[str, set[int]] = defaultdict(set)
-        for number, thread in enumerate(threads):
-            self._threads.append(thread)
-            for message in thread.messages:
-                for person in others(message, settings):
-                    self._by_key[person.email].add(number)
-                    self._by_key["@" + domain_of(person.email)].add(number)
-
-    def matching(self, side: RecruiterSide) -> tuple[Thread, ...]:
-        numbers: set[int] = set()
-        for address in side.addresses:
-            numbers |= self._by_key.get(address, set())
-        for domain in side.domains:
-            numbers |= self._by_key.get("@" + domain, set())
-        return tuple(self._threads[n] for n in sorted(numbers))
 
 
 class _ReplyReader:
@@ -207,7 +190,12 @@ def _gather_mail(
                 ):
                     mine.append(message)
             elif message.sent_at > interview.start_at:
-                replies.append(reader.read(message))
+                reply = reader.read(message)
+                if is_bulk(message):  # POLICY.md: only a decision in bulk mail counts
+                    if reply.decision is None:
+                        continue
+                    reply = replace(reply, promised_on=None, statement="")
+                replies.append(reply)
     mine.sort(key=lambda m: m.sent_at)
     replies.sort(key=lambda r: r.sent_at)
     return _Mail(mine=tuple(mine), replies=tuple(replies))
@@ -457,18 +445,18 @@ def _follow_up_draft(
     side: RecruiterSide,
     settings: Settings,
 ) -> Draft:
-    """A reply in the recruiter thread with the latest mail; a new mail when there is none."""
-    latest: Message | None = None
-    for thread in threads:
-        for message in thread.messages:
-            if message.is_draft:
-                continue
-            if latest is None or message.sent_at > latest.sent_at:
-                latest = message
+    """A reply in the recruiter thread (`matching.reply_target`); a new mail when there is
+    none."""
+    latest = reply_target(threads, settings)
     if latest is not None:
         if sent_by_me(latest, settings):
-            to = tuple(p.email for p in (*latest.to, *latest.cc) if side.includes(p.email))
-            names = tuple(p.name for p in (*latest.to, *latest.cc) if side.includes(p.email))
+            kept = [
+                p
+                for p in (*latest.to, *latest.cc)
+                if side.includes(p.email) and not is_no_reply(p.email)
+            ]
+            to = tuple(p.email for p in kept)
+            names = tuple(p.name for p in kept)
         else:
             to = (latest.sender.email,)
             names = (latest.sender.name,)

@@ -521,3 +521,14 @@ def test_a_wrong_content_length_falls_back_to_the_from_lines(tmp_path: Path, tz:
     path.write_bytes(first + b"\n" + second)
     ids = sorted(m.message_id for t in read(path, tz) for m in t.messages)
     assert ids == ["real@beta.example", "second@beta.example"]
+
+
+def test_bulk_headers_are_kept(
+    make_message: MakeMessage, write_mbox: WriteMbox, tz: ZoneInfo
+) -> None:
+    msg = make_message(
+        headers={"List-Id": "Acme careers <careers.acme.example>", "List-Unsubscribe": "<x>"}
+    )
+    message = only_message(read(write_mbox([msg]), tz))
+    assert message.header("list-id") == "Acme careers <careers.acme.example>"
+    assert message.header("list-unsubscribe") == "<x>"
