@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import email
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -170,6 +171,63 @@ def envelope_from_headers(
         position=position,
         labels=labels,
     )
+
+
+def envelope_to_json(envelope: Envelope) -> str:
+    """An envelope as one line of JSON (the mail index stores these), without `position`."""
+    return json.dumps(
+        [
+            envelope.message_id,
+            envelope.gmail_thread_id,
+            envelope.in_reply_to,
+            list(envelope.references),
+            envelope.sent_at.isoformat(),
+            envelope.is_draft,
+            envelope.fields,
+            list(envelope.labels),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def envelope_from_json(text: str, position: int) -> Envelope:
+    """The envelope `envelope_to_json` wrote; raises ValueError on anything else."""
+    try:
+        mid, thread, reply_to, refs, sent, draft, fields, labels = json.loads(text)
+        sent_at = datetime.fromisoformat(sent)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"a damaged envelope ({type(error).__name__})") from None
+    if sent_at.tzinfo is None or not isinstance(fields, dict):
+        raise ValueError("a damaged envelope")
+    return Envelope(
+        message_id=str(mid),
+        gmail_thread_id=str(thread),
+        in_reply_to=str(reply_to),
+        references=tuple(str(r) for r in refs),
+        sent_at=sent_at,
+        is_draft=bool(draft),
+        fields={str(k): str(v) for k, v in fields.items()},
+        position=position,
+        labels=tuple(str(label) for label in labels),
+    )
+
+
+def envelope_addresses(envelope: Envelope) -> tuple[str, ...]:
+    """Everyone on the message (From, To, Cc), lower-case, each once."""
+    fields = envelope.fields
+    people = (*_people(fields.get("from", "")), *_people(fields.get("to", "")))
+    people = (*people, *_people(fields.get("cc", "")))
+    return tuple(dict.fromkeys(p.email for p in people))
+
+
+def thread_keys(envelope: Envelope) -> tuple[str, ...]:
+    """The keys `build_threads` joins messages by: two messages sharing one are in a thread."""
+    own = "id:" + envelope.message_id
+    if envelope.gmail_thread_id:
+        return (own, "gm:" + envelope.gmail_thread_id)
+    refs = ("id:" + ref for ref in (*envelope.references, envelope.in_reply_to) if ref)
+    return tuple(dict.fromkeys((own, *refs)))
 
 
 def to_message(envelope: Envelope, thread_id: str) -> Message:
@@ -408,7 +466,8 @@ def read_message(
         raise SourceError(f"{source}: unreadable body ({type(error).__name__})") from error
 
 
-Loader = Callable[[Sequence[int]], Iterator[tuple[int, bytes]]]
+# Yields, per position asked for, the raw message or its bodies already decoded (text, html).
+Loader = Callable[[Sequence[int]], Iterator[tuple[int, bytes | tuple[str, str]]]]
 
 
 def build_threads(
@@ -444,6 +503,9 @@ def build_threads(
             heads.update((e.position, m) for e, m in zip(members, messages, strict=True))
     full: dict[int, Message] = {}
     for position, raw in load(sorted(heads)):
+        if isinstance(raw, tuple):
+            full[position] = replace(heads[position], body_text=raw[0], body_html=raw[1])
+            continue
         try:
             full[position] = with_bodies(heads[position], raw)
         except Exception as error:  # keep the headers; the body is unreadable

@@ -42,11 +42,12 @@ class Config:
     calendar_path: Path | None
     reminders_path: Path | None
     mail_source: str
-    mail_path: Path | None
+    mail_path: Path | None  # the first of `mail_paths`
     drafts_path: Path | None
     google: GoogleConfig
     state_path: Path
     poll_minutes: int
+    mail_paths: tuple[Path, ...] = ()  # `[mail] path`: one path or a list of them
 
 
 def default_config_path() -> Path:
@@ -98,6 +99,14 @@ def _clock(value: Any) -> time:
         raise ValueError(f'must be a time like "09:30", not {value!r}') from None
 
 
+def _paths(value: Any) -> tuple[str, ...]:
+    """One path, or a list of them (Thunderbird's Inbox and Sent, Maildir folders)."""
+    paths = (value,) if isinstance(value, str) else _strings(value)
+    if not paths or not all(paths):
+        raise ValueError("must be a path or a non-empty list of paths")
+    return paths
+
+
 def _zone(value: Any) -> ZoneInfo:
     try:
         return ZoneInfo(_string(value))
@@ -117,7 +126,7 @@ _SCHEMA: dict[str, dict[str, _Checker]] = {
         "subdivision": _string,
     },
     "calendar": {"source": _one_of(*CALENDAR_SOURCES), "path": _string, "reminders_path": _string},
-    "mail": {"source": _one_of(*MAIL_SOURCES), "path": _string, "drafts_path": _string},
+    "mail": {"source": _one_of(*MAIL_SOURCES), "path": _paths, "drafts_path": _string},
     "google": {
         "client_secrets_path": _string,
         "token_path": _string,
@@ -222,6 +231,9 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         raise ConfigError(f"{path}: " + "; ".join(problems))
 
     templates = _templates(where("policy", "templates_dir", "templates"))
+    mail_paths = tuple(
+        (base / Path(value).expanduser()).resolve() for value in values["mail"].get("path", ())
+    )
     me = frozenset(a.lower() for a in (user["email"], *user.get("aliases", ())))
     settings = Settings(
         me=me,
@@ -256,7 +268,8 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         calendar_path=where("calendar", "path"),
         reminders_path=where("calendar", "reminders_path"),
         mail_source=mail_source,
-        mail_path=where("mail", "path"),
+        mail_path=mail_paths[0] if mail_paths else None,
+        mail_paths=mail_paths,
         drafts_path=where("mail", "drafts_path"),
         google=google,
         state_path=where("daemon", "state_path") or user_data_path("followup") / "state.sqlite",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from connectors.base import CalendarSource, MailSource
 from daemon.config import Config
@@ -55,18 +56,32 @@ def calendar_source(config: Config) -> CalendarSource:
     )
 
 
-def mail_source(config: Config) -> MailSource:
+IndexUse = Literal["keep", "existing", "none"]
+
+
+def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
+    """Local mail goes through the mail index beside the state (`daemon/mail_index.py`):
+    `keep` creates and keeps it (the daemon, `sync`); `existing` uses it when the daemon
+    has made one and otherwise reads through a temporary one (commands that write
+    nothing); `none` always reads afresh (`--refresh`)."""
     assert config.mail_path is not None or config.mail_source == "gmail"
-    if config.mail_source == "mbox":
-        from connectors.local.mbox import MboxMail
-
-        assert config.mail_path is not None
-        return MboxMail(config.mail_path, config.settings.timezone)
-    if config.mail_source == "maildir":
+    if config.mail_source in ("mbox", "maildir"):
         from connectors.local.maildir import MaildirMail
+        from connectors.local.mbox import MboxMail
+        from daemon.mail_index import IndexedMail, index_path_for
 
-        assert config.mail_path is not None
-        return MaildirMail(config.mail_path, config.settings.timezone)
+        paths = config.mail_paths or ((config.mail_path,) if config.mail_path else ())
+        zone = config.settings.timezone
+        readers: list[MboxMail | MaildirMail] = [
+            MboxMail(path, zone) if config.mail_source == "mbox" else MaildirMail(path, zone)
+            for path in paths
+        ]
+        kept = index_path_for(config.state_path)
+        fresh = index == "none" or (index == "existing" and not kept.exists())
+        where: Path | None = None if fresh else kept
+        kind: Literal["mbox", "maildir"] = "mbox" if config.mail_source == "mbox" else "maildir"
+        # ATS mail is matched by the company's name, so all of it is looked at.
+        return IndexedMail(kind, readers, where, also_domains=config.settings.ats_domains)
     if config.mail_source == "gmail":
         from connectors.google.gmail import Gmail
 
@@ -119,11 +134,12 @@ def observe(
     *,
     calendar: CalendarSource | None = None,
     mail: MailSource | None = None,
+    refresh: bool = False,
 ) -> Observation:
     """Read the calendar, then only the mail threads that touch an interview's recruiter side.
 
     `calendar` and `mail` are sources kept from an earlier pass (incremental reads); by
-    default they are built from the config.
+    default they are built from the config (`refresh`: reading the mail afresh).
     """
     settings = config.settings
     events = (calendar or calendar_source(config)).events()
@@ -149,7 +165,7 @@ def observe(
 
     threads: tuple[Thread, ...] = ()
     if sides:
-        source = mail or mail_source(config)
+        source = mail or mail_source(config, index="none" if refresh else "existing")
         if isinstance(source, _Searched):
             source.set_participants(anyone.addresses, anyone.domains)
         threads = source.threads(keep)

@@ -14,11 +14,13 @@ with a warning naming the file and the message's number; the rest is read.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 from zoneinfo import ZoneInfo
 
 from connectors._email import (
@@ -44,12 +46,48 @@ _CHUNK = 1 << 22
 _BOM = b"\xef\xbb\xbf"
 
 
+class Scanned(NamedTuple):
+    """One message found by the scan: its byte range, number in the file, a hash of its
+    bytes, and its envelope (None when its headers could not be read)."""
+
+    start: int
+    end: int
+    number: int
+    content_hash: str
+    envelope: Envelope | None
+
+
 class MboxMail:
     """A `MailSource` over one mbox file, re-read on every call."""
 
     def __init__(self, path: Path, timezone: ZoneInfo) -> None:
         self.path = path
         self.timezone = timezone
+
+    def fingerprint(self) -> tuple[tuple[str, int, int, int], ...]:
+        """What changes when the file does (inode, mtime, size); () when it is unreadable."""
+        return file_stamps([self.path])
+
+    def scan(self, start: int = 0, *, first_number: int = 1) -> Iterator[Scanned]:
+        """Every message from byte `start` (a From_ line, or the end of the file) on,
+        streamed: memory stays that of one read chunk however large the file."""
+        source = str(self.path)
+        try:
+            handle = self.path.open("rb")
+        except OSError as error:
+            raise SourceError(f"{source}: {describe_os_error(error)}") from error
+        with handle:
+            scan = _Scan(source, self.timezone, keep=False, first_number=first_number)
+            try:
+                yield from scan.run(handle, start)
+            except OSError as error:
+                raise SourceError(f"{source}: {describe_os_error(error)}") from error
+
+    def read_span(self, start: int, end: int) -> bytes:
+        """One stored message's bytes, as a mail parser should see them."""
+        with self.path.open("rb") as handle:
+            handle.seek(start)
+            return unescape_from_lines(_trim(_without_from_line(handle.read(end - start))))
 
     def threads(self, keep: Callable[[Thread], bool] | None = None) -> tuple[Thread, ...]:
         source = str(self.path)
@@ -60,7 +98,8 @@ class MboxMail:
         with handle:
             try:
                 scan = _Scan(source, self.timezone)
-                scan.run(handle)
+                for _ in scan.run(handle):
+                    pass
             except OSError as error:
                 raise SourceError(f"{source}: {describe_os_error(error)}") from error
 
@@ -93,22 +132,28 @@ class _Scan:
     large mailbox is mostly bodies, which this pass only skips over.
     """
 
-    def __init__(self, source: str, timezone: ZoneInfo) -> None:
+    def __init__(
+        self, source: str, timezone: ZoneInfo, *, keep: bool = True, first_number: int = 1
+    ) -> None:
         self.source = source
         self.timezone = timezone
+        self.keep = keep  # keep envelopes and spans in lists (else only yield them)
         self.envelopes: list[Envelope] = []
         self.spans: list[tuple[int, int]] = []  # by envelope position: (start, end) offsets
         self.numbers: list[int] = []  # by envelope position: the message's number in the file
-        self.count = 0
+        self.count = first_number - 1
         self._buffer = b""
         self._base = 0  # file offset of self._buffer[0]
         self._done = 0  # bytes before this offset may be forgotten
         self._eof = False
         self._handle: BinaryIO | None = None
 
-    def run(self, handle: BinaryIO) -> None:
+    def run(self, handle: BinaryIO, start: int = 0) -> Iterator[Scanned]:
         self._handle = handle
-        first = self._first_message()
+        if start:
+            handle.seek(start)
+            self._base = self._done = start
+        first = self._first_message(at_start=start == 0)
         while first is not None:
             from_end = self._line_end(first)
             next_from = self._next_separator(from_end)
@@ -120,7 +165,13 @@ class _Scan:
             if real is not None:
                 next_from = real if real >= 0 else None
                 end = real if real >= 0 else self._base + len(self._buffer)
-            self._finish(from_end, end, self._slice(first, from_end), block)
+            envelope = self._finish(from_end, end, self._slice(first, from_end), block)
+            if not self.keep:
+                digest = hashlib.blake2b(
+                    memoryview(self._buffer)[first - self._base : end - self._base],
+                    digest_size=16,
+                ).hexdigest()
+                yield Scanned(first, end, self.count, digest, envelope)
             self._drop(end)
             first = next_from
 
@@ -218,11 +269,13 @@ class _Scan:
 
     # -- the mbox structure --
 
-    def _first_message(self) -> int | None:
+    def _first_message(self, *, at_start: bool = True) -> int | None:
         """Offset of the first From_ line: leading BOM and blank lines allowed, else refused."""
         while self._fill() and len(self._buffer) < 4096:
             pass
-        start = len(_BOM) if self._buffer.startswith(_BOM) else 0
+        start = self._base
+        if at_start and self._buffer.startswith(_BOM):
+            start = len(_BOM)
         while True:
             end = self._line_end(start)
             line = self._slice(start, end)
@@ -266,7 +319,7 @@ class _Scan:
         ]
         return min(found) + base if found else end
 
-    def _finish(self, start: int, end: int, from_line: bytes, block: bytes) -> None:
+    def _finish(self, start: int, end: int, from_line: bytes, block: bytes) -> Envelope | None:
         self.count += 1
         number = self.count
         try:
@@ -278,7 +331,7 @@ class _Scan:
             )
         except DamagedMessage as error:
             logger.warning("%s: message %d skipped: %s", self.source, number, error.reason)
-            return
+            return None
         except Exception as error:  # one damaged message must not stop the others
             logger.warning(
                 "%s: message %d skipped: unreadable headers (%s)",
@@ -286,10 +339,12 @@ class _Scan:
                 number,
                 type(error).__name__,
             )
-            return
-        self.envelopes.append(envelope)
-        self.spans.append((start, end))
-        self.numbers.append(number)
+            return None
+        if self.keep:
+            self.envelopes.append(envelope)
+            self.spans.append((start, end))
+            self.numbers.append(number)
+        return envelope
 
 
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
@@ -304,6 +359,23 @@ def unescape_from_lines(raw: bytes) -> bytes:
     if b">From " not in raw:
         return raw
     return _ESCAPED_FROM.sub(rb"\1", raw)
+
+
+def _without_from_line(raw: bytes) -> bytes:
+    newline = raw.find(b"\n")
+    return raw[newline + 1 :] if raw.startswith(b"From ") and newline >= 0 else raw
+
+
+def file_stamps(paths: Sequence[Path]) -> tuple[tuple[str, int, int, int], ...]:
+    """(path, inode, mtime, size) per file; () when one cannot be read."""
+    stamps = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return ()
+        stamps.append((str(path), info.st_ino, info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
 
 
 def _trim(raw: bytes) -> bytes:
