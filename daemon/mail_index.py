@@ -23,15 +23,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
+import policy
 from connectors._email import (
     Envelope,
     build_threads,
@@ -42,9 +47,11 @@ from connectors._email import (
     thread_keys,
 )
 from connectors.errors import SourceError, describe_os_error
+from connectors.local.ics import IcsCalendar, read_events
 from connectors.local.maildir import MaildirMail
-from connectors.local.mbox import MboxMail
-from policy.models import Thread
+from connectors.local.mbox import MboxMail, file_stamps
+from policy.models import Attendee, CalendarEvent, Message, Outcome, Person, Settings, Thread
+from policy.rules import Reply
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +79,10 @@ CREATE TABLE links (message INTEGER NOT NULL, key TEXT NOT NULL);
 CREATE INDEX links_by_key ON links (key);
 CREATE INDEX links_by_message ON links (message);
 CREATE TABLE bodies (content TEXT PRIMARY KEY, text TEXT NOT NULL, html TEXT NOT NULL);
+CREATE TABLE replies (key TEXT PRIMARY KEY, reading TEXT NOT NULL);
+CREATE TABLE calendars (
+    name TEXT PRIMARY KEY, stamp TEXT NOT NULL, digest TEXT NOT NULL, events TEXT NOT NULL
+);
 """
 
 
@@ -573,3 +584,247 @@ def _with_flags(text: str, flags: str, drafts: bool) -> str | None:
     is_draft = drafts or "D" in flags or bool(labels & {"draft", "drafts"})
     is_draft = is_draft or "x-mozilla-draft-info" in envelope.fields
     return envelope_to_json(envelope._replace(is_draft=is_draft))
+
+
+# --- the calendar file -------------------------------------------------------------------
+
+
+class CachedCalendar:
+    """A `CalendarSource` over an .ics file whose events are kept in the index with a hash
+    of the file (and the zone they were read in): icalendar parses the file again only
+    when its bytes changed, not on every pass or command."""
+
+    def __init__(self, path: Path, timezone: ZoneInfo, index_path: Path | None) -> None:
+        self.path = path
+        self.timezone = timezone
+        self.index_path = index_path
+
+    def fingerprint(self) -> tuple[tuple[str, int, int, int], ...]:
+        return file_stamps([self.path])
+
+    def events(self) -> tuple[CalendarEvent, ...]:
+        reader = IcsCalendar(self.path, self.timezone)
+        if self.index_path is None:
+            return reader.events()
+        stamp = _stamp_text(self.fingerprint())
+        index = _open(self.index_path)
+        try:
+            row = index.db.execute(
+                "SELECT stamp, digest, events FROM calendars WHERE name = ?", (str(self.path),)
+            ).fetchone()
+            if row is not None and stamp and row[0] == stamp:
+                cached = _events_from_json(row[2])
+                if cached is not None:
+                    return cached
+            try:
+                data = self.path.read_bytes()
+            except OSError:
+                return reader.events()  # names the problem
+            digest = hashlib.blake2b(data, digest_size=16)
+            digest.update(str(self.timezone).encode())
+            if row is not None and row[1] == digest.hexdigest():
+                cached = _events_from_json(row[2])
+                if cached is not None:
+                    index.db.execute(
+                        "UPDATE calendars SET stamp = ? WHERE name = ?", (stamp, str(self.path))
+                    )
+                    return cached
+            events = read_events(data, source=str(self.path), timezone=self.timezone)
+            index.db.execute(
+                "INSERT OR REPLACE INTO calendars VALUES (?, ?, ?, ?)",
+                (str(self.path), stamp, digest.hexdigest(), _events_to_json(events)),
+            )
+            return events
+        except sqlite3.Error as error:  # a cache: read the file itself
+            logger.warning("%s: calendar cache not usable (%s)", self.index_path, error)
+            return reader.events()
+        finally:
+            index.close()
+
+
+def _person(person: Person | None) -> list[str] | None:
+    return None if person is None else [person.email, person.name]
+
+
+def _events_to_json(events: Sequence[CalendarEvent]) -> str:
+    return json.dumps(
+        [
+            [
+                e.event_id,
+                e.title,
+                e.start_at.isoformat(),
+                e.end_at.isoformat(),
+                e.description,
+                e.location,
+                e.all_day,
+                e.cancelled,
+                _person(e.organizer),
+                [[a.email, a.name, a.response] for a in e.attendees],
+                e.created_by_followup,
+            ]
+            for e in events
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _events_from_json(text: str) -> tuple[CalendarEvent, ...] | None:
+    """The events `_events_to_json` wrote; None when the cache is damaged."""
+    try:
+        events = []
+        for item in json.loads(text):
+            uid, title, start, end, description, location, all_day, cancelled = item[:8]
+            organizer, attendees, ours = item[8:11]
+            events.append(
+                CalendarEvent(
+                    event_id=str(uid),
+                    title=str(title),
+                    start_at=datetime.fromisoformat(start),
+                    end_at=datetime.fromisoformat(end),
+                    description=str(description),
+                    location=str(location),
+                    all_day=bool(all_day),
+                    cancelled=bool(cancelled),
+                    organizer=None
+                    if organizer is None
+                    else Person(email=str(organizer[0]), name=str(organizer[1])),
+                    attendees=tuple(
+                        Attendee(email=str(a[0]), name=str(a[1]), response=str(a[2]))
+                        for a in attendees
+                    ),
+                    created_by_followup=bool(ours),
+                )
+            )
+        return tuple(events)
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+
+
+# --- what the reply reader found ---------------------------------------------------------
+
+
+def _reader_version() -> str:
+    """A hash of the policy package's code: a reading is reused only by the same reader."""
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(policy.__file__).parent
+    for file in sorted(root.rglob("*.py")):
+        with contextlib.suppress(OSError):
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+class ReplyStore(MutableMapping[str, Reply]):
+    """The planner's reply readings (POLICY.md statements, decisions, auto-replies) kept in
+    the index, so a recruiter message is read once, not on every pass and command.
+
+    Keyed by message id, a hash of what the reader reads (subject, bodies, headers, date),
+    the settings it depends on and the reader's own code; a reading is rebuilt around the
+    message of this pass. New readings are written in batches (and when the store goes).
+    """
+
+    def __init__(self, path: Path, threads: Iterable[Thread], settings: Settings) -> None:
+        self._path = path
+        self._messages = {m.message_id: m for t in threads for m in t.messages}
+        self._salt = "|".join(
+            (
+                _reader_version(),
+                str(settings.timezone),
+                settings.country,
+                settings.subdivision or "",
+            )
+        )
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA busy_timeout=30000")
+        self._pending: list[tuple[str, str]] = []
+        self._memo: dict[str, Reply] = {}
+        weakref.finalize(self, _flush, self._db, self._pending, True)
+
+    def _key(self, message: Message) -> str:
+        digest = hashlib.blake2b(self._salt.encode(), digest_size=16)
+        for part in (message.subject, message.body_text, message.body_html, repr(message.headers)):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(message.sent_at.isoformat().encode())
+        return f"{message.message_id}|{digest.hexdigest()}"
+
+    def __getitem__(self, message_id: str) -> Reply:
+        if message_id in self._memo:
+            return self._memo[message_id]
+        message = self._messages.get(message_id)
+        if message is None:
+            raise KeyError(message_id)
+        try:
+            row = self._db.execute(
+                "SELECT reading FROM replies WHERE key = ?", (self._key(message),)
+            ).fetchone()
+        except sqlite3.Error:
+            row = None
+        reply = None if row is None else _reply_from_json(row[0], message)
+        if reply is None:
+            raise KeyError(message_id)
+        self._memo[message_id] = reply
+        return reply
+
+    def __setitem__(self, message_id: str, reply: Reply) -> None:
+        self._memo[message_id] = reply
+        if message_id in self._messages:
+            self._pending.append((self._key(reply.message), _reply_to_json(reply)))
+        if len(self._pending) >= 200:
+            _flush(self._db, self._pending, False)
+
+    def __delitem__(self, message_id: str) -> None:
+        self._memo.pop(message_id, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._memo)
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+    def flush(self) -> None:
+        _flush(self._db, self._pending, False)
+
+
+def _flush(db: sqlite3.Connection, pending: list[tuple[str, str]], close: bool) -> None:
+    try:
+        if pending:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO replies VALUES (?, ?)", pending)
+            db.execute("COMMIT")
+            pending.clear()
+    except sqlite3.Error as error:  # a cache: nothing depends on it
+        logger.debug("reply readings not kept: %s", error)
+        with contextlib.suppress(sqlite3.Error):
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+    finally:
+        if close:
+            db.close()
+
+
+def _reply_to_json(reply: Reply) -> str:
+    return json.dumps(
+        [
+            reply.auto,
+            reply.decision.value if reply.decision else None,
+            reply.promised_on.isoformat() if reply.promised_on else None,
+            reply.statement,
+            reply.returns_on.isoformat() if reply.returns_on else None,
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _reply_from_json(text: str, message: Message) -> Reply | None:
+    try:
+        auto, decision, promised, statement, returns = json.loads(text)
+        return Reply(
+            message=message,
+            auto=bool(auto),
+            decision=None if decision is None else Outcome(decision),
+            promised_on=None if promised is None else date.fromisoformat(promised),
+            statement=str(statement),
+            returns_on=None if returns is None else date.fromisoformat(returns),
+        )
+    except (TypeError, ValueError):
+        return None

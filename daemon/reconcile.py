@@ -107,7 +107,9 @@ class PlanCache:
             and not self._between(last[3], now)
         ):
             return replace(last[4], generated_at=now.astimezone(settings.timezone))
-        plan = make_plan(observation.events, observation.threads, settings, now, marks)
+        plan = make_plan(
+            observation.events, observation.threads, settings, now, marks, observation.replies
+        )
         instants = {m.sent_at for t in observation.threads for m in t.messages}
         for app in plan.applications:
             instants.add(app.interview.end_at)
@@ -143,7 +145,9 @@ def run_pass(
     if plans is not None:
         plan = plans.plan(observation, settings, now, marks)
     else:
-        plan = make_plan(observation.events, observation.threads, settings, now, marks)
+        plan = make_plan(
+            observation.events, observation.threads, settings, now, marks, observation.replies
+        )
     recorded = state.written()
     intents = state.open_intents()
     wanted = diff.want(

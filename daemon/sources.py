@@ -8,14 +8,15 @@ them to `observe`) and persist their `snapshot()` (see `connectors/google/state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal
 
-from connectors.base import CalendarSource, MailSource
+from connectors.base import CalendarSource, MailSource, Searched
 from daemon.config import Config
 from daemon.errors import ConfigError
+from daemon.mail_index import IndexedMail, ReplyStore
 from policy.matching import (
     RecruiterSide,
     company_name,
@@ -25,6 +26,7 @@ from policy.matching import (
     to_interview,
 )
 from policy.models import CalendarEvent, Thread
+from policy.rules import Reply
 
 if TYPE_CHECKING:
     from connectors.google.api import GoogleServices
@@ -36,14 +38,22 @@ if TYPE_CHECKING:
 class Observation:
     events: tuple[CalendarEvent, ...]
     threads: tuple[Thread, ...]
+    # The reply readings kept in the mail index, for `policy.planner.plan(replies=...)`.
+    replies: MutableMapping[str, Reply] | None = None
 
 
-def calendar_source(config: Config) -> CalendarSource:
+IndexUse = Literal["keep", "existing", "none"]
+
+
+def calendar_source(config: Config, *, index: IndexUse = "existing") -> CalendarSource:
+    """An .ics file is read through the index's cache (see `mail_source` for `index`)."""
     if config.calendar_source == "ics":
-        from connectors.local.ics import IcsCalendar
+        from daemon.mail_index import CachedCalendar
 
         assert config.calendar_path is not None  # config validation requires it
-        return IcsCalendar(config.calendar_path, config.settings.timezone)
+        return CachedCalendar(
+            config.calendar_path, config.settings.timezone, _index_path(config, index)
+        )
     if config.calendar_source == "google":
         from connectors.google.calendar import GoogleCalendar
 
@@ -56,9 +66,6 @@ def calendar_source(config: Config) -> CalendarSource:
     )
 
 
-IndexUse = Literal["keep", "existing", "none"]
-
-
 def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
     """Local mail goes through the mail index beside the state (`daemon/mail_index.py`):
     `keep` creates and keeps it (the daemon, `sync`); `existing` uses it when the daemon
@@ -68,7 +75,7 @@ def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
     if config.mail_source in ("mbox", "maildir"):
         from connectors.local.maildir import MaildirMail
         from connectors.local.mbox import MboxMail
-        from daemon.mail_index import IndexedMail, index_path_for
+        from daemon.mail_index import IndexedMail
 
         paths = config.mail_paths or ((config.mail_path,) if config.mail_path else ())
         zone = config.settings.timezone
@@ -76,9 +83,7 @@ def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
             MboxMail(path, zone) if config.mail_source == "mbox" else MaildirMail(path, zone)
             for path in paths
         ]
-        kept = index_path_for(config.state_path)
-        fresh = index == "none" or (index == "existing" and not kept.exists())
-        where: Path | None = None if fresh else kept
+        where = _index_path(config, index)
         kind: Literal["mbox", "maildir"] = "mbox" if config.mail_source == "mbox" else "maildir"
         # ATS mail is matched by the company's name, so all of it is looked at.
         return IndexedMail(kind, readers, where, also_domains=config.settings.ats_domains)
@@ -87,6 +92,14 @@ def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
 
         return Gmail(google_services(config).gmail, config.settings.timezone)
     raise ConfigError(f"{config.path}: [mail] source: {config.mail_source!r} is not available yet")
+
+
+def _index_path(config: Config, index: IndexUse) -> Path | None:
+    from daemon.mail_index import index_path_for
+
+    kept = index_path_for(config.state_path)
+    fresh = index == "none" or (index == "existing" and not kept.exists())
+    return None if fresh else kept
 
 
 _SERVICES: dict[str, GoogleServices] = {}
@@ -122,13 +135,6 @@ def gmail_draft_sink(config: Config) -> GmailDrafts:
     return GmailDrafts(google_services(config).gmail, me=me, name=settings.name)
 
 
-@runtime_checkable
-class _Searched(Protocol):
-    """A mail source that searches by participants (Gmail) instead of reading everything."""
-
-    def set_participants(self, addresses: Iterable[str], domains: Iterable[str]) -> None: ...
-
-
 def observe(
     config: Config,
     *,
@@ -142,7 +148,8 @@ def observe(
     default they are built from the config (`refresh`: reading the mail afresh).
     """
     settings = config.settings
-    events = (calendar or calendar_source(config)).events()
+    use: IndexUse = "none" if refresh else "existing"
+    events = (calendar or calendar_source(config, index=use)).events()
     interviews = [
         to_interview(event) for event in events if interview_reason(event, settings) is not None
     ]
@@ -164,9 +171,13 @@ def observe(
         return thread_matches(thread, anyone, settings, companies)
 
     threads: tuple[Thread, ...] = ()
+    source_used: MailSource | None = None
     if sides:
-        source = mail or mail_source(config, index="none" if refresh else "existing")
-        if isinstance(source, _Searched):
+        source = source_used = mail or mail_source(config, index=use)
+        if isinstance(source, Searched):
             source.set_participants(anyone.addresses, anyone.domains)
         threads = source.threads(keep)
-    return Observation(events=events, threads=threads)
+    replies = None
+    if isinstance(source_used, IndexedMail) and source_used.index_path is not None:
+        replies = ReplyStore(source_used.index_path, threads, settings)
+    return Observation(events=events, threads=threads, replies=replies)

@@ -230,23 +230,24 @@ def thread_matches(
 
 class ThreadIndex:
     """Threads by the addresses and domains of their participants other than me, and the
-    ATS threads, so each application finds its threads without a scan of them all."""
+    ATS threads with the names and subjects their ATS mail carries, so each application
+    finds its threads without a scan of them all."""
 
     def __init__(self, threads: Iterable[Thread], settings: Settings) -> None:
-        self._settings = settings
         self._threads: list[Thread] = []
         self._by_key: dict[str, set[int]] = defaultdict(set)
-        self._ats: list[int] = []
+        self._ats: list[tuple[int, str]] = []  # (thread number, "name\0subject\0…")
         for number, thread in enumerate(threads):
             self._threads.append(thread)
-            ats = False
+            said: list[str] = []
             for message in thread.messages:
-                ats = ats or is_ats(domain_of(message.sender.email), settings)
+                if is_ats(domain_of(message.sender.email), settings):
+                    said += (message.sender.name, message.subject)
                 for person in others(message, settings):
                     self._by_key[person.email].add(number)
                     self._by_key["@" + domain_of(person.email)].add(number)
-            if ats:
-                self._ats.append(number)
+            if said:
+                self._ats.append((number, "\0".join(said).casefold()))
 
     def matching(self, side: RecruiterSide, company: str = "") -> tuple[Thread, ...]:
         numbers: set[int] = set()
@@ -254,12 +255,10 @@ class ThreadIndex:
             numbers |= self._by_key.get(address, set())
         for domain in side.domains:
             numbers |= self._by_key.get("@" + domain, set())
-        if company:
-            numbers.update(
-                n
-                for n in self._ats
-                if any(names_company(m, company, self._settings) for m in self._threads[n].messages)
-            )
+        if len(company) >= 2:
+            pattern = _company_pattern(company)  # \s never crosses the \0 between fields
+            folded = company.split()[0].casefold()
+            numbers.update(n for n, said in self._ats if folded in said and pattern.search(said))
         return tuple(self._threads[n] for n in sorted(numbers))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -68,8 +68,10 @@ def plan(
     settings: Settings,
     now: datetime,
     marks: Sequence[Mark] = (),
+    replies: MutableMapping[str, Reply] | None = None,
 ) -> Plan:
-    """Every interview's application, in order of interview start."""
+    """Every interview's application, in order of interview start. `replies`: readings
+    of recruiter messages by message id, kept between calls (the daemon's mail index)."""
     calendar = BusinessCalendar(settings.country, settings.subdivision)
     found = []
     for event in events:
@@ -83,7 +85,7 @@ def plan(
     # Mail dated after `now` has not arrived yet, as far as this plan is concerned.
     index = ThreadIndex(_as_of(threads, now), settings)
     cultures = tuple(name for name, _ in settings.cultures)
-    reader = _ReplyReader(settings, calendar)
+    reader = _ReplyReader(settings, calendar, replies)
     marks_by_id: dict[str, list[Mark]] = defaultdict(list)
     for mark in sorted(marks, key=lambda m: m.marked_at):
         marks_by_id[mark.interview_id].append(mark)
@@ -128,10 +130,15 @@ def _as_of(threads: Iterable[Thread], now: datetime) -> Iterable[Thread]:
 class _ReplyReader:
     """Reads each recruiter-side message once, however many applications share it."""
 
-    def __init__(self, settings: Settings, calendar: BusinessCalendar) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        calendar: BusinessCalendar,
+        cache: MutableMapping[str, Reply] | None = None,
+    ) -> None:
         self._settings = settings
         self._calendar = calendar
-        self._cache: dict[str, Reply] = {}
+        self._cache: MutableMapping[str, Reply] = {} if cache is None else cache
 
     def read(self, message: Message) -> Reply:
         cached = self._cache.get(message.message_id)
