@@ -25,7 +25,6 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from connectors.errors import SourceError
 from policy.models import Message, Person, Thread
 
 # The headers the policy reads (auto-reply and bulk markers), in the order they are reported.
@@ -440,33 +439,6 @@ def _part_text(part: EmailMessage) -> str:
 # --- one message, and threads ----------------------------------------------------------
 
 
-def read_message(
-    raw: bytes,
-    *,
-    source: str,
-    timezone: ZoneInfo,
-    fallback_sent_at: datetime | None = None,
-    is_draft: bool = False,
-) -> Message:
-    """One whole message (e.g. an .eml file); raises `SourceError` when it cannot be read."""
-    try:
-        envelope = envelope_from_headers(
-            header_block(raw),
-            timezone=timezone,
-            position=0,
-            fallback_sent_at=(lambda: fallback_sent_at),
-            is_draft=is_draft,
-        )
-        message = to_message(envelope, envelope.gmail_thread_id or _root_id(envelope))
-    except DamagedMessage as error:
-        raise SourceError(f"{source}: {error.reason}") from error
-    try:
-        return with_bodies(message, raw)
-    except Exception as error:  # the stdlib parser on hostile input
-        raise SourceError(f"{source}: unreadable body ({type(error).__name__})") from error
-
-
-# Yields, per position asked for, the raw message or its bodies already decoded (text, html).
 Loader = Callable[[Sequence[int]], Iterator[tuple[int, bytes | tuple[str, str]]]]
 
 

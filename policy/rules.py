@@ -50,10 +50,6 @@ class Reply:
     def sent_at(self) -> datetime:
         return self.message.sent_at
 
-    @property
-    def dateless(self) -> bool:
-        return not self.auto and self.decision is None and self.promised_on is None
-
 
 # --- The stated timeline and the promised date P --------------------------------------
 

@@ -47,8 +47,9 @@ _BOM = b"\xef\xbb\xbf"
 
 
 class Scanned(NamedTuple):
-    """One message found by the scan: its byte range, number in the file, a hash of its
-    bytes, and its envelope (None when its headers could not be read)."""
+    """One message found by the scan: its byte range (From_ line included), number in the
+    file, a hash of its bytes after the From_ line, and its envelope (None when its headers
+    could not be read)."""
 
     start: int
     end: int
@@ -167,8 +168,8 @@ class _Scan:
                 end = real if real >= 0 else self._base + len(self._buffer)
             envelope = self._finish(from_end, end, self._slice(first, from_end), block)
             if not self.keep:
-                digest = hashlib.blake2b(
-                    memoryview(self._buffer)[first - self._base : end - self._base],
+                digest = hashlib.blake2b(  # the From_ line is the writer's, not the message's
+                    memoryview(self._buffer)[from_end - self._base : end - self._base],
                     digest_size=16,
                 ).hexdigest()
                 yield Scanned(first, end, self.count, digest, envelope)
