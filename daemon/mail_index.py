@@ -315,7 +315,10 @@ class IndexedMail:
     def fingerprint(self) -> tuple[tuple[str, int, int, int], ...]:
         stamps: list[tuple[str, int, int, int]] = []
         for reader in self.readers:
-            found = reader.fingerprint()
+            try:
+                found = reader.fingerprint()
+            except SourceError:  # the read itself will say what is wrong
+                return ()
             if not found:
                 return ()
             stamps.extend(found)
