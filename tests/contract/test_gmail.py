@@ -130,6 +130,7 @@ def test_full_sync_reads_recruiter_threads(fake_google: FakeGoogle, gmail: Gmail
     assert reply.sender.email == ME and reply.in_reply_to == "a1@mail.test"
     assert reply.references == ("a1@mail.test",)
     assert not reply.is_draft
+    assert "SENT" in reply.labels  # mine whatever its From (POLICY.md "me")
     assert gmail.cursor is not None
     first_round = batches(fake_google.log.requests)
     assert [p.api_method for p in first_round[0]] == [
