@@ -143,3 +143,14 @@ class DraftSink(Protocol):
     def update(self, found: Found, draft: DraftMessage) -> Written | None: ...
 
     def delete(self, found: Found) -> bool: ...
+
+
+@runtime_checkable
+class RemembersWrites(Protocol):
+    """A sink whose items carry no mark of this program (Gmail drafts): it finds its own
+    by what the daemon recorded, told before each `find_all`."""
+
+    def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
+        """`written`: action key -> remote id of each item recorded; `pending`: action key
+        -> content hash of each create begun whose result is not recorded (a crash)."""
+        ...

@@ -20,12 +20,21 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from connectors.base import DraftMessage, DraftSink, Found, Reminder, ReminderSink, Written
-from connectors.errors import SourceError
+from connectors.base import (
+    DraftMessage,
+    DraftSink,
+    Found,
+    RemembersWrites,
+    Reminder,
+    ReminderSink,
+    Written,
+)
+from connectors.errors import ItemRefused, SourceError
 from daemon import diff
 from daemon.diff import Adopt, Create, Delete, Leave, Operation, Settlement, Tombstone, Update
 from daemon.errors import FollowupError
-from daemon.items import Kind, Op, Recorded, Tombstoned
+from daemon.items import Intent, Kind, Op, Recorded, Tombstoned
+from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
 from daemon.state import State
@@ -135,6 +144,7 @@ def run_pass(
     force: bool = False,
     should_stop: Callable[[], bool] = lambda: False,
     plans: PlanCache | None = None,
+    progress: Progress | None = None,
 ) -> Summary:
     """One pass. Raises FollowupError/SourceError for problems found before any write."""
     try:
@@ -177,6 +187,7 @@ def run_pass(
         operations = operations_against(diff.as_recorded(recorded))
         needs_listing = any(diff.is_write(op) for op in operations)
     if needs_listing:
+        _tell_what_was_written(sinks, recorded, intents)
         try:
             found = {
                 Kind.REMINDER: sinks.reminders.find_all(),
@@ -210,12 +221,25 @@ def run_pass(
     applied: list[Operation] = []
     stopped = ""
     for at, op in enumerate(operations):
+        if progress is not None:  # a first sync writes thousands of items: show how far
+            progress(at, len(operations))
         if should_stop():
             stopped = "asked to stop"
             summary = _with(summary, applied, stopped, operations[at:])
             break
         try:
             _apply(op, sinks, state, now)
+        except ItemRefused as error:
+            # This item's own problem: the others still go; its intent stays open, so the
+            # next pass settles it and tries again.
+            logger.warning(
+                "%s %s %s refused: %s; the other writes go on",
+                _verb(op),
+                op.kind.value,
+                op.key,
+                _describe(error),
+            )
+            continue
         except (OSError, SourceError) as error:
             # The intent stays open: the next pass looks the item up before writing again.
             stopped = f"{_verb(op)} {op.kind.value} {op.key}: {_describe(error)}"
@@ -235,6 +259,19 @@ def run_pass(
         ", ".join(f"{n} {what}" for what, n in summary.counts().items()) or "nothing planned",
     )
     return summary
+
+
+def _tell_what_was_written(
+    sinks: Sinks, recorded: Mapping[tuple[Kind, str], Recorded], intents: tuple[Intent, ...]
+) -> None:
+    """A sink that finds its items by our records (Gmail drafts) is given them first."""
+    for kind in Kind:
+        sink = sinks.of(kind)
+        if isinstance(sink, RemembersWrites):
+            sink.remember(
+                {key: r.remote_id for (k, key), r in recorded.items() if k is kind},
+                {i.key: i.content_hash for i in intents if i.kind is kind and i.op is Op.CREATE},
+            )
 
 
 def _with(
