@@ -97,6 +97,10 @@ class MailIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.db = self._open()
+        self._rows: list[tuple[object, ...]] = []
+        self._people: list[tuple[int, str]] = []
+        self._links: list[tuple[int, str]] = []
+        self._next_id: int | None = None
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -165,6 +169,7 @@ class MailIndex:
         )
 
     def drop_messages(self, where: str, args: Sequence[object]) -> None:
+        self.flush()
         ids = f"SELECT id FROM messages WHERE {where}"
         self.db.execute(f"DELETE FROM people WHERE message IN ({ids})", args)
         self.db.execute(f"DELETE FROM links WHERE message IN ({ids})", args)
@@ -179,12 +184,16 @@ class MailIndex:
         content: str,
         envelope: Envelope,
     ) -> None:
-        cursor = self.db.execute(
-            "INSERT OR REPLACE INTO messages (source, key, locator, start, end, content, envelope)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (source, key, locator, span[0], span[1], content, envelope_to_json(envelope)),
+        """Buffered: written by `flush` (which every commit in this module comes after)."""
+        if self._next_id is None:
+            (self._next_id,) = self.db.execute(
+                "SELECT coalesce(max(id), 0) + 1 FROM messages"
+            ).fetchone()
+        number = self._next_id
+        self._next_id += 1
+        self._rows.append(
+            (number, source, key, locator, span[0], span[1], content, envelope_to_json(envelope))
         )
-        number = cursor.lastrowid
         terms = set()
         for address in envelope_addresses(envelope):
             terms.add(address)
@@ -192,10 +201,35 @@ class MailIndex:
             terms.add("@" + domain)
             if domain.count(".") >= 2:  # acme.myworkday.com is found by myworkday.com too
                 terms.add("@" + domain.partition(".")[2])
-        self.db.executemany("INSERT INTO people VALUES (?, ?)", ((number, t) for t in terms))
-        self.db.executemany(
-            "INSERT INTO links VALUES (?, ?)", ((number, k) for k in thread_keys(envelope))
-        )
+        self._people.extend((number, t) for t in terms)
+        self._links.extend((number, k) for k in thread_keys(envelope))
+
+    def flush(self) -> None:
+        if self._rows:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._rows
+            )
+            self.db.executemany("INSERT INTO people VALUES (?, ?)", self._people)
+            self.db.executemany("INSERT INTO links VALUES (?, ?)", self._links)
+        self._rows.clear()
+        self._people.clear()
+        self._links.clear()
+        self._next_id = None
+
+    def commit(self, again: bool = False) -> None:
+        """Write what `add` buffered and commit; `again` opens the next transaction."""
+        self.flush()
+        self.db.execute("COMMIT")
+        if again:
+            self.db.execute("BEGIN IMMEDIATE")
+
+    def rollback(self) -> None:
+        self._rows.clear()
+        self._people.clear()
+        self._links.clear()
+        self._next_id = None
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
 
     # -- reading --
 
@@ -327,11 +361,15 @@ class IndexedMail:
     def threads(self, keep: Callable[[Thread], bool] | None = None) -> tuple[Thread, ...]:
         if self.index_path is None:
             with tempfile.TemporaryDirectory(prefix="followup-index-") as folder:
-                return self._read(Path(folder) / "mail-index", keep)
+                return self._read(Path(folder) / "mail-index", keep, temporary=True)
         return self._read(self.index_path, keep)
 
-    def _read(self, path: Path, keep: Callable[[Thread], bool] | None) -> tuple[Thread, ...]:
+    def _read(
+        self, path: Path, keep: Callable[[Thread], bool] | None, *, temporary: bool = False
+    ) -> tuple[Thread, ...]:
         index = _open(path)
+        if temporary:  # thrown away after this read: no need to survive a power cut
+            index.db.execute("PRAGMA synchronous=OFF")
         try:
             self.sync(index)
             return self._threads(index, keep)
@@ -504,18 +542,17 @@ def _sync_mbox(index: MailIndex, reader: MboxMail) -> None:
             if pending >= _BATCH:  # commit with the position reached: a kill resumes here
                 done.tail_hash = _tail_hash(reader.path, done.last_start, done.end_offset)
                 index.save_source(done)
-                index.db.execute("COMMIT")
-                index.db.execute("BEGIN IMMEDIATE")
+                index.commit(again=True)
                 pending = 0
         if done.end_offset:
             done.tail_hash = _tail_hash(reader.path, done.last_start, done.end_offset)
         done.complete = reader.fingerprint() == stamps  # changed meanwhile: read again next time
         index.save_source(done)
+        index.flush()
         index.forget_unused_bodies()
-        index.db.execute("COMMIT")
+        index.commit()
     except BaseException:
-        if index.db.in_transaction:
-            index.db.execute("ROLLBACK")
+        index.rollback()
         raise
 
 
@@ -560,8 +597,7 @@ def _sync_maildir(index: MailIndex, reader: MaildirMail) -> None:
             index.add(name, entry.unique, entry.path, (0, 0), "md:" + entry.unique, found)
             pending += 1
             if pending >= _BATCH:
-                index.db.execute("COMMIT")
-                index.db.execute("BEGIN IMMEDIATE")
+                index.commit(again=True)
                 pending = 0
         gone = [known[key][0] for key in known.keys() - present]
         for at in range(0, len(gone), 500):
@@ -569,11 +605,11 @@ def _sync_maildir(index: MailIndex, reader: MaildirMail) -> None:
             index.drop_messages(f"id IN ({','.join('?' * len(chunk))})", chunk)
         complete = bool(stamps) and reader.fingerprint() == stamps
         index.save_source(_SourceRow(name, "maildir", stamp, 0, 0, "", 0, complete))
+        index.flush()
         index.forget_unused_bodies()
-        index.db.execute("COMMIT")
+        index.commit()
     except BaseException:
-        if index.db.in_transaction:
-            index.db.execute("ROLLBACK")
+        index.rollback()
         raise
 
 
