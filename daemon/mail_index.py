@@ -55,7 +55,7 @@ from policy.rules import Reply
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: people and links keyed by term/key (an older index is rebuilt)
 _BATCH = 5000  # messages per transaction while indexing
 _TAIL = 1 << 16  # bytes of the last message hashed to verify an mbox's prefix
 
@@ -72,11 +72,12 @@ CREATE TABLE messages (
     envelope TEXT NOT NULL, UNIQUE (source, key)
 );
 CREATE INDEX messages_by_start ON messages (source, start);
-CREATE TABLE people (message INTEGER NOT NULL, term TEXT NOT NULL);
-CREATE INDEX people_by_term ON people (term);
-CREATE INDEX people_by_message ON people (message);
-CREATE TABLE links (message INTEGER NOT NULL, key TEXT NOT NULL);
-CREATE INDEX links_by_key ON links (key);
+CREATE TABLE people (
+    term TEXT NOT NULL, message INTEGER NOT NULL, PRIMARY KEY (term, message)
+) WITHOUT ROWID;
+CREATE TABLE links (
+    key TEXT NOT NULL, message INTEGER NOT NULL, PRIMARY KEY (key, message)
+) WITHOUT ROWID;
 CREATE INDEX links_by_message ON links (message);
 CREATE TABLE bodies (content TEXT PRIMARY KEY, text TEXT NOT NULL, html TEXT NOT NULL);
 CREATE TABLE replies (key TEXT PRIMARY KEY, reading TEXT NOT NULL);
@@ -201,16 +202,16 @@ class MailIndex:
             terms.add("@" + domain)
             if domain.count(".") >= 2:  # acme.myworkday.com is found by myworkday.com too
                 terms.add("@" + domain.partition(".")[2])
-        self._people.extend((number, t) for t in terms)
-        self._links.extend((number, k) for k in thread_keys(envelope))
+        self._people.extend((t, number) for t in terms)
+        self._links.extend((k, number) for k in thread_keys(envelope))
 
     def flush(self) -> None:
         if self._rows:
             self.db.executemany(
                 "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._rows
             )
-            self.db.executemany("INSERT INTO people VALUES (?, ?)", self._people)
-            self.db.executemany("INSERT INTO links VALUES (?, ?)", self._links)
+            self.db.executemany("INSERT OR IGNORE INTO people VALUES (?, ?)", self._people)
+            self.db.executemany("INSERT OR IGNORE INTO links VALUES (?, ?)", self._links)
         self._rows.clear()
         self._people.clear()
         self._links.clear()
