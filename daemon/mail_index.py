@@ -99,8 +99,8 @@ class MailIndex:
         self.path = path
         self.db = self._open()
         self._rows: list[tuple[object, ...]] = []
-        self._people: list[tuple[int, str]] = []
-        self._links: list[tuple[int, str]] = []
+        self._people: list[tuple[str, int]] = []
+        self._links: list[tuple[str, int]] = []
         self._next_id: int | None = None
 
     def _open(self) -> sqlite3.Connection:
