@@ -291,3 +291,31 @@ def test_reply_readings_are_kept_and_reused(
     other = Settings(me=settings.me, timezone=ZoneInfo("Europe/Paris"))  # another reading
     plan(events, threads, other, now, replies=ReplyStore(index, threads, other))
     assert calls == [1]
+
+
+def test_commands_use_the_index_the_daemon_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from daemon.cli import main
+
+    (tmp_path / "cal.ics").write_text(ICS)
+    write_mbox(tmp_path / "mail.mbox", [mail(1)])
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[user]\nemail = "alex@example.com"\ntimezone = "America/New_York"\n'
+        '[calendar]\nsource = "ics"\npath = "cal.ics"\nreminders_path = "out.ics"\n'
+        '[mail]\nsource = "mbox"\npath = "mail.mbox"\ndrafts_path = "drafts"\n'
+        '[daemon]\nstate_path = "state.sqlite"\n'
+    )
+    now = ["--config", str(config), "--now", "2026-12-03T12:00:00-05:00"]
+    assert main(["plan", *now, "--json"]) == 0
+    assert not (tmp_path / "state.sqlite.mail-index").exists()  # plan writes nothing
+    assert main(["sync", "--once", *now]) == 0
+    assert (tmp_path / "state.sqlite.mail-index").exists()
+    spy = ScanSpy(monkeypatch)
+    capsys.readouterr()
+    assert main(["status", *now]) == 0
+    assert "Acme" in capsys.readouterr().out
+    assert spy.starts == []  # read from the index, the mbox not opened
+    assert main(["status", *now, "--refresh"]) == 0
+    assert spy.starts == [0]  # --refresh reads it all again
