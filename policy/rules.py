@@ -66,6 +66,7 @@ class Reply:
     promised_on: date | None  # a timeline statement's P
     statement: str  # the phrase, when there is a statement
     returns_on: date | None  # an auto-reply's return date R
+    uncertain: bool = False  # it may state a decision the reader could not make out: read it
 
     @property
     def sent_at(self) -> datetime:

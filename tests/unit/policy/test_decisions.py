@@ -33,6 +33,7 @@ from policy.models import (
 )
 from policy.planner import plan
 from policy.replies import new_text, read_reply
+from policy.rules import Reply
 
 R, OF, N, X = Outcome.REJECTED, Outcome.OFFER, Outcome.NEXT_ROUND, None
 
@@ -1674,3 +1675,17 @@ def test_read_reply_never_raises(text: str, subject: str, headers: list[tuple[st
     msg = message(text, subject=subject, headers=tuple((k.lower(), v) for k, v in headers))
     reading = read_reply(msg, text, date(2026, 12, 3), BusinessCalendar("US", None))
     assert reading.promised_on is None or reading.promised_on >= date(2026, 12, 3)
+
+
+def test_the_read_it_line_survives_a_pass_that_reuses_the_readings() -> None:
+    # The daemon keeps each reply's reading between passes: the uncertainty travels with it.
+    thread = _reply(
+        "Unfortunately the panel's view was mixed, and that's where we've landed.",
+        datetime(2026, 12, 3, 16, 0, tzinfo=NY),
+    )
+    now = datetime(2026, 12, 10, 12, 0, tzinfo=NY)
+    readings: dict[str, Reply] = {}
+    for _ in range(2):
+        (app,) = plan([_interview()], [thread], SETTINGS, now, replies=readings).applications
+        assert Why(rule=Rule.MAYBE_DECISION, on=date(2026, 12, 3)) in app.why
+    assert readings and all(r.uncertain for r in readings.values())
