@@ -850,6 +850,7 @@ def _reply_to_json(reply: Reply) -> str:
             reply.promised_on.isoformat() if reply.promised_on else None,
             reply.statement,
             reply.returns_on.isoformat() if reply.returns_on else None,
+            reply.uncertain,
         ],
         ensure_ascii=False,
     )
@@ -857,7 +858,7 @@ def _reply_to_json(reply: Reply) -> str:
 
 def _reply_from_json(text: str, message: Message) -> Reply | None:
     try:
-        auto, decision, promised, statement, returns = json.loads(text)
+        auto, decision, promised, statement, returns, uncertain = json.loads(text)
         return Reply(
             message=message,
             auto=bool(auto),
@@ -865,6 +866,7 @@ def _reply_from_json(text: str, message: Message) -> Reply | None:
             promised_on=None if promised is None else date.fromisoformat(promised),
             statement=str(statement),
             returns_on=None if returns is None else date.fromisoformat(returns),
+            uncertain=bool(uncertain),
         )
     except (TypeError, ValueError):
         return None

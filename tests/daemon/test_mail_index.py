@@ -282,10 +282,8 @@ def test_reply_readings_are_kept_and_reused(
     store.flush()
     assert first.applications[0].timeline.promised_on.isoformat() == "2026-12-15"
     calls: list[int] = []
-    original = planner.find_statement
-    monkeypatch.setattr(
-        planner, "find_statement", lambda *a, **k: calls.append(1) or original(*a, **k)
-    )
+    original = planner.read_reply
+    monkeypatch.setattr(planner, "read_reply", lambda *a, **k: calls.append(1) or original(*a, **k))
     again = plan(events, threads, settings, now, replies=ReplyStore(index, threads, settings))
     assert again == first and calls == []
     other = Settings(me=settings.me, timezone=ZoneInfo("Europe/Paris"))  # another reading
