@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -38,10 +38,11 @@ class Written:
 
 # --- writing: reminders and drafts ------------------------------------------------------
 #
-# Every item a sink writes carries its action key (`Action.key`, e.g. "acme-1/follow_up/1")
-# inside the item itself (an ICS property, an event's extendedProperties.private, a draft
-# header), so it can be found again without local state, e.g. to settle a write that was
-# in flight when the daemon was killed.
+# A reminder carries its action key (`Action.key`, e.g. "acme-1/follow_up/1") inside itself
+# (an ICS property, an event's extendedProperties.private), so it can be found again without
+# local state, e.g. to settle a write that was in flight when the daemon was killed. A
+# draft carries nothing of this program (the recruiter receives it): it is found again by
+# what the daemon recorded, its remote id, or the Message-ID recorded in the write's intent.
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,10 +58,12 @@ class Reminder:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DraftMessage:
-    """A draft for one action: `Draft` from the policy plus the key that tags it."""
+    """A draft for one action: `Draft` from the policy, its action key, and the Message-ID
+    it is written with (bare; chosen before the write so a crash can be settled by it)."""
 
     key: str
     draft: Draft
+    message_id: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,8 +101,13 @@ class ReminderSink(Protocol):
 class DraftSink(Protocol):
     def content_hash(self, draft: DraftMessage) -> str: ...
 
-    def find_all(self) -> dict[str, Found]:
-        """Every draft this program wrote that is still a draft, by action key."""
+    def message_id(self, draft: DraftMessage) -> str:
+        """The Message-ID `create` gives this draft when it carries none (stable)."""
+        ...
+
+    def find_all(self, known: Mapping[str, str]) -> dict[str, Found]:
+        """The drafts among `known` (action key -> the remote id recorded for it, or the
+        Message-ID of a write left open) that are still drafts, by action key."""
         ...
 
     def create(self, draft: DraftMessage) -> Written: ...

@@ -47,6 +47,8 @@ class Config:
     google: GoogleConfig
     state_path: Path
     poll_minutes: int
+    # user.email, lower-case: a draft's From when the recruiter wrote to none of my aliases
+    email: str = ""
 
 
 def default_config_path() -> Path:
@@ -251,6 +253,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     )
     return Config(
         path=path,
+        email=user["email"].lower(),
         settings=settings,
         calendar_source=calendar_source,
         calendar_path=where("calendar", "path"),

@@ -21,9 +21,20 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from connectors.base import DraftMessage, DraftSink, Found, Reminder, ReminderSink, Written
+from connectors.draft_mail import DraftRefused
 from connectors.errors import SourceError
 from daemon import diff
-from daemon.diff import Adopt, Create, Delete, Leave, Operation, Settlement, Tombstone, Update
+from daemon.diff import (
+    Adopt,
+    Create,
+    Delete,
+    Forget,
+    Leave,
+    Operation,
+    Settlement,
+    Tombstone,
+    Update,
+)
 from daemon.errors import FollowupError
 from daemon.items import Kind, Op, Recorded, Tombstoned
 from daemon.sinks import Sinks
@@ -151,6 +162,9 @@ def run_pass(
         now,
         reminder_hash=sinks.reminders.content_hash,
         draft_hash=sinks.drafts.content_hash,
+        draft_message_id=sinks.drafts.message_id,
+        recorded=recorded,
+        drafts_where=sinks.where.get(Kind.DRAFT, ""),
     )
 
     def operations_against(found: dict[Kind, dict[str, Found]]) -> tuple[Operation, ...]:
@@ -176,7 +190,7 @@ def run_pass(
         try:
             found = {
                 Kind.REMINDER: sinks.reminders.find_all(),
-                Kind.DRAFT: sinks.drafts.find_all(),
+                Kind.DRAFT: sinks.drafts.find_all(diff.known_drafts(recorded, intents)),
             }
         except OSError as error:
             raise TransientError(
@@ -260,19 +274,29 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
             Tombstoned(kind=op.kind, key=op.key, reason=op.reason, remote_id=op.remote_id, at=now)
         )
         return
+    if isinstance(op, Forget):
+        state.record_gone(None, op.kind, op.key, outcome="forgotten", now=now)
+        return
     if isinstance(op, Adopt):
         state.record_written(None, _recorded(op.kind, op.key, op.found, now), outcome="adopted")
         return
     if isinstance(op, Create):
+        # A draft's Message-ID goes into the intent first: a crash is settled by it.
         intent = state.begin(
             kind=op.kind,
             key=op.key,
             op=Op.CREATE,
             content_hash=op.content_hash,
-            remote_id="",
+            remote_id=op.item.message_id if isinstance(op.item, DraftMessage) else "",
             now=now,
         )
-        _record(state, intent, op, _create(sinks, op.item), now, "created")
+        try:
+            written = _create(sinks, op.item)
+        except DraftRefused as error:
+            logger.warning("%s", error.user_message)
+            state.settle(intent, "refused: not a valid message", now)
+            return
+        _record(state, intent, op, written, now, "created")
         return
     if isinstance(op, Update):
         intent = state.begin(
@@ -283,7 +307,12 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
             remote_id=op.found.remote_id,
             now=now,
         )
-        result = _update(sinks, op.found, op.item)
+        try:
+            result = _update(sinks, op.found, op.item)
+        except DraftRefused as error:
+            logger.warning("%s", error.user_message)
+            state.settle(intent, "refused: not a valid message", now)
+            return
         if result is None:
             state.settle(intent, "changed meanwhile: left as it is", now)
             return

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, tzinfo
 
-from daemon.diff import Adopt, Create, Delete, Leave, Operation, Tombstone, Update
+from daemon.diff import Adopt, Create, Delete, Forget, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Ledger
 from daemon.reconcile import Summary
 from policy.models import ActionType, Application, Plan, Status
@@ -18,6 +18,7 @@ _PAST = {
     Delete: "removed",
     Tombstone: "left to the user",
     Adopt: "adopted",
+    Forget: "forgotten",
     Leave: "unchanged",
 }
 _FUTURE = {
@@ -26,6 +27,7 @@ _FUTURE = {
     Delete: "would remove",
     Tombstone: "would leave to the user",
     Adopt: "would adopt",
+    Forget: "would forget",
     Leave: "would leave",
 }
 

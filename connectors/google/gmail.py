@@ -664,7 +664,10 @@ class GmailDrafts:
         d = draft.draft
         return _draft_hash(d.to, d.cc, d.subject, d.body)
 
-    def find_all(self) -> dict[str, Found]:
+    def message_id(self, draft: DraftMessage) -> str:
+        return ""  # Gmail gives the draft its Message-ID
+
+    def find_all(self, known: Mapping[str, str] | None = None) -> dict[str, Found]:
         rows = self._list()
         self._look_at([row for row in rows if row[1] not in self._seen])
         present = {message_id for _, message_id, _ in rows}

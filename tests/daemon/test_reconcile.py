@@ -189,12 +189,17 @@ def test_an_emptied_reminders_file_stops_the_pass_until_forced(
     config: Config, state: State
 ) -> None:
     one_pass(config, build_sinks(config), state, MOMENT[2])
+    before = set(build_sinks(config).reminders.find_all())
     config.reminders_path.unlink()  # type: ignore[union-attr]
-    with pytest.raises(EmptiedError, match="reminders.ics: none of the"):
+    with pytest.raises(EmptiedError, match="reminders.ics: none of the") as refused:
         one_pass(config, build_sinks(config), state, MOMENT[2])
+    assert "--force` writes again what the plan wants" in str(refused.value)
     forced = one_pass(config, build_sinks(config), state, MOMENT[2], force=True)
-    assert all(isinstance(op, (Tombstone, Leave)) for op in forced.applied)
-    assert not config.reminders_path.exists()  # type: ignore[union-attr]
+    assert not any(isinstance(op, Tombstone) for op in forced.applied)
+    # the plan's reminders are back, and stay ours: the next pass writes nothing
+    assert set(build_sinks(config).reminders.find_all()) == before
+    assert writes(one_pass(config, build_sinks(config), state, MOMENT[2])) == 0
+    assert not state.tombstones()
 
 
 def test_a_calendar_emptied_by_mistake_removes_nothing(config: Config, state: State) -> None:

@@ -319,20 +319,36 @@ class LocalWorker(Worker):
     def draft_files(self) -> list[Path]:
         return [p for sub in ("cur", "new") for p in sorted((self.out / "drafts" / sub).glob("*"))]
 
+    def known_drafts(self) -> dict[str, str]:
+        """What the daemon finds its drafts by (nothing in a draft marks it): the recorded
+        file names, and the Message-IDs that write intents chose before writing."""
+        with _db(self.state_path) as db:
+            written = db.execute("SELECT key, remote_id FROM written WHERE kind = 'draft'")
+            known = dict(written.fetchall())
+            intents = db.execute(
+                "SELECT key, remote_id FROM journal WHERE kind = 'draft' AND op = 'create' "
+                "AND settled_at IS NULL"
+            ).fetchall()
+        for key, remote_id in intents:
+            known.setdefault(key, remote_id)
+        return {key: ref for key, ref in known.items() if ref}
+
+    def draft_key(self, path: Path) -> str:
+        return draft_key(path, self.state_path)
+
     def check_duplicates(self) -> list[str]:
         path = self.out / "reminders.ics"
         text = read(path).replace("\r\n ", "") if path.exists() else ""
         counts = Counter(f"reminder {key}" for key in _KEY_LINE.findall(text))
-        counts.update(f"draft {draft_key(p)}" for p in self.draft_files())
+        counts.update(f"draft {self.draft_key(p)}" for p in self.draft_files())
         IcsReminders(path).find_all()  # the file is always whole: it parses
         return [key for key, count in counts.items() if count > 1]
 
     def found(self, kind: Kind) -> dict[str, str]:
-        sink = (
-            IcsReminders(self.out / "reminders.ics")
-            if kind is Kind.REMINDER
-            else MaildirDrafts(self.out / "drafts")
-        )
+        sink = IcsReminders(self.out / "reminders.ics") if kind is Kind.REMINDER else None
+        if sink is None:
+            drafts = MaildirDrafts(self.out / "drafts").find_all(self.known_drafts())
+            return {key: found.remote_id for key, found in drafts.items()}
         return {key: found.remote_id for key, found in sink.find_all().items()}
 
     def edit(self, kind: Kind, key: str, remote_id: str, marker: str) -> None:
@@ -349,7 +365,7 @@ class LocalWorker(Worker):
             replace_file(path, text.replace(old, "\r\n".join(lines)))
             return
         for file in self.draft_files():
-            if draft_key(file) == key:
+            if self.draft_key(file) == key:
                 message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
                 message.set_content(f"{marker}\n\nMy own words.\n")
                 replace_file(file, message.as_bytes())
@@ -361,7 +377,7 @@ class LocalWorker(Worker):
             replace_file(path, text.replace(block(text, key), ""))
             return
         for file in self.draft_files():
-            if draft_key(file) == key:
+            if self.draft_key(file) == key:
                 file.unlink()
 
     def verify(self) -> list[str]:
@@ -374,7 +390,7 @@ class LocalWorker(Worker):
                 if key not in reminders.find_all() or f"SUMMARY:{marker}" not in block(text, key):
                     problems.append(f"lost edit: reminder {key}")
             else:
-                files = [f for f in self.draft_files() if draft_key(f) == key]
+                files = [f for f in self.draft_files() if self.draft_key(f) == key]
                 if len(files) != 1 or marker.encode() not in files[0].read_bytes():
                     problems.append(f"lost edit: draft {key}")
         for kind, key in self.deleted:
@@ -387,9 +403,17 @@ class LocalWorker(Worker):
             seen = Observer(config, cache=False).observe()
             plan = make_plan(seen.events, seen.threads, config.settings, now, state.marks())
             wanted = diff.want(
-                plan, now, reminder_hash=reminders.content_hash, draft_hash=drafts.content_hash
+                plan,
+                now,
+                reminder_hash=reminders.content_hash,
+                draft_hash=drafts.content_hash,
+                recorded=state.written(),
+                drafts_where=str(self.out / "drafts"),
             )
-            found = {Kind.REMINDER: reminders.find_all(), Kind.DRAFT: drafts.find_all()}
+            found = {
+                Kind.REMINDER: reminders.find_all(),
+                Kind.DRAFT: drafts.find_all(self.known_drafts()),
+            }
             tombstones = state.tombstones()
         for item in wanted:
             there = found[item.kind].get(item.key)
@@ -530,6 +554,20 @@ def block(text: str, key: str) -> str:
     return text[start:end]
 
 
-def draft_key(path: Path) -> str:
+def draft_key(path: Path, state_path: Path) -> str:
+    """The action key a draft file belongs to, by the state's records (nothing in the file
+    says): its recorded file name, or the Message-ID a write intent chose."""
+    uniq = path.name.split(":2,")[0]
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    return str(message["X-Followup-Key"])
+    message_id = str(message.get("Message-ID", "")).strip().strip("<>")
+    if not state_path.exists():
+        return ""
+    with _db(state_path) as db:
+        rows = db.execute(
+            "SELECT key, remote_id FROM written WHERE kind = 'draft' UNION "
+            "SELECT key, remote_id FROM journal WHERE kind = 'draft'"
+        ).fetchall()
+    for key, remote_id in rows:
+        if remote_id in (uniq, message_id):
+            return str(key)
+    return f"unknown {uniq}"
