@@ -497,3 +497,20 @@ def test_an_update_keeps_the_file_and_never_adds_a_second_one(tmp_path: Path) ->
     assert updated is not None and updated.remote_id == first.remote_id
     assert len(list((root / "cur").iterdir())) == 1
     assert not list((root / "tmp").iterdir())
+
+
+def test_a_moved_reminder_bumps_sequence_and_last_modified(tmp_path: Path) -> None:
+    sink = IcsReminders(tmp_path / "r.ics")
+    sink.create(reminder("k/1", 0))
+
+    def event() -> Any:
+        (only,) = Calendar.from_ical((tmp_path / "r.ics").read_bytes().decode()).walk("VEVENT")
+        return only
+
+    assert int(event()["SEQUENCE"]) == 0
+    assert event()["LAST-MODIFIED"].dt.tzinfo is not None
+    sink.update(sink.find_all()["k/1"], reminder("k/1", 5))
+    assert int(event()["SEQUENCE"]) == 1
+    sink.update(sink.find_all()["k/1"], reminder("k/1", 6))
+    assert int(event()["SEQUENCE"]) == 2
+    assert event()["DTSTART"].dt == AT + timedelta(days=6)
