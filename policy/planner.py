@@ -26,7 +26,6 @@ from policy.models import (
     Application,
     CalendarEvent,
     Channel,
-    Draft,
     Interview,
     Mark,
     MarkKind,
@@ -37,7 +36,6 @@ from policy.models import (
     State,
     Status,
     Thread,
-    Timeline,
     TimelineSource,
 )
 from policy.replies import decision_in, is_auto_reply, new_text
@@ -271,7 +269,7 @@ def _application(
             status=prep_status,
             key=f"{interview.interview_id}/prep",
             reminder_title=f"Prepare: {interview.title}",
-            reminder_text=drafts.prep_text(interview_title=interview.title, company=company),
+            reminder_text=drafts.prep_reminder(interview, company, settings),
         )
     )
 
@@ -292,7 +290,10 @@ def _application(
         thank_status = Status.PENDING
     if thank_status is Status.PENDING and (closed_by_decision or outcome is Outcome.STOPPED):
         thank_status = Status.CANCELLED  # a later round keeps its thank-you pending
-    actions.append(_thank_you_action(interview, company, channel, thank_status, settings))
+    thank_due = _elapsed(interview.end_at, THANK_YOU_DELAY, tz)
+    actions.append(
+        drafts.thank_you_action(interview, company, channel, thank_status, thank_due, settings)
+    )
 
     # status follow-ups
     sent = [m.sent_at for m in follow_ups_sent(mail.mine, thanked, mail.replies)]
@@ -319,7 +320,7 @@ def _application(
                 due_at=at.astimezone(tz),
                 status=Status.DONE,
                 key=f"{interview.interview_id}/follow_up/{number}",
-                reminder_title=f"Follow up with {company} ({number} of {settings.max_followups})",
+                reminder_title=drafts.follow_up_title(company, number, settings),
             )
         )
     next_on = schedule.next_on
@@ -338,10 +339,10 @@ def _application(
                 due_at=due_at,
                 status=Status.PENDING if outcome is None else Status.CANCELLED,
                 key=f"{interview.interview_id}/follow_up/{number}",
-                draft=_follow_up_draft(
+                draft=drafts.follow_up_draft(
                     interview, company, number, timeline, threads, side, settings
                 ),
-                reminder_title=f"Follow up with {company} ({number} of {settings.max_followups})",
+                reminder_title=drafts.follow_up_title(company, number, settings),
             )
         )
 
@@ -378,127 +379,6 @@ def _at_local(day: date, settings: Settings) -> datetime:
     """The follow-up time on `day` in the user's zone; a wall time skipped by DST moves on."""
     aware = datetime.combine(day, settings.followup_time, tzinfo=settings.timezone)
     return aware.astimezone(UTC).astimezone(settings.timezone)
-
-
-def _interviewers(interview: Interview, settings: Settings) -> tuple[tuple[str, str], ...]:
-    """(email, name) of everyone on the invitation but me, organizer first."""
-    people: list[tuple[str, str]] = []
-    if interview.organizer and interview.organizer.email not in settings.me:
-        people.append((interview.organizer.email, interview.organizer.name))
-    for attendee in interview.attendees:
-        if attendee.email not in settings.me and all(attendee.email != e for e, _ in people):
-            people.append((attendee.email, attendee.name))
-    return tuple(people)
-
-
-def _first_name(email: str, name: str) -> str:
-    if name and "@" not in name:
-        return name.split()[0].strip(",")
-    local = email.partition("@")[0]
-    first = local.replace("_", ".").split(".")[0]
-    return first.capitalize() if first.isalpha() else ""
-
-
-def _thank_you_action(
-    interview: Interview, company: str, channel: Channel, status: Status, settings: Settings
-) -> Action:
-    people = _interviewers(interview, settings)
-    names = tuple(n for n in (_first_name(e, name) for e, name in people) if n)
-    templates = dict(settings.templates)
-    learned = interview.note("learned")
-    role = drafts.role_from_title(interview.title, company)
-    due_at = _elapsed(interview.end_at, THANK_YOU_DELAY, settings.timezone)
-    key = f"{interview.interview_id}/thank_you"
-    if channel is Channel.HANDWRITTEN:
-        return Action(
-            type=ActionType.THANK_YOU,
-            channel=channel,
-            due_at=due_at,
-            status=status,
-            key=key,
-            reminder_title=f"Write a handwritten thank-you note to {company}",
-            reminder_text=drafts.handwritten_text(
-                company=company,
-                role=role,
-                recipients_names=names,
-                learned=learned,
-                my_name=settings.name,
-                templates=templates,
-            ),
-        )
-    subject, body = drafts.thank_you_text(
-        interview_title=interview.title,
-        company=company,
-        role=role,
-        recipients_names=names,
-        learned=learned,
-        my_name=settings.name,
-        templates=templates,
-    )
-    return Action(
-        type=ActionType.THANK_YOU,
-        channel=channel,
-        due_at=due_at,
-        status=status,
-        key=key,
-        draft=Draft(to=tuple(e for e, _ in people), subject=subject, body=body),
-        reminder_title=f"Send the thank-you to {company}",
-    )
-
-
-def _follow_up_draft(
-    interview: Interview,
-    company: str,
-    number: int,
-    timeline: Timeline,
-    threads: Sequence[Thread],
-    side: RecruiterSide,
-    settings: Settings,
-) -> Draft:
-    """A reply in the recruiter thread with the latest mail; a new mail when there is none."""
-    latest: Message | None = None
-    for thread in threads:
-        for message in thread.messages:
-            if message.is_draft:
-                continue
-            if latest is None or message.sent_at > latest.sent_at:
-                latest = message
-    if latest is not None:
-        if latest.sender.email in settings.me:
-            to = tuple(p.email for p in (*latest.to, *latest.cc) if side.includes(p.email))
-            names = tuple(p.name for p in (*latest.to, *latest.cc) if side.includes(p.email))
-        else:
-            to = (latest.sender.email,)
-            names = (latest.sender.name,)
-        references = (*latest.references, latest.message_id)
-        thread_id, subject, in_reply_to = latest.thread_id, latest.subject, latest.message_id
-    else:
-        people = _interviewers(interview, settings)
-        to = tuple(e for e, _ in people[:1])
-        names = tuple(n for _, n in people[:1])
-        references, thread_id, subject, in_reply_to = (), "", "", ""
-    first_names = tuple(
-        n for n in (_first_name(e, name) for e, name in zip(to, names, strict=False)) if n
-    )
-    mail_subject, body = drafts.follow_up_text(
-        number=number,
-        thread_subject=subject,
-        company=company,
-        role=drafts.role_from_title(interview.title, company),
-        recipient_names=first_names,
-        timeline_text=None if timeline.source is TimelineSource.DEFAULT else timeline.text,
-        interview_on=local_date(interview.start_at, settings),
-        my_name=settings.name,
-        templates=dict(settings.templates),
-    )
-    return Draft(
-        to=to,
-        subject=mail_subject,
-        body=body,
-        thread_id=thread_id,
-        in_reply_to=in_reply_to,
-        references=references,
-    )
 
 
 def _with_reminder_text(action: Action) -> Action:

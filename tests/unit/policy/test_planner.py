@@ -7,10 +7,14 @@ New York clocks go forward on Sun 2027-03-14 (EST -05:00 → EDT -04:00).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from policy.drafts import TEMPLATE_NAMES
 from policy.models import (
     Action,
     ActionType,
@@ -475,3 +479,62 @@ def test_thank_you_an_hour_after_an_interview_ending_as_clocks_go_back() -> None
     app = only(plan([interview], [], SETTINGS, at("2026-10-31T12:00")))
     due = thank_you(app).due_at
     assert (due.hour, due.minute, due.utcoffset()) == (1, 30, timedelta(hours=-5))
+
+
+# --- the user's templates ----------------------------------------------------------------
+
+
+def _overridden(name: str) -> str:
+    """The text the planner wrote with a user template `name`, in the case that uses it."""
+    settings = Settings(
+        me=frozenset({ME}),
+        name="Alex Doe",
+        timezone=NY,
+        templates=((name, f"mine {name}: $company"),),
+    )
+    if name == "prep":
+        app = only(run([event()], now="2026-12-01T08:00", settings=settings))
+        return next(a for a in app.actions if a.type is ActionType.PREP).reminder_text
+    if name == "handwritten":
+        paper = event(description="Culture: paper\nTimeline: 3 weeks")
+        return thank_you(only(run([paper], settings=settings))).reminder_text
+    if name == "thank_you":
+        draft = thank_you(only(run([event()], now="2026-12-01T08:00", settings=settings))).draft
+        assert draft is not None
+        return draft.body
+    # follow_up_1 (and the generic follow_up) before a follow-up was sent; follow_up_2 after.
+    messages = [mail(ME, "jane@acme-corp.com", "2026-12-16T09:40", "Checking in.")]
+    sent = messages if name == "follow_up_2" else []
+    follow_up = pending_follow_up(
+        only(run([event()], sent, now="2026-12-17T12:00", settings=settings))
+    )
+    assert follow_up is not None and follow_up.draft is not None
+    return follow_up.draft.body
+
+
+@pytest.mark.parametrize("name", [*TEMPLATE_NAMES, "follow_up"])
+def test_every_template_can_be_overridden(name: str) -> None:
+    assert _overridden(name) == f"mine {name}: Acme\n"
+
+
+def test_interview_title_in_a_handwritten_note_template() -> None:
+    settings = replace(SETTINGS, templates=(("handwritten", "After $interview_title: thanks"),))
+    paper = event(description="Culture: paper\nTimeline: 3 weeks")
+    note = thank_you(only(run([paper], settings=settings))).reminder_text
+    assert note == "After Interview with Acme: thanks\n"
+
+
+def test_greeting_reads_display_names_and_addresses_alike() -> None:
+    # One first-name reader: "Doe, Jane" and "Dr. Jane Doe" are Jane; with no display name,
+    # "bob.roe@…" is Bob; a team's address greets no one.
+    interview = replace(
+        event(attendees=("bob.roe@acme-corp.com", "recruiting@acme-corp.com")),
+        organizer=Person(email="jane@acme-corp.com", name="Doe, Jane"),
+    )
+    draft = thank_you(only(run([interview], now="2026-12-01T08:00"))).draft
+    assert draft is not None
+    assert draft.body.startswith("Hi Jane and Bob,\n")
+    honorific = replace(interview, organizer=Person(email="j@acme-corp.com", name="Dr. Jane Doe"))
+    draft = thank_you(only(run([honorific], now="2026-12-01T08:00"))).draft
+    assert draft is not None
+    assert draft.body.startswith("Hi Jane and Bob,\n")
