@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from daemon.errors import ConfigError
+from policy.drafts import template_problem
 from policy.models import (
     DEFAULT_ATS_DOMAINS,
     DEFAULT_FREEMAIL_DOMAINS,
@@ -287,7 +288,11 @@ def _templates(folder: Path | None) -> tuple[tuple[str, str], ...]:
     found = []
     for file in sorted(folder.glob("*.txt")):
         try:
-            found.append((file.stem, file.read_text(encoding="utf-8")))
+            text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"{file}: cannot read the template: {error}") from None
+        problem = template_problem(file.stem, text)
+        if problem is not None:
+            raise ConfigError(f"{file}: {problem}")
+        found.append((file.stem, text))
     return tuple(found)

@@ -33,6 +33,8 @@ EMPTY_THRESHOLD = 3
 REMINDER_MINUTES = 15
 # An overdue action's reminder starts this long after the minute of the pass that writes it.
 SOON = timedelta(minutes=2)
+# A clock that steps back by up to this much is held at the last pass's moment.
+CLOCK_HOLD = timedelta(hours=24)
 
 
 class EmptiedError(FollowupError):
@@ -259,6 +261,17 @@ def history_keys(plan: Plan, now: datetime) -> frozenset[str]:
             action.done_at >= action.due_at if action.done_at is not None else action.due_at <= now
         )
     )
+
+
+def held_now(now: datetime, last_pass_at: datetime | None) -> datetime:
+    """The moment a pass plans for. A clock that stepped back a little (an NTP correction,
+    a VM restored, a laptop waking with a stale clock) is held at the last pass's moment,
+    so nothing written is undone only to be written again when the clock comes back, and
+    no action planned again for a moment already past leaves a reminder behind. A step
+    back of more than `CLOCK_HOLD` is taken as the truth (the earlier clock was wrong)."""
+    if last_pass_at is not None and now < last_pass_at <= now + CLOCK_HOLD:
+        return last_pass_at.astimezone(now.tzinfo)
+    return now
 
 
 def next_due(plan: Plan, now: datetime) -> datetime | None:

@@ -146,6 +146,10 @@ def run_pass(
     plans: PlanCache | None = None,
 ) -> Summary:
     """One pass. Raises FollowupError/SourceError for problems found before any write."""
+    held = diff.held_now(now, _last_pass_at(state))
+    if held != now:
+        logger.info("the clock reads %s, before the last pass: planning as of %s", now, held)
+        now = held
     try:
         observation = observer.observe()
     except OSError as error:
@@ -245,6 +249,14 @@ def run_pass(
         ", ".join(f"{n} {what}" for what, n in summary.counts().items()) or "nothing planned",
     )
     return summary
+
+
+def _last_pass_at(state: State) -> datetime | None:
+    last = state.last_pass()
+    try:
+        return datetime.fromisoformat(str(last["at"])) if last else None
+    except (KeyError, ValueError):
+        return None
 
 
 def _with(

@@ -65,6 +65,9 @@ def plan(
 ) -> Plan:
     """Every interview's application, in order of interview start."""
     calendar = BusinessCalendar(settings.country, settings.subdivision)
+    threads = tuple(threads)
+    if not settings.name.strip():  # sign with the name my sent mail carries
+        settings = replace(settings, name=drafts.name_from_sent(threads, settings))
     found = []
     for event in events:
         reason = interview_reason(event, settings)
@@ -223,7 +226,9 @@ def _application(
     now: datetime,
 ) -> Application:
     tz = settings.timezone
-    company = company_name(interview, side, (name for name, _ in settings.cultures))
+    company = company_name(
+        interview, side, (name for name, _ in settings.cultures), settings.ats_domains
+    )
     why = [reason]
     if threads:
         why.append(f"mail: {len(threads)} thread(s) with the recruiter side")
@@ -260,6 +265,7 @@ def _application(
     # prep
     prep_due = _elapsed(interview.start_at, -timedelta(minutes=settings.prep_minutes), tz)
     prep_status = Status.DONE if now >= prep_due or "prep" in done_marks else Status.PENDING
+    prep_done_at = _marked_at(marks, "prep") if now < prep_due else prep_due
     if prep_status is Status.PENDING and outcome is not None:
         prep_status = Status.CANCELLED
     actions.append(
@@ -268,6 +274,7 @@ def _application(
             due_at=prep_due,
             status=prep_status,
             key=f"{interview.interview_id}/prep",
+            done_at=prep_done_at if prep_status is Status.DONE else None,
             reminder_title=f"Prepare: {interview.title}",
             reminder_text=drafts.prep_reminder(interview, company, settings),
         )
@@ -291,9 +298,13 @@ def _application(
     if thank_status is Status.PENDING and (closed_by_decision or outcome is Outcome.STOPPED):
         thank_status = Status.CANCELLED  # a later round keeps its thank-you pending
     thank_due = _elapsed(interview.end_at, THANK_YOU_DELAY, tz)
-    actions.append(
-        drafts.thank_you_action(interview, company, channel, thank_status, thank_due, settings)
+    thank_you = drafts.thank_you_action(
+        interview, company, channel, thank_status, thank_due, settings, threads
     )
+    if thank_status is Status.DONE:
+        done_at = thanked.sent_at if thanked is not None and channel is Channel.EMAIL else None
+        thank_you = replace(thank_you, done_at=done_at or _marked_at(marks, "thank_you"))
+    actions.append(thank_you)
 
     # status follow-ups
     sent = [m.sent_at for m in follow_ups_sent(mail.mine, thanked, mail.replies)]
@@ -313,11 +324,14 @@ def _application(
     else:  # what was sent still explains the count; nothing more is planned
         why.extend(line for line in schedule.why if ": sent " in line)
     for number, at in enumerate(schedule.done_at, start=1):
+        # INTERFACE.md: a done action's `due` stays its due time; when it was done is beside.
+        due_on = schedule.done_due_on[number - 1] if number <= len(schedule.done_due_on) else None
         actions.append(
             Action(
                 type=ActionType.FOLLOW_UP,
                 number=number,
-                due_at=at.astimezone(tz),
+                due_at=_at_local(due_on, settings) if due_on is not None else at.astimezone(tz),
+                done_at=at.astimezone(tz),
                 status=Status.DONE,
                 key=f"{interview.interview_id}/follow_up/{number}",
                 reminder_title=drafts.follow_up_title(company, number, settings),
@@ -367,6 +381,12 @@ def _application(
         why=tuple(why),
         thread_ids=tuple(t.thread_id for t in threads),
     )
+
+
+def _marked_at(marks: Sequence[Mark], value: str) -> datetime | None:
+    """When the user first marked `value` done, if they did."""
+    times = [m.marked_at for m in marks if m.kind is MarkKind.DONE and m.value == value]
+    return min(times) if times else None
 
 
 def _elapsed(moment: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:

@@ -202,6 +202,9 @@ def follow_ups_sent(
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FollowUpSchedule:
     done_at: tuple[datetime, ...]  # when each follow-up was sent, oldest first
+    # the day each of those was due when it was sent (a reminder of one sent before its
+    # day is removed; one sent after it fell due stays as history)
+    done_due_on: tuple[date, ...] = ()
     next_on: date | None  # the day the next one is due, None when no more are planned
     why: tuple[str, ...]
 
@@ -234,10 +237,12 @@ def schedule_follow_ups(
     events += [(r.sent_at, 1, r) for r in replies if not r.auto]
     events.sort(key=lambda item: (item[0], item[1]))
     done: list[datetime] = []
+    done_due: list[date] = []
     for at, _, reply in events:
         on = local_date(at, settings)
         if reply is None:
             done.append(at)
+            done_due.append(max(due_on, calendar.next_business_day_after(current_p)))
             due_on = calendar.first_business_day_on_or_after(on + WAIT_ANOTHER_WEEK)
             why.append(f"follow-up {len(done)}: sent {on}")
             if len(done) >= settings.max_followups:
@@ -261,7 +266,9 @@ def schedule_follow_ups(
             )
     if len(done) >= settings.max_followups:
         why.append(f"follow-ups: {len(done)} sent with no decision, so wait for the recruiter")
-        return FollowUpSchedule(done_at=tuple(done), next_on=None, why=tuple(why))
+        return FollowUpSchedule(
+            done_at=tuple(done), done_due_on=tuple(done_due), next_on=None, why=tuple(why)
+        )
     floor = calendar.next_business_day_after(current_p)
     if due_on < floor:
         due_on = floor
@@ -270,7 +277,9 @@ def schedule_follow_ups(
         why.append(f"follow-up 1: due {due_on}, the business day after P")
     elif number > 1 and not any(line.startswith(f"follow-up {number}:") for line in why):
         why.append(f"follow-up {number}: due {due_on}, a full week after follow-up {number - 1}")
-    return FollowUpSchedule(done_at=tuple(done), next_on=due_on, why=tuple(why))
+    return FollowUpSchedule(
+        done_at=tuple(done), done_due_on=tuple(done_due), next_on=due_on, why=tuple(why)
+    )
 
 
 def _base_promise(interview: Interview, settings: Settings, calendar: BusinessCalendar) -> date:

@@ -435,3 +435,10 @@ def test_a_create_settled_and_then_edited_is_left_to_the_user() -> None:
         applications=1,
     )
     assert [type(op) for op in ops] == [Tombstone]
+
+
+def test_a_clock_stepped_back_a_little_is_held_at_the_last_pass() -> None:
+    assert diff.held_now(NOW - timedelta(hours=3), NOW) == NOW
+    assert diff.held_now(NOW + timedelta(hours=3), NOW) == NOW + timedelta(hours=3)
+    assert diff.held_now(NOW - timedelta(days=2), NOW) == NOW - timedelta(days=2)
+    assert diff.held_now(NOW, None) == NOW

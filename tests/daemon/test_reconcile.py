@@ -318,3 +318,47 @@ def test_the_plan_cache_gives_the_planners_answer(config: Config) -> None:
         assert cached == fresh, now
         reused += cached is not fresh
     assert reused >= 4
+
+
+def test_a_clock_stepping_back_and_forward_rewrites_nothing(config: Config, state: State) -> None:
+    """Issue 10.9: drafts already written are not deleted and written again, and no extra
+    history reminders are left behind when the clock steps back and comes forward."""
+    sinks = build_sinks(config)
+    now = MOMENT[2]
+    one_pass(config, sinks, state, now)
+    drafts_before = sorted(p.name for p in (config.drafts_path / "cur").iterdir())  # type: ignore[operator]
+    assert drafts_before
+    reminders_before = set(sinks.reminders.find_all())
+    for moment in (now - timedelta(hours=20), now - timedelta(hours=2), now):
+        summary = one_pass(config, build_sinks(config), state, moment)
+        kinds = {(type(op).__name__, op.kind) for op in summary.applied}
+        assert ("Delete", Kind.DRAFT) not in kinds and ("Create", Kind.DRAFT) not in kinds
+        assert not any(isinstance(op, Tombstone) for op in summary.applied)
+    assert sorted(p.name for p in (config.drafts_path / "cur").iterdir()) == drafts_before  # type: ignore[operator]
+    assert set(build_sinks(config).reminders.find_all()) == reminders_before
+    assert writes(one_pass(config, build_sinks(config), state, now)) == 0
+    # a step back of days is taken as the truth: the earlier clock was wrong
+    assert one_pass(config, build_sinks(config), state, now - timedelta(days=3)).now == (
+        now - timedelta(days=3)
+    )
+
+
+def test_a_reminder_for_an_overdue_action_starts_soon_after_the_pass(
+    config: Config, state: State
+) -> None:
+    sinks, reminders, _ = memory_sinks()
+    now = MOMENT[2]
+    summary = one_pass(config, sinks, state, now)
+    overdue = [
+        action
+        for app in summary.plan.applications
+        for action in app.actions
+        if action.status.value == "pending" and action.due_at < now
+    ]
+    assert overdue
+    for action in overdue:
+        (item,) = [i for i in reminders.items.values() if i.key == action.key]
+        starts = datetime.fromtimestamp(item.content["at"], tz=now.tzinfo)
+        assert now < starts <= now + timedelta(minutes=3)
+    later = one_pass(config, sinks, state, now + timedelta(hours=1))
+    assert writes(later) == 0  # placed once, not chased by every pass

@@ -82,7 +82,7 @@ def test_cultures_table(tmp_path: Path) -> None:
 def test_user_template_beside_the_config_overrides_the_thank_you(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "thank_you.txt").write_text(
-        "Subject: Thanks from $my_name\n\nDear $names, thank you. Learned: $learned\n"
+        "Subject: Thanks from $my_name\n\nDear $first_names, thank you. Learned: $learned\n"
     )
     config = load_config(write(tmp_path, MINIMAL))
     text = (ROOT / "examples" / "calendar.ics").read_bytes()
@@ -99,3 +99,22 @@ def test_user_template_beside_the_config_overrides_the_thank_you(tmp_path: Path)
     ]
     assert drafts
     assert all(d.subject.startswith("Thanks from") for d in drafts)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        ("thank_you.txt", "Hi $greeting\nabout $compnay\n", "line 2: unknown placeholder $compnay"),
+        ("thankyou.txt", "Hi\n", "not a template followup knows"),
+    ],
+)
+def test_a_template_with_a_typo_is_one_line_naming_the_file(
+    tmp_path: Path, name: str, text: str, problem: str
+) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / name).write_text(text)
+    with pytest.raises(ConfigError) as refused:
+        load_config(write(tmp_path, MINIMAL))
+    message = refused.value.user_message
+    assert message.startswith(str(tmp_path / "templates" / name) + ": ")
+    assert problem in message and "\n" not in message
