@@ -206,7 +206,7 @@ def reminder_text(action: Action, drafts_where: str) -> str:
         place = drafts_where
         if os.path.isabs(drafts_where):
             place = f"the Maildir {drafts_where} (cur/)"
-        lines.append(f"The draft is in {place}, written when this falls due.")
+        lines.append(f"The draft is in {place} (written there when this falls due).")
     text = action.reminder_text or draft.body
     return "\n".join(lines) + "\n\n" + text
 

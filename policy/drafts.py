@@ -597,11 +597,30 @@ def thank_you_action(
             sender_name=settings.name,
         ),
         reminder_title=f"Send the thank-you to {company}",
+        reminder_text=(
+            f"Why: the thank-you for your {company} {naming.stage_of(interview.title)} on "
+            f"{_day(interview.start_at.astimezone(settings.timezone).date())}: read it, fill "
+            "in anything in [brackets], and send it today."
+        ),
     )
 
 
 def follow_up_title(company: str, number: int, settings: Settings) -> str:
     return f"Follow up with {company} ({number} of {settings.max_followups})"
+
+
+def follow_up_purpose(
+    interview: Interview, company: str, number: int, timeline: Timeline, settings: Settings
+) -> str:
+    """The reminder's first line: which follow-up this is and why it is due now."""
+    on = _day(interview.start_at.astimezone(settings.timezone).date())
+    what = f"Why: follow-up {number} of {settings.max_followups} after your {company} "
+    what += f"{naming.stage_of(interview.title)} on {on}"
+    if number > 1:
+        return what + f": still no news a week after follow-up {number - 1}."
+    if timeline.source is TimelineSource.DEFAULT:
+        return what + f": no news, and {settings.default_timeline} have passed."
+    return what + f": they expected to have an update by {_day(timeline.promised_on)}."
 
 
 def reply_target(threads: Sequence[Thread], settings: Settings) -> Message | None:

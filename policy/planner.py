@@ -357,6 +357,9 @@ def _application(
                     interview, company, number, timeline, threads, side, settings
                 ),
                 reminder_title=drafts.follow_up_title(company, number, settings),
+                reminder_text=drafts.follow_up_purpose(
+                    interview, company, number, timeline, settings
+                ),
             )
         )
 
@@ -402,7 +405,10 @@ def _at_local(day: date, settings: Settings) -> datetime:
 
 
 def _with_reminder_text(action: Action) -> Action:
-    """A reminder for an email action carries the draft's text, so it is useful on its own."""
-    if action.reminder_text or action.draft is None:
+    """A reminder for an email action carries what it is for and the draft's text, so it is
+    useful on its own (the daemon adds whom to write to and where the draft is)."""
+    if action.draft is None or action.draft.body in action.reminder_text:
         return action
-    return replace(action, reminder_text=action.draft.body)
+    purpose = action.reminder_text.strip()
+    text = f"{purpose}\n\n{action.draft.body}" if purpose else action.draft.body
+    return replace(action, reminder_text=text)

@@ -192,3 +192,14 @@ def test_a_done_follow_up_keeps_its_due_time_and_says_when_it_was_done() -> None
 def test_settings_name_wins(settings: Settings = SETTINGS) -> None:
     draft = thank_you(only(run([event()], now="2026-12-01T08:00", settings=settings))).draft
     assert draft is not None and draft.body.rstrip().endswith("Alex Doe")
+
+
+def test_reminders_say_what_the_action_is_for_above_the_draft() -> None:
+    app = only(run([event("Datadog phone screen")], now="2026-12-16T12:00"))
+    follow_up = pending_follow_up(app)
+    assert follow_up is not None and follow_up.draft is not None
+    first, _, rest = follow_up.reminder_text.partition("\n\n")
+    assert first.startswith("Why: follow-up 1 of 2 after your Datadog phone screen on December 1")
+    assert rest == follow_up.draft.body
+    thanks = thank_you(app)
+    assert thanks.reminder_text.startswith("Why: the thank-you for your Datadog phone screen")
