@@ -514,3 +514,33 @@ def test_a_moved_reminder_bumps_sequence_and_last_modified(tmp_path: Path) -> No
     sink.update(sink.find_all()["k/1"], reminder("k/1", 6))
     assert int(event()["SEQUENCE"]) == 2
     assert event()["DTSTART"].dt == AT + timedelta(days=6)
+
+
+def test_from_is_the_address_the_recruiter_wrote_to_and_headers_stay_bounded(
+    tmp_path: Path,
+) -> None:
+    references = tuple(f"ref{n}@mail.gmail.com" for n in range(40))
+    item = DraftMessage(
+        key="k/1",
+        draft=Draft(
+            to=("sam.lee@datadoghq.com",),
+            to_names=("Lee, Sam",),
+            subject="Re: " + "Backend Engineer interview, next steps and scheduling " * 8,
+            body="Hi Sam,\n",
+            in_reply_to="ref39@mail.gmail.com",
+            references=(*references, "<not ascii é@x>", "no-at-sign"),
+            sender="alex+jobs@example.com",
+        ),
+    )
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com", sender_name="Alex Doe")
+    sink.create(item)
+    message = _strict(_only_file(tmp_path / "drafts"))
+    assert message["From"] == "Alex Doe <alex+jobs@example.com>"
+    assert message["To"] == '"Lee, Sam" <sam.lee@datadoghq.com>'
+    assert message["Message-ID"].endswith("@example.com>")
+    refs = str(message["References"]).split()
+    assert len(refs) == 10 and refs[0] == "<ref0@mail.gmail.com>"
+    assert refs[-1] == "<ref39@mail.gmail.com>" and all(r.isascii() for r in refs)
+    assert len(str(message["Subject"])) <= 160 and str(message["Subject"]).endswith("…")
+    raw = _only_file(tmp_path / "drafts").read_bytes().decode()
+    assert all(len(line) < 79 for line in raw.splitlines())

@@ -362,3 +362,31 @@ def test_a_reminder_for_an_overdue_action_starts_soon_after_the_pass(
         assert now < starts <= now + timedelta(minutes=3)
     later = one_pass(config, sinks, state, now + timedelta(hours=1))
     assert writes(later) == 0  # placed once, not chased by every pass
+
+
+def test_a_draft_that_cannot_be_a_valid_message_is_skipped_alone(
+    config: Config, state: State, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hostile address (a line break in it) refuses that one draft in one line; every
+    other reminder and draft is written."""
+    from policy.models import Attendee, CalendarEvent, Person
+
+    observed = Observer(config, cache=False).observe()
+    start = MOMENT[2] - timedelta(days=1)
+    hostile = CalendarEvent(
+        event_id="evil-1",
+        title="Interview with Evil Corp",
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        organizer=Person(email="pat@evil.example\nbcc: x@evil.example", name="Pat"),
+        attendees=(Attendee(email="alex@example.com", response="accepted"),),
+    )
+    observer = FixedObserver(replace(observed, events=(*observed.events, hostile)))
+    summary = one_pass(config, build_sinks(config), state, MOMENT[2], observer=observer)
+    assert not summary.stopped
+    assert "evil-1/thank_you" in build_sinks(config).reminders.find_all()
+    refused = [r for r in caplog.records if "evil-1/thank_you" in r.getMessage()]
+    assert refused and all("\n" not in r.getMessage() for r in refused)
+    assert not any("evil.example" in r.getMessage() for r in caplog.records)
+    drafts = list((config.drafts_path / "cur").iterdir())  # type: ignore[operator]
+    assert drafts and not any(b"evil" in p.read_bytes() for p in drafts)
