@@ -176,14 +176,17 @@ def want(
             )
             if action.draft is None:
                 continue
-            if now >= action.due_at or (Kind.DRAFT, action.key) in written:
-                draft = DraftMessage(key=action.key, draft=action.draft)
+            draft = DraftMessage(key=action.key, draft=action.draft)
+            content = draft_hash(draft)
+            before = written.get((Kind.DRAFT, action.key))
+            # Not due by this clock, yet written as it still is: the clock went back. A
+            # draft the plan changed meanwhile (a new date moved it later) is removed.
+            kept = before is not None and before.content_hash == content
+            if now >= action.due_at or kept:
                 if draft_message_id is not None:
                     draft = replace(draft, message_id=draft_message_id(draft))
                 wanted.append(
-                    Wanted(
-                        kind=Kind.DRAFT, key=action.key, content_hash=draft_hash(draft), item=draft
-                    )
+                    Wanted(kind=Kind.DRAFT, key=action.key, content_hash=content, item=draft)
                 )
     return tuple(wanted)
 

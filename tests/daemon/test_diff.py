@@ -179,6 +179,11 @@ def test_a_clock_stepped_back_keeps_a_written_draft() -> None:
         plan, back, reminder_hash=lambda r: "r", draft_hash=lambda d: "d", recorded=recorded
     )
     assert (Kind.DRAFT, "a/follow_up/1") in {(w.kind, w.key) for w in kept}
+    # a draft the plan changed meanwhile (a new date moved it later) is not kept early
+    moved = diff.want(
+        plan, back, reminder_hash=lambda r: "r", draft_hash=lambda d: "d2", recorded=recorded
+    )
+    assert (Kind.DRAFT, "a/follow_up/1") not in {(w.kind, w.key) for w in moved}
 
 
 def test_reminders_of_email_actions_say_whom_to_write_to_and_where_the_draft_is() -> None:
