@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from policy.models import CalendarEvent, Draft, Thread
 
@@ -40,9 +40,8 @@ class Written:
 #
 # A reminder carries its action key (`Action.key`, e.g. "acme-1/follow_up/1") inside itself
 # (an ICS property, an event's extendedProperties.private), so it can be found again without
-# local state, e.g. to settle a write that was in flight when the daemon was killed. A
-# draft carries nothing of this program (the recruiter receives it): it is found again by
-# what the daemon recorded, its remote id, or the Message-ID recorded in the write's intent.
+# local state, e.g. to settle a write that was in flight when the daemon was killed. A draft
+# carries nothing of this program (the recruiter receives it): its sink `RemembersWrites`.
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,12 +57,11 @@ class Reminder:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DraftMessage:
-    """A draft for one action: `Draft` from the policy, its action key, and the Message-ID
-    it is written with (bare; chosen before the write so a crash can be settled by it)."""
+    """A draft for one action: `Draft` from the policy and its action key (the key stays
+    with us: nothing in the message the recruiter receives names it)."""
 
     key: str
     draft: Draft
-    message_id: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,13 +99,8 @@ class ReminderSink(Protocol):
 class DraftSink(Protocol):
     def content_hash(self, draft: DraftMessage) -> str: ...
 
-    def message_id(self, draft: DraftMessage) -> str:
-        """The Message-ID `create` gives this draft when it carries none (stable)."""
-        ...
-
-    def find_all(self, known: Mapping[str, str]) -> dict[str, Found]:
-        """The drafts among `known` (action key -> the remote id recorded for it, or the
-        Message-ID of a write left open) that are still drafts, by action key."""
+    def find_all(self) -> dict[str, Found]:
+        """Every draft this program wrote that is still a draft, by action key."""
         ...
 
     def create(self, draft: DraftMessage) -> Written: ...
@@ -115,3 +108,14 @@ class DraftSink(Protocol):
     def update(self, found: Found, draft: DraftMessage) -> Written | None: ...
 
     def delete(self, found: Found) -> bool: ...
+
+
+@runtime_checkable
+class RemembersWrites(Protocol):
+    """A sink whose items carry no mark of this program (Gmail drafts): it finds its own
+    by what the daemon recorded, told before each `find_all`."""
+
+    def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
+        """`written`: action key -> remote id of each item recorded; `pending`: action key
+        -> content hash of each create begun whose result is not recorded (a crash)."""
+        ...

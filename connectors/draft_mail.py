@@ -3,7 +3,7 @@ draft writer (the Maildir here, Gmail drafts).
 
 What is sent carries nothing of this program: no `X-Followup-*` header, an opaque
 Message-ID under my own domain. The writers find their drafts again by what the daemon
-records (the file name or draft id, and the Message-ID chosen here before the write).
+records (the file name or draft id; for a write a crash left unrecorded, its content hash).
 The body is `format=flowed; delsp=yes` (RFC 3676): every line stays under 78 characters and
 clients reflow it; a word longer than a line (a link) is cut with a soft break, which a
 flowed reader joins again. An address whose local part is not ASCII is written as UTF-8
@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses
 
-from connectors.errors import SourceError
+from connectors.errors import ItemRefused
 from policy.models import Draft
 
 WIDTH = 72  # text per line; with a soft-break space and stuffing, lines stay under 78
@@ -35,8 +35,9 @@ _ID = re.compile(r"[!-;=?-~]+@[!-;=?-~]+")  # printable ASCII, no <, >, or space
 _TOKEN = re.compile(r"\s*\S+\s*")
 
 
-class DraftRefused(SourceError):
-    """A draft that cannot be written as a valid message; that one draft is skipped."""
+class DraftRefused(ItemRefused):
+    """A draft that cannot be written as a valid message; that one draft is skipped (the
+    pass goes on, and the next one tries again once the input changed)."""
 
 
 def message_id_for(key: str, content_hash: str, sender: str) -> str:

@@ -84,6 +84,8 @@ class Leave:
     kind: Kind
     key: str
     reason: str
+    # Written, still wanted and unchanged (what `sync` counts as "up to date").
+    up_to_date: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,7 +138,6 @@ def want(
     *,
     reminder_hash: Callable[[Reminder], str],
     draft_hash: Callable[[DraftMessage], str],
-    draft_message_id: Callable[[DraftMessage], str] | None = None,
     recorded: Mapping[tuple[Kind, str], Recorded] | None = None,
     drafts_where: str = "",
 ) -> tuple[Wanted, ...]:
@@ -183,8 +184,6 @@ def want(
             # draft the plan changed meanwhile (a new date moved it later) is removed.
             kept = before is not None and before.content_hash == content
             if now >= action.due_at or kept:
-                if draft_message_id is not None:
-                    draft = replace(draft, message_id=draft_message_id(draft))
                 wanted.append(
                     Wanted(kind=Kind.DRAFT, key=action.key, content_hash=content, item=draft)
                 )
@@ -235,18 +234,6 @@ def _placed(
 def _soon_after(moment: datetime) -> datetime:
     """The start of the second whole minute after `moment`: an alarm a calendar still fires."""
     return moment.replace(second=0, microsecond=0) + SOON
-
-
-def known_drafts(
-    recorded: Mapping[tuple[Kind, str], Recorded], intents: Iterable[Intent]
-) -> dict[str, str]:
-    """What the draft sink looks drafts up by: action key -> recorded remote id, or the
-    Message-ID an open intent chose before its write."""
-    known = {key: item.remote_id for (kind, key), item in recorded.items() if kind is Kind.DRAFT}
-    for intent in intents:
-        if intent.kind is Kind.DRAFT and intent.remote_id and intent.key not in known:
-            known[intent.key] = intent.remote_id
-    return {key: ref for key, ref in known.items() if ref}
 
 
 def history_keys(plan: Plan, now: datetime) -> frozenset[str]:
@@ -434,7 +421,7 @@ def _decide(
             ]
         if wanted is not None:
             if wanted.content_hash == recorded.content_hash:
-                return [Leave(kind=kind, key=key, reason="up to date")]
+                return [Leave(kind=kind, key=key, reason="up to date", up_to_date=True)]
             return [
                 Update(
                     kind=kind,

@@ -20,9 +20,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from connectors.base import DraftMessage, DraftSink, Found, Reminder, ReminderSink, Written
-from connectors.draft_mail import DraftRefused
-from connectors.errors import SourceError
+from connectors.base import (
+    DraftMessage,
+    DraftSink,
+    Found,
+    RemembersWrites,
+    Reminder,
+    ReminderSink,
+    Written,
+)
+from connectors.errors import ItemRefused, SourceError
 from daemon import diff
 from daemon.diff import (
     Adopt,
@@ -36,7 +43,8 @@ from daemon.diff import (
     Update,
 )
 from daemon.errors import FollowupError
-from daemon.items import Kind, Op, Recorded, Tombstoned
+from daemon.items import Intent, Kind, Op, Recorded, Tombstoned
+from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
 from daemon.state import State
@@ -144,6 +152,7 @@ def run_pass(
     force: bool = False,
     should_stop: Callable[[], bool] = lambda: False,
     plans: PlanCache | None = None,
+    progress: Progress | None = None,
 ) -> Summary:
     """One pass. Raises FollowupError/SourceError for problems found before any write."""
     held = diff.held_now(now, _last_pass_at(state))
@@ -166,7 +175,6 @@ def run_pass(
         now,
         reminder_hash=sinks.reminders.content_hash,
         draft_hash=sinks.drafts.content_hash,
-        draft_message_id=sinks.drafts.message_id,
         recorded=recorded,
         drafts_where=sinks.where.get(Kind.DRAFT, ""),
     )
@@ -191,10 +199,11 @@ def run_pass(
         operations = operations_against(diff.as_recorded(recorded))
         needs_listing = any(diff.is_write(op) for op in operations)
     if needs_listing:
+        _tell_what_was_written(sinks, recorded, intents)
         try:
             found = {
                 Kind.REMINDER: sinks.reminders.find_all(),
-                Kind.DRAFT: sinks.drafts.find_all(diff.known_drafts(recorded, intents)),
+                Kind.DRAFT: sinks.drafts.find_all(),
             }
         except OSError as error:
             raise TransientError(
@@ -224,12 +233,25 @@ def run_pass(
     applied: list[Operation] = []
     stopped = ""
     for at, op in enumerate(operations):
+        if progress is not None:  # a first sync writes thousands of items: show how far
+            progress(at, len(operations))
         if should_stop():
             stopped = "asked to stop"
             summary = _with(summary, applied, stopped, operations[at:])
             break
         try:
             _apply(op, sinks, state, now)
+        except ItemRefused as error:
+            # This item's own problem: the others still go; its intent stays open, so the
+            # next pass settles it and tries again.
+            logger.warning(
+                "%s %s %s refused: %s; the other writes go on",
+                _verb(op),
+                op.kind.value,
+                op.key,
+                _describe(error),
+            )
+            continue
         except (OSError, SourceError) as error:
             # The intent stays open: the next pass looks the item up before writing again.
             stopped = f"{_verb(op)} {op.kind.value} {op.key}: {_describe(error)}"
@@ -257,6 +279,19 @@ def _last_pass_at(state: State) -> datetime | None:
         return datetime.fromisoformat(str(last["at"])) if last else None
     except (KeyError, ValueError):
         return None
+
+
+def _tell_what_was_written(
+    sinks: Sinks, recorded: Mapping[tuple[Kind, str], Recorded], intents: tuple[Intent, ...]
+) -> None:
+    """A sink that finds its items by our records (Gmail drafts) is given them first."""
+    for kind in Kind:
+        sink = sinks.of(kind)
+        if isinstance(sink, RemembersWrites):
+            sink.remember(
+                {key: r.remote_id for (k, key), r in recorded.items() if k is kind},
+                {i.key: i.content_hash for i in intents if i.kind is kind and i.op is Op.CREATE},
+            )
 
 
 def _with(
@@ -293,22 +328,15 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
         state.record_written(None, _recorded(op.kind, op.key, op.found, now), outcome="adopted")
         return
     if isinstance(op, Create):
-        # A draft's Message-ID goes into the intent first: a crash is settled by it.
         intent = state.begin(
             kind=op.kind,
             key=op.key,
             op=Op.CREATE,
             content_hash=op.content_hash,
-            remote_id=op.item.message_id if isinstance(op.item, DraftMessage) else "",
+            remote_id="",
             now=now,
         )
-        try:
-            written = _create(sinks, op.item)
-        except DraftRefused as error:
-            logger.warning("%s", error.user_message)
-            state.settle(intent, "refused: not a valid message", now)
-            return
-        _record(state, intent, op, written, now, "created")
+        _record(state, intent, op, _create(sinks, op.item), now, "created")
         return
     if isinstance(op, Update):
         intent = state.begin(
@@ -319,12 +347,7 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
             remote_id=op.found.remote_id,
             now=now,
         )
-        try:
-            result = _update(sinks, op.found, op.item)
-        except DraftRefused as error:
-            logger.warning("%s", error.user_message)
-            state.settle(intent, "refused: not a valid message", now)
-            return
+        result = _update(sinks, op.found, op.item)
         if result is None:
             state.settle(intent, "changed meanwhile: left as it is", now)
             return

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from daemon.render import next_action
-from policy.models import Action, ActionType, Application, Plan
+from daemon.render import next_action, why_text
+from daemon.wording import due, short_id, when
+from policy.models import Action, ActionType, Application, Plan, Rule
 
-# The why line that explains each kind of next step best starts with one of these.
+# The rules whose why explains each kind of next step best.
 _EXPLAINS = {
-    ActionType.PREP: ("interview:",),
-    ActionType.THANK_YOU: ("thank-you:",),
-    ActionType.FOLLOW_UP: ("auto-reply:", "follow-up", "follow-ups:"),
+    ActionType.PREP: frozenset({Rule.INTERVIEW}),
+    ActionType.THANK_YOU: frozenset(
+        {
+            Rule.THANK_YOU_HANDWRITTEN,
+            Rule.THANK_YOU_EMAIL_PAPER,
+            Rule.THANK_YOU_EMAIL,
+            Rule.THANK_YOU_SENT,
+            Rule.THANK_YOU_MARKED,
+        }
+    ),
+    ActionType.FOLLOW_UP: frozenset(
+        {
+            Rule.AUTO_REPLY,
+            Rule.FOLLOW_UP_SENT,
+            Rule.FOLLOW_UP_NEW_DATE,
+            Rule.FOLLOW_UP_DATELESS,
+            Rule.FOLLOW_UP_AFTER_P,
+            Rule.FOLLOW_UP_WEEK_AFTER,
+            Rule.FOLLOW_UPS_EXHAUSTED,
+        }
+    ),
 }
-_CLOSES = ("decision:", "next round:", "closed:")
+_CLOSES = frozenset({Rule.DECISION, Rule.NEXT_ROUND, Rule.STOPPED})
 
 
 def _describe(action: Action) -> str:
@@ -24,15 +43,14 @@ def _describe(action: Action) -> str:
 
 def reason(app: Application, upcoming: Action | None) -> str:
     """The one why line that best explains where the application stands."""
-    wanted: tuple[str, ...]
     if upcoming is None:
-        wanted = _CLOSES if app.outcome else ("follow-ups:", *_CLOSES)
+        wanted = _CLOSES if app.outcome else _CLOSES | {Rule.FOLLOW_UPS_EXHAUSTED}
     else:
         wanted = _EXPLAINS[upcoming.type]
-    for line in reversed(app.why):
-        if line.startswith(wanted):
-            return line
-    return app.why[-1] if app.why else ""
+    for why in reversed(app.why):
+        if why.rule in wanted:
+            return why_text(why)
+    return why_text(app.why[-1]) if app.why else ""
 
 
 def print_status(plan: Plan) -> None:
@@ -53,18 +71,17 @@ def print_status(plan: Plan) -> None:
         state = app.state.value.replace("_", " ")
         if app.outcome:
             state += f" ({app.outcome.value.replace('_', ' ')})"
-        starts = app.interview.start_at.astimezone(zone)
-        overdue = upcoming is not None and upcoming.due_at <= plan.generated_at
+        now = plan.generated_at
         table.add_row(
             app.company,
-            f"{starts:%a %d %b %H:%M}",
+            when(app.interview.start_at, zone, now) if zone else "",
             state,
             _describe(upcoming) if upcoming else "—",
-            (f"{upcoming.due_at.astimezone(zone):%a %d %b %H:%M}" + (" (now)" if overdue else ""))
-            if upcoming
-            else "",
+            due(upcoming.due_at, zone, now) if upcoming and zone else "",
         )
-        reasons.append(f"{app.company} ({app.interview.interview_id}): {reason(app, upcoming)}")
+        reasons.append(
+            f"{app.company} ({short_id(app.interview.interview_id)}): {reason(app, upcoming)}"
+        )
     console.print(table)
     console.print("Why:", style="bold")
     for line in reasons:

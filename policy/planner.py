@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from policy import drafts
 from policy.business_days import BusinessCalendar
@@ -30,30 +29,40 @@ from policy.models import (
     Mark,
     MarkKind,
     Message,
-    Outcome,
     Plan,
+    Rule,
     Settings,
-    State,
     Status,
     Thread,
-    TimelineSource,
+    Timeline,
+    Why,
 )
 from policy.replies import decision_in, is_auto_reply, new_text
 from policy.rules import (
+    Closing,
+    FollowUpSchedule,
     Reply,
-    auto_reply_floor,
+    after_auto_replies,
+    application_state,
+    at_follow_up_time,
+    base_timeline,
     culture_of,
-    decision,
-    follow_ups_sent,
+    done_marks,
+    follow_ups_done_at,
     local_date,
+    next_round_by_calendar,
+    outcome,
+    prep_due,
+    prep_status,
     schedule_follow_ups,
     stated_timeline,
     thank_you_channel,
+    thank_you_due,
     thank_you_sent,
+    thank_you_status,
+    timeline_why,
 )
 from policy.timeline import find_return_date, find_statement
-
-THANK_YOU_DELAY = timedelta(hours=1)
 
 
 def plan(
@@ -86,12 +95,8 @@ def plan(
 
     applications = []
     for position, (interview, reason) in enumerate(found):
-        later = [
-            other
-            for other, group in zip(interviews, groups, strict=True)
-            if group == groups[position] and other.start_at > interview.start_at
-        ]
-        next_round = min(later, key=lambda i: i.start_at) if later else None
+        same_company = (i for i, g in zip(interviews, groups, strict=True) if g == groups[position])
+        next_round = next_round_by_calendar(interview, same_company)
         applications.append(
             _application(
                 interview=interview,
@@ -225,183 +230,155 @@ def _application(
     calendar: BusinessCalendar,
     now: datetime,
 ) -> Application:
-    tz = settings.timezone
+    """One application: the rules of POLICY.md in its order, each adding its `Why`."""
     company = company_name(
         interview, side, (name for name, _ in settings.cultures), settings.ats_domains
     )
-    why = [reason]
+    why = [Why(rule=Rule.INTERVIEW, text=reason)]
     if threads:
-        why.append(f"mail: {len(threads)} thread(s) with the recruiter side")
+        why.append(Why(rule=Rule.MAIL, count=len(threads)))
     # Mail after the next round started belongs to that round's application.
     mail = _gather_mail(
         interview, side, threads, next_round.start_at if next_round else None, reader, settings
     )
-
-    timeline, timeline_why = stated_timeline(interview, mail.replies, marks, settings, calendar)
-    why.append(timeline_why)
-
-    # Which outcome, if any, closes the application.
-    outcome: Outcome | None = None
-    closed_by_decision = False
-    if any(m.kind is MarkKind.STOP for m in marks):
-        outcome = Outcome.STOPPED
-        why.append("closed: you stopped tracking it")
-    else:
-        decided, decision_why = decision(mail.replies, settings)
-        if decided is not None and decided.decision is not None and decision_why:
-            outcome = decided.decision
-            closed_by_decision = True
-            why.append(decision_why)
-        elif next_round is not None:
-            outcome = Outcome.NEXT_ROUND
-            why.append(
-                f"next round: a later interview with the same company on "
-                f"{local_date(next_round.start_at, settings)}"
-            )
-
-    done_marks = {m.value for m in marks if m.kind is MarkKind.DONE}
-    actions: list[Action] = []
-
-    # prep
-    prep_due = _elapsed(interview.start_at, -timedelta(minutes=settings.prep_minutes), tz)
-    prep_status = Status.DONE if now >= prep_due or "prep" in done_marks else Status.PENDING
-    prep_done_at = _marked_at(marks, "prep") if now < prep_due else prep_due
-    if prep_status is Status.PENDING and outcome is not None:
-        prep_status = Status.CANCELLED
-    actions.append(
-        Action(
-            type=ActionType.PREP,
-            due_at=prep_due,
-            status=prep_status,
-            key=f"{interview.interview_id}/prep",
-            done_at=prep_done_at if prep_status is Status.DONE else None,
-            reminder_title=f"Prepare: {interview.title}",
-            reminder_text=drafts.prep_reminder(interview, company, settings),
+    base = base_timeline(interview, settings, calendar)
+    timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
+    why.append(timeline_why(timeline))
+    closing = outcome(marks, mail.replies, next_round, settings)
+    if closing is not None:
+        why.append(closing.why)
+    prep = _prep_action(interview, company, done_marks(marks), closing, settings, now)
+    if prep.status is Status.DONE:
+        prep = replace(
+            prep, done_at=_marked_at(marks, "prep") if now < prep.due_at else prep.due_at
         )
-    )
-
-    # thank-you (always)
-    culture = culture_of(interview, company, side.domains, marks, settings)
-    channel, channel_why = thank_you_channel(culture, timeline, interview, settings)
-    why.append(channel_why)
-    # A mail within three days is the thank-you (never a follow-up) even when the note is to
-    # be handwritten; only then it does not make the handwritten note done: a mark does.
     thanked = thank_you_sent(interview, mail.mine)
-    if thanked is not None and channel is Channel.EMAIL:
-        thank_status = Status.DONE
-        why.append(f"thank-you: sent on {local_date(thanked.sent_at, settings)}")
-    elif "thank_you" in done_marks:
-        thank_status = Status.DONE
-        why.append("thank-you: you marked it done")
-    else:
-        thank_status = Status.PENDING
-    if thank_status is Status.PENDING and (closed_by_decision or outcome is Outcome.STOPPED):
-        thank_status = Status.CANCELLED  # a later round keeps its thank-you pending
-    thank_due = _elapsed(interview.end_at, THANK_YOU_DELAY, tz)
-    thank_you = drafts.thank_you_action(
-        interview, company, channel, thank_status, thank_due, settings, threads
+    thank_you, thank_you_whys = _thank_you_action(
+        interview, company, side, timeline, thanked, marks, closing, settings, threads
     )
-    if thank_status is Status.DONE:
-        done_at = thanked.sent_at if thanked is not None and channel is Channel.EMAIL else None
-        thank_you = replace(thank_you, done_at=done_at or _marked_at(marks, "thank_you"))
-    actions.append(thank_you)
+    why.extend(thank_you_whys)
 
-    # status follow-ups
-    sent = [m.sent_at for m in follow_ups_sent(mail.mine, thanked, mail.replies)]
-    sent += [m.marked_at for m in marks if m.kind is MarkKind.DONE and "follow_up" in m.value]
-    sent.sort()
     schedule = schedule_follow_ups(
-        interview=interview,
+        base=base,
         timeline=timeline,
-        sent=sent,
+        done_at=follow_ups_done_at(mail.mine, thanked, mail.replies, marks),
         replies=mail.replies,
-        user_timeline=timeline.source is TimelineSource.USER,
         settings=settings,
         calendar=calendar,
     )
-    if outcome is None:
-        why.extend(schedule.why)
-    else:  # what was sent still explains the count; nothing more is planned
-        why.extend(line for line in schedule.why if ": sent " in line)
-    for number, at in enumerate(schedule.done_at, start=1):
-        # INTERFACE.md: a done action's `due` stays its due time; when it was done is beside.
-        due_on = schedule.done_due_on[number - 1] if number <= len(schedule.done_due_on) else None
-        actions.append(
-            Action(
-                type=ActionType.FOLLOW_UP,
-                number=number,
-                due_at=_at_local(due_on, settings) if due_on is not None else at.astimezone(tz),
-                done_at=at.astimezone(tz),
-                status=Status.DONE,
-                key=f"{interview.interview_id}/follow_up/{number}",
-                reminder_title=drafts.follow_up_title(company, number, settings),
-            )
-        )
-    next_on = schedule.next_on
-    if next_on is not None:
-        floor, floor_why = auto_reply_floor(mail.replies, calendar)
-        if floor is not None and floor > next_on:
-            next_on = floor
-            if floor_why:
-                why.append(floor_why)
-        number = len(schedule.done_at) + 1
-        due_at = _at_local(next_on, settings)
-        actions.append(
-            Action(
-                type=ActionType.FOLLOW_UP,
-                number=number,
-                due_at=due_at,
-                status=Status.PENDING if outcome is None else Status.CANCELLED,
-                key=f"{interview.interview_id}/follow_up/{number}",
-                draft=drafts.follow_up_draft(
-                    interview, company, number, timeline, threads, side, settings
-                ),
-                reminder_title=drafts.follow_up_title(company, number, settings),
-                reminder_text=drafts.follow_up_purpose(
-                    interview, company, number, timeline, settings
-                ),
-            )
-        )
+    # Once closed, what was sent still explains the count; nothing more is planned.
+    shown = (w for w in schedule.why if closing is None or w.rule is Rule.FOLLOW_UP_SENT)
+    why.extend(shown)
+    follow_ups, floor_why = _follow_up_actions(
+        interview, company, schedule, timeline, mail, threads, side, closing, settings, calendar
+    )
+    if floor_why is not None:
+        why.append(floor_why)
 
     followups_done = len(schedule.done_at)
-    if outcome is not None:
-        state = State.CLOSED
-    elif now < interview.end_at:
-        state = State.SCHEDULED
-    elif followups_done >= settings.max_followups:
-        state = State.WAITING_FOR_RECRUITER
-    else:
-        state = State.AWAITING_DECISION
-
     return Application(
         interview=interview,
         company=company,
-        state=state,
-        outcome=outcome,
+        state=application_state(interview, closing, followups_done, settings, now),
+        outcome=closing.outcome if closing else None,
         timeline=timeline,
         followups_done=followups_done,
-        actions=tuple(_with_reminder_text(a) for a in actions),
+        actions=tuple(_with_reminder_text(a) for a in (prep, thank_you, *follow_ups)),
         why=tuple(why),
         thread_ids=tuple(t.thread_id for t in threads),
     )
 
 
-def _marked_at(marks: Sequence[Mark], value: str) -> datetime | None:
-    """When the user first marked `value` done, if they did."""
-    times = [m.marked_at for m in marks if m.kind is MarkKind.DONE and m.value == value]
-    return min(times) if times else None
+def _prep_action(
+    interview: Interview,
+    company: str,
+    marked: frozenset[str],
+    closing: Closing | None,
+    settings: Settings,
+    now: datetime,
+) -> Action:
+    due_at = prep_due(interview, settings)
+    return Action(
+        type=ActionType.PREP,
+        due_at=due_at,
+        status=prep_status(due_at, marked, closing, now),
+        key=f"{interview.interview_id}/prep",
+        reminder_title=f"Prepare: {interview.title}",
+        reminder_text=drafts.prep_reminder(interview, company, settings),
+    )
 
 
-def _elapsed(moment: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
-    """`moment` + `delta` of real time (aware arithmetic in one zone is wall-clock time,
-    which is an hour off across a DST change), shown in `zone`."""
-    return (moment.astimezone(UTC) + delta).astimezone(zone)
+def _thank_you_action(
+    interview: Interview,
+    company: str,
+    side: RecruiterSide,
+    timeline: Timeline,
+    thanked: Message | None,
+    marks: Sequence[Mark],
+    closing: Closing | None,
+    settings: Settings,
+    threads: Sequence[Thread] = (),
+) -> tuple[Action, list[Why]]:
+    """The thank-you (always planned): its channel, whether it is done, and its text."""
+    culture = culture_of(interview, company, side.domains, marks, settings)
+    channel, channel_why = thank_you_channel(culture, timeline, interview, settings)
+    status, done_why = thank_you_status(channel, thanked, done_marks(marks), closing, settings)
+    due_at = thank_you_due(interview, settings)
+    action = drafts.thank_you_action(interview, company, channel, status, due_at, settings, threads)
+    if status is Status.DONE:  # sent (email), else marked
+        sent_at = thanked.sent_at if thanked is not None and channel is Channel.EMAIL else None
+        action = replace(action, done_at=sent_at or _marked_at(marks, "thank_you"))
+    return action, [channel_why] if done_why is None else [channel_why, done_why]
 
 
-def _at_local(day: date, settings: Settings) -> datetime:
-    """The follow-up time on `day` in the user's zone; a wall time skipped by DST moves on."""
-    aware = datetime.combine(day, settings.followup_time, tzinfo=settings.timezone)
-    return aware.astimezone(UTC).astimezone(settings.timezone)
+def _follow_up_actions(
+    interview: Interview,
+    company: str,
+    schedule: FollowUpSchedule,
+    timeline: Timeline,
+    mail: _Mail,
+    threads: Sequence[Thread],
+    side: RecruiterSide,
+    closing: Closing | None,
+    settings: Settings,
+    calendar: BusinessCalendar,
+) -> tuple[list[Action], Why | None]:
+    """The follow-ups done, then the next one (cancelled when the application is closed)."""
+    # INTERFACE.md: a done action's `due` stays its due time; when it was done is beside.
+    due_on = (*schedule.done_due_on, *([None] * len(schedule.done_at)))
+    actions = [
+        Action(
+            type=ActionType.FOLLOW_UP,
+            number=number,
+            due_at=at_follow_up_time(was_due, settings)
+            if was_due is not None
+            else at.astimezone(settings.timezone),
+            done_at=at.astimezone(settings.timezone),
+            status=Status.DONE,
+            key=f"{interview.interview_id}/follow_up/{number}",
+            reminder_title=drafts.follow_up_title(company, number, settings),
+        )
+        for number, (at, was_due) in enumerate(zip(schedule.done_at, due_on, strict=False), start=1)
+    ]
+    if schedule.next_on is None:
+        return actions, None
+    next_on, floor_why = after_auto_replies(schedule.next_on, mail.replies, calendar)
+    number = schedule.number
+    actions.append(
+        Action(
+            type=ActionType.FOLLOW_UP,
+            number=number,
+            due_at=at_follow_up_time(next_on, settings),
+            status=Status.PENDING if closing is None else Status.CANCELLED,
+            key=f"{interview.interview_id}/follow_up/{number}",
+            draft=drafts.follow_up_draft(
+                interview, company, number, timeline, threads, side, settings
+            ),
+            reminder_title=drafts.follow_up_title(company, number, settings),
+            reminder_text=drafts.follow_up_purpose(interview, company, number, timeline, settings),
+        )
+    )
+    return actions, floor_why
 
 
 def _with_reminder_text(action: Action) -> Action:
@@ -412,3 +389,9 @@ def _with_reminder_text(action: Action) -> Action:
     purpose = action.reminder_text.strip()
     text = f"{purpose}\n\n{action.draft.body}" if purpose else action.draft.body
     return replace(action, reminder_text=text)
+
+
+def _marked_at(marks: Sequence[Mark], value: str) -> datetime | None:
+    """When the user first marked `value` done, if they did."""
+    times = [m.marked_at for m in marks if m.kind is MarkKind.DONE and m.value == value]
+    return min(times) if times else None

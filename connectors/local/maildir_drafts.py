@@ -1,11 +1,13 @@
 """The local `DraftSink`: one RFC 822 message per draft in a Maildir (`mail.drafts_path`).
 
 A draft file holds only what a mail program sends (`connectors.draft_mail`): nothing marks
-it as this program's. It is found again by what the daemon recorded for it: the file's
-unique name (the part before `:2,`, which flag changes keep) or, for a write a crash left
-unrecorded, the Message-ID chosen before the write. Its content hash comes from what a
-reader sees (recipients, subject, threading, text), so a user's edit shows as a different
-hash and a mail program re-saving the file does not. A deleted or sent draft is gone.
+it as this program's. It is found again by what the daemon recorded and tells it before
+each `find_all` (`RemembersWrites`): the file's unique name (the part before `:2,`, which
+flag changes keep) or, for a create a crash left unrecorded, the content hash the intent
+holds. Its Message-ID is chosen from the action key and content, so a create retried
+after a crash finds the file it already wrote. The content hash comes from what a reader
+sees (recipients, subject, threading, text), so a user's edit shows as a different hash
+and a mail program re-saving the file does not. A deleted or sent draft is gone.
 New drafts are written in tmp/ and renamed into cur/ with the Draft and Seen flags; an
 update replaces the file in place (tmp/ then rename over). The folder and its cur/, new/
 and tmp/ are made when missing, whatever is written first.
@@ -64,6 +66,9 @@ class MaildirDrafts:
         self.durable = durable
         # file name -> ((mtime, size), what it held): files are re-read only when changed
         self._seen: dict[str, tuple[tuple[int, int], _File]] = {}
+        # what the daemon recorded (`remember`): key -> file's unique name / content hash
+        self._written: dict[str, str] = {}
+        self._pending: dict[str, str] = {}
 
     # -- the Protocol ---------------------------------------------------------------------
 
@@ -71,19 +76,40 @@ class MaildirDrafts:
         return content_hash(draft.draft)
 
     def message_id(self, draft: DraftMessage) -> str:
+        """The Message-ID this draft is written with: stable for the same key and content."""
         return message_id_for(draft.key, self.content_hash(draft), self._from(draft))
 
-    def find_all(self, known: Mapping[str, str]) -> dict[str, Found]:
-        by_uniq, by_id = self._index()
+    def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
+        self._written = dict(written)
+        self._pending = dict(pending)
+
+    def find_all(self) -> dict[str, Found]:
+        by_uniq, _ = self._index()
         found: dict[str, Found] = {}
-        for key, ref in known.items():
-            file = by_uniq.get(ref) or by_id.get(ref.strip("<>"))
+        claimed: set[str] = set()
+        for key, uniq in self._written.items():
+            file = by_uniq.get(uniq)
             if file is not None:
                 found[key] = _found(key, file)
+                claimed.add(file.uniq)
+        for key, content in self._pending.items():
+            if key in found:
+                continue
+            file = next(
+                (
+                    f
+                    for u, f in sorted(by_uniq.items())
+                    if u not in claimed and f.content_hash == content
+                ),
+                None,
+            )
+            if file is not None:
+                found[key] = _found(key, file)
+                claimed.add(file.uniq)
         return found
 
     def create(self, draft: DraftMessage) -> Written:
-        message_id = draft.message_id or self.message_id(draft)
+        message_id = self.message_id(draft)
         _, by_id = self._index()
         existing = by_id.get(message_id)
         if existing is not None:
@@ -108,7 +134,7 @@ class MaildirDrafts:
         existing = self._index()[0].get(found.remote_id)
         if existing is None or existing.etag != found.etag:
             return None
-        data = self._render(draft, draft.message_id or self.message_id(draft))
+        data = self._render(draft, self.message_id(draft))
         temp = self.path / "tmp" / f"{existing.uniq}.{os.getpid()}.update"
         try:
             self._make_folders()

@@ -80,10 +80,7 @@ class MemorySink:
     def content_hash(self, item: Reminder | DraftMessage) -> str:
         return _hash(_content(item))
 
-    def message_id(self, item: DraftMessage) -> str:
-        return f"{_hash(_content(item))}@example.com"
-
-    def find_all(self, known: Mapping[str, str] | None = None) -> dict[str, Found]:
+    def find_all(self) -> dict[str, Found]:
         self._check()
         found: dict[str, Found] = {}
         for remote_id, item in sorted(self.items.items()):

@@ -205,26 +205,6 @@ def test_reminders_of_email_actions_say_whom_to_write_to_and_where_the_draft_is(
     assert "in Gmail drafts" in diff.reminder_text(mail, "Gmail drafts")
 
 
-def test_drafts_are_looked_up_by_what_was_recorded_or_the_intents_message_id() -> None:
-    recorded = {
-        (Kind.DRAFT, "a/thank_you"): rec("a/thank_you", kind=Kind.DRAFT),
-        (Kind.REMINDER, "a/prep"): rec("a/prep"),
-    }
-    open_create = Intent(
-        intent_id=3,
-        kind=Kind.DRAFT,
-        key="a/follow_up/1",
-        op=Op.CREATE,
-        content_hash="h",
-        remote_id="0123abcd@example.com",
-        started_at=NOW,
-    )
-    assert diff.known_drafts(recorded, [open_create]) == {
-        "a/thank_you": "id-a/thank_you",
-        "a/follow_up/1": "0123abcd@example.com",
-    }
-
-
 def rec(key: str, content: str = "h1", etag: str = "e1", kind: Kind = Kind.REMINDER) -> Recorded:
     return Recorded(
         kind=kind, key=key, remote_id=f"id-{key}", content_hash=content, etag=etag, written_at=NOW

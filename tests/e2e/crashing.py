@@ -319,19 +319,19 @@ class LocalWorker(Worker):
     def draft_files(self) -> list[Path]:
         return [p for sub in ("cur", "new") for p in sorted((self.out / "drafts" / sub).glob("*"))]
 
-    def known_drafts(self) -> dict[str, str]:
-        """What the daemon finds its drafts by (nothing in a draft marks it): the recorded
-        file names, and the Message-IDs that write intents chose before writing."""
+    def draft_sink(self) -> MaildirDrafts:
+        """The drafts sink told what the state recorded, as the daemon tells it (nothing in
+        a draft marks it): the recorded file names, and the content hashes of open creates."""
+        sink = MaildirDrafts(self.out / "drafts")
         with _db(self.state_path) as db:
             written = db.execute("SELECT key, remote_id FROM written WHERE kind = 'draft'")
-            known = dict(written.fetchall())
+            known = {str(k): str(r) for k, r in written.fetchall()}
             intents = db.execute(
-                "SELECT key, remote_id FROM journal WHERE kind = 'draft' AND op = 'create' "
+                "SELECT key, content_hash FROM journal WHERE kind = 'draft' AND op = 'create' "
                 "AND settled_at IS NULL"
             ).fetchall()
-        for key, remote_id in intents:
-            known.setdefault(key, remote_id)
-        return {key: ref for key, ref in known.items() if ref}
+        sink.remember(known, {str(k): str(h) for k, h in intents})
+        return sink
 
     def draft_key(self, path: Path) -> str:
         return draft_key(path, self.state_path)
@@ -347,7 +347,7 @@ class LocalWorker(Worker):
     def found(self, kind: Kind) -> dict[str, str]:
         sink = IcsReminders(self.out / "reminders.ics") if kind is Kind.REMINDER else None
         if sink is None:
-            drafts = MaildirDrafts(self.out / "drafts").find_all(self.known_drafts())
+            drafts = self.draft_sink().find_all()
             return {key: found.remote_id for key, found in drafts.items()}
         return {key: found.remote_id for key, found in sink.find_all().items()}
 
@@ -383,7 +383,7 @@ class LocalWorker(Worker):
     def verify(self) -> list[str]:
         problems: list[str] = []
         reminders = IcsReminders(self.out / "reminders.ics")
-        drafts = MaildirDrafts(self.out / "drafts")
+        drafts = self.draft_sink()
         text = read(self.out / "reminders.ics")
         for (kind, key), marker in self.edited.items():
             if kind is Kind.REMINDER:
@@ -412,7 +412,7 @@ class LocalWorker(Worker):
             )
             found = {
                 Kind.REMINDER: reminders.find_all(),
-                Kind.DRAFT: drafts.find_all(self.known_drafts()),
+                Kind.DRAFT: drafts.find_all(),
             }
             tombstones = state.tombstones()
         for item in wanted:
@@ -475,13 +475,30 @@ class GoogleWorker(Worker):
         return found
 
     def _drafts(self) -> list[tuple[str, str, bytes]]:
-        """(key, draft id, raw) for each draft of ours in the fake."""
+        """(key, draft id, raw) for each draft of ours in the fake. Drafts carry no mark of
+        the program: they are told by the state (the draft ids written or tombstoned) and by
+        the Message-ID the sink derives from each intent's key and content hash."""
+        from connectors.google.gmail_drafts import message_id_for
+
+        by_id: dict[str, str] = {}
+        by_message_id: dict[str, str] = {}
+        if self.state_path.exists():
+            with _db(self.state_path) as db:
+                for table in ("written", "tombstones"):
+                    query = f"SELECT key, remote_id FROM {table} WHERE kind = 'draft'"
+                    by_id.update((str(r), str(k)) for k, r in db.execute(query) if r)
+                for key, content_hash in db.execute(
+                    "SELECT key, content_hash FROM journal WHERE kind = 'draft'"
+                ):
+                    domain = ME.rpartition("@")[2]
+                    by_message_id[message_id_for(key, content_hash, domain)] = str(key)
         found = []
         for draft_id in list(self.fake.gmail.drafts):
             stored = self.fake.gmail.draft_message(draft_id)
-            key = stored.parsed.get("X-Followup-Key")
+            message_id = str(stored.parsed.get("Message-ID", "")).strip().strip("<>")
+            key = by_id.get(draft_id) or by_message_id.get(message_id)
             if key:
-                found.append((str(key), draft_id, stored.raw))
+                found.append((key, draft_id, stored.raw))
         return found
 
     def check_duplicates(self) -> list[str]:
@@ -501,7 +518,7 @@ class GoogleWorker(Worker):
         message = EmailMessage()
         message["To"] = "pat@example.org"
         message["Subject"] = "My own subject"
-        message["X-Followup-Key"] = key
+        message["Message-ID"] = self.fake.gmail.draft_message(remote_id).parsed["Message-ID"]
         message.set_content(f"{marker}\n\nMy own words.\n")
         self.fake.gmail.user_edit_draft(remote_id, message.as_bytes())
 
@@ -556,18 +573,22 @@ def block(text: str, key: str) -> str:
 
 def draft_key(path: Path, state_path: Path) -> str:
     """The action key a draft file belongs to, by the state's records (nothing in the file
-    says): its recorded file name, or the Message-ID a write intent chose."""
+    says): its recorded file name, or the content hash a write intent holds."""
+    from connectors.draft_mail import content_hash_of
+
     uniq = path.name.split(":2,")[0]
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    message_id = str(message.get("Message-ID", "")).strip().strip("<>")
     if not state_path.exists():
         return ""
     with _db(state_path) as db:
-        rows = db.execute(
-            "SELECT key, remote_id FROM written WHERE kind = 'draft' UNION "
-            "SELECT key, remote_id FROM journal WHERE kind = 'draft'"
+        written = db.execute("SELECT key, remote_id FROM written WHERE kind = 'draft'")
+        for key, remote_id in written.fetchall():
+            if remote_id == uniq:
+                return str(key)
+        journal = db.execute(
+            "SELECT key, remote_id, content_hash FROM journal WHERE kind = 'draft'"
         ).fetchall()
-    for key, remote_id in rows:
-        if remote_id in (uniq, message_id):
+    content = content_hash_of(path.read_bytes())
+    for key, remote_id, content_hash in reversed(journal):
+        if remote_id == uniq or content_hash == content:
             return str(key)
     return f"unknown {uniq}"
