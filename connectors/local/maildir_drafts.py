@@ -113,9 +113,12 @@ class MaildirDrafts:
         _, by_id = self._index()
         existing = by_id.get(message_id)
         if existing is not None:
-            # Already there (a pass was killed after writing it): never a second copy.
+            # Already there (a pass was killed after writing it): never a second copy. If the
+            # user edited it since, an unknown etag makes the diff see their change and leave it.
+            content = self.content_hash(draft)
+            same = existing.content_hash == content
             return Written(
-                remote_id=existing.uniq, etag=existing.etag, content_hash=existing.content_hash
+                remote_id=existing.uniq, etag=existing.etag if same else "", content_hash=content
             )
         data = self._render(draft, message_id)
         uniq = _unique_name(message_id)

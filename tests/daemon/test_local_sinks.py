@@ -551,3 +551,17 @@ def test_from_is_the_address_the_recruiter_wrote_to_and_headers_stay_bounded(
     assert len(str(message["Subject"])) <= 160 and str(message["Subject"]).endswith("…")
     raw = _only_file(tmp_path / "drafts").read_bytes().decode()
     assert all(len(line) < 79 for line in raw.splitlines())
+
+
+def test_a_create_retried_over_a_users_edit_reports_it_as_changed(tmp_path: Path) -> None:
+    """Killed after the write, then the user edits the draft before the next pass: the retried
+    create finds it by its Message-ID and reports the intended hash with an unknown etag, so
+    the diff leaves the user's edit alone."""
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com")
+    first = sink.create(draft("k/1"))
+    path = _only_file(tmp_path / "drafts")
+    path.write_bytes(path.read_bytes().replace(b"Just checking in", b"My own words"))
+    again = sink.create(draft("k/1"))
+    assert again.remote_id == first.remote_id
+    assert again.etag == "" and again.content_hash == first.content_hash
+    assert _find(sink, {"k/1": again.remote_id})["k/1"].content_hash != first.content_hash

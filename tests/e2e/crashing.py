@@ -573,14 +573,17 @@ def block(text: str, key: str) -> str:
 
 def draft_key(path: Path, state_path: Path) -> str:
     """The action key a draft file belongs to, by the state's records (nothing in the file
-    says): its recorded file name, or the content hash a write intent holds."""
+    says): its recorded (or tombstoned) file name, or the content hash a write intent holds."""
     from connectors.draft_mail import content_hash_of
 
     uniq = path.name.split(":2,")[0]
     if not state_path.exists():
         return ""
     with _db(state_path) as db:
-        written = db.execute("SELECT key, remote_id FROM written WHERE kind = 'draft'")
+        written = db.execute(
+            "SELECT key, remote_id FROM written WHERE kind = 'draft' UNION "
+            "SELECT key, remote_id FROM tombstones WHERE kind = 'draft'"
+        )
         for key, remote_id in written.fetchall():
             if remote_id == uniq:
                 return str(key)
