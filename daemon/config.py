@@ -50,6 +50,8 @@ class Config:
     poll_minutes: int
     # user.email, lower-case: a draft's From when the recruiter wrote to none of my aliases
     email: str = ""
+    # `followup board`'s page, rewritten by the daemon after a pass that changed the plan.
+    board_path: Path | None = None
 
 
 def default_config_path() -> Path:
@@ -185,6 +187,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
             ("google", "client_secrets_path"),
             ("google", "token_path"),
             ("daemon", "state_path"),
+            ("daemon", "board_path"),
             ("policy", "templates_dir"),
         )
     }
@@ -237,6 +240,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         google=google,
         state_path=paths["daemon", "state_path"] or data / "state.sqlite",
         poll_minutes=value("daemon", "poll_minutes"),
+        board_path=paths["daemon", "board_path"],
     )
 
 
@@ -283,6 +287,8 @@ def _check_sources(
                 f"[{section}] {name}: is a file followup reads; reminders and drafts "
                 "go to a file of their own"
             )
+    if paths.get(("daemon", "board_path")) in read:
+        problems.append("[daemon] board_path: is a file followup reads; the board needs its own")
 
 
 _KINDS = {"file": "source is a regular file", "folder": "Maildir is a folder"}
