@@ -21,7 +21,7 @@ from importlib.resources import files
 from string import Template
 
 from policy import naming
-from policy.matching import RecruiterSide
+from policy.matching import RecruiterSide, is_bulk, is_me, reply_target, sent_by_me
 from policy.models import (
     Action,
     ActionType,
@@ -468,47 +468,13 @@ def _names_of(people: Iterable[tuple[str, str]], company: str = "") -> tuple[str
     return naming.first_names(people, not_names=(company,))
 
 
-def is_me(address: str, settings: Settings) -> bool:
-    """POLICY.md "me": my addresses, also with a +tag, and Gmail's dots."""
-    address = address.lower()
-    if address in settings.me:
-        return True
-    local, _, domain = address.partition("@")
-    local = local.split("+", 1)[0]
-    if domain in ("gmail.com", "googlemail.com"):
-        local = local.replace(".", "")
-        return any(
-            m.partition("@")[2] in ("gmail.com", "googlemail.com")
-            and m.partition("@")[0].split("+", 1)[0].replace(".", "") == local
-            for m in settings.me
-        )
-    return f"{local}@{domain}" in settings.me
-
-
-def _from_me(message: Message, settings: Settings) -> bool:
-    return is_me(message.sender.email, settings) or any(
-        label.lower() == "sent" for label in message.labels
-    )
-
-
-def _is_bulk(message: Message) -> bool:
-    """POLICY.md "Which threads belong": List-Id, List-Unsubscribe, Precedence bulk|list|junk."""
-    for name, value in message.headers:
-        key = name.lower()
-        if key in ("list-id", "list-unsubscribe"):
-            return True
-        if key == "precedence" and value.strip().lower() in ("bulk", "list", "junk"):
-            return True
-    return False
-
-
 def my_address(messages: Iterable[Message], settings: Settings) -> str:
     """The address of mine the recruiter side writes to (newest first), "" for none: a
     draft goes out From the address they know."""
     for message in sorted(messages, key=lambda m: m.sent_at, reverse=True):
-        if is_auto_reply(message) or _is_bulk(message) or naming.is_no_reply(message.sender.email):
+        if is_auto_reply(message) or is_bulk(message) or naming.is_no_reply(message.sender.email):
             continue
-        if _from_me(message, settings):
+        if sent_by_me(message, settings):
             if is_me(message.sender.email, settings):
                 return message.sender.email
             continue
@@ -623,30 +589,6 @@ def follow_up_purpose(
     return what + f": they expected to have an update by {_day(timeline.promised_on)}."
 
 
-def reply_target(threads: Sequence[Thread], settings: Settings) -> Message | None:
-    """POLICY.md "The follow-up mail": the newest recruiter-side message that is neither an
-    auto-reply nor bulk (nor from a no-reply address), else my own newest message there."""
-    theirs: list[Message] = []
-    mine: list[Message] = []
-    for thread in threads:
-        for message in thread.messages:
-            if message.is_draft:
-                continue
-            if _from_me(message, settings):
-                mine.append(message)
-            elif not (
-                is_auto_reply(message)
-                or _is_bulk(message)
-                or naming.is_no_reply(message.sender.email)
-                or not message.sender.email
-            ):
-                theirs.append(message)
-    for pool in (theirs, mine):
-        if pool:
-            return max(pool, key=lambda m: m.sent_at)
-    return None
-
-
 def _with_known_names(
     people: tuple[tuple[str, str], ...], interview: Interview, threads: Sequence[Thread]
 ) -> tuple[tuple[str, str], ...]:
@@ -681,7 +623,7 @@ def follow_up_draft(
     target = reply_target(threads, settings)
     people: tuple[tuple[str, str], ...] = ()
     if target is not None:
-        if _from_me(target, settings):
+        if sent_by_me(target, settings):
             people = tuple(
                 (p.email, p.name)
                 for p in (*target.to, *target.cc)
