@@ -142,6 +142,21 @@ def test_maildir_new_renamed_and_vanished_files(
     assert by_id["m1@x"].is_draft and not by_id["m3@x"].is_draft
 
 
+def test_the_bodies_of_dropped_messages_are_forgotten_and_only_those(tmp_path: Path) -> None:
+    root = tmp_path / "Mail"
+    box = mailbox.Maildir(root, factory=None, create=True)
+    keys = [box.add(mail(n)) for n in range(1, 4)]
+    source = IndexedMail("maildir", [MaildirMail(root, NY)], tmp_path / "index")
+    source.threads()  # reads and caches the three bodies
+    box.remove(keys[1])
+    keys.append(box.add(mail(4)))
+    source.threads()
+    index = mail_index.MailIndex(tmp_path / "index")
+    cached = {row[0] for row in index.db.execute("SELECT content FROM bodies")}
+    index.close()
+    assert cached == {f"md:{keys[0]}", f"md:{keys[2]}", f"md:{keys[3]}"}
+
+
 def test_participants_choose_threads_and_their_whole_thread(tmp_path: Path) -> None:
     box = tmp_path / "mail.mbox"
     write_mbox(
