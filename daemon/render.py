@@ -46,6 +46,8 @@ def _action(action: Action, drafts: bool) -> dict[str, Any]:
         out["channel"] = action.channel.value
     out["due"] = action.due_at.isoformat()
     out["status"] = action.status.value
+    if action.status is Status.DONE and action.done_at is not None:
+        out["done_at"] = action.done_at.isoformat()
     out["key"] = action.key
     if drafts and action.draft is not None and action.status is Status.PENDING:
         draft = action.draft
