@@ -118,6 +118,9 @@ class CalendarStore:
     ) -> None:
         self._lock = lock or new_lock()
         self.owner_email = owner_email
+        # Other addresses of the owner (an invitation sent to an alias): their attendee
+        # entries carry `self: true` too, as Google marks the calendar's own entry.
+        self.owner_aliases: set[str] = set()
         self._clock = clock
         self.calendars: dict[str, _Calendar] = {}
         self._seq = 0
@@ -231,8 +234,16 @@ class CalendarStore:
             event.pop("conferenceData", None)
         for attendee in event.get("attendees") or []:
             attendee.setdefault("responseStatus", "needsAction")
-            if attendee["email"].lower() == self.owner_email.lower():
+            owner = {self.owner_email.lower(), *(a.lower() for a in self.owner_aliases)}
+            if attendee["email"].lower() in owner:
                 attendee["self"] = True
+        # Google drops extended-property keys over 44 characters and cuts values at 1024,
+        # silently.
+        for scope, values in list((event.get("extendedProperties") or {}).items()):
+            if isinstance(values, dict):
+                event["extendedProperties"][scope] = {
+                    k: v[:1024] for k, v in values.items() if len(k) <= 44
+                }
         for key in ("start", "end"):
             value = event[key]
             if "dateTime" in value:
