@@ -13,7 +13,16 @@ the real connectors, as `followup` does, keeping the source objects between poll
 4. for reference, the sinks' `find_all` (reminders and drafts) with nothing written.
 
 Targets (issue 3): with nothing changed, one poll costs at most 2 HTTP requests and at most
-5 Gmail quota units; the first sync costs at most 1 HTTP request per 50 threads fetched.
+5 Gmail quota units. (Since issue 11 a Gmail batch holds 10 parts, not 50: Gmail refuses
+parts run together from about 25 up; quota units, not requests, bound a first sync.)
+
+    .venv/bin/python bench/google_polls.py --limits [--threads 20000] [--outage-every 5]
+
+With `--limits`, the fake's Gmail limits are on (15,000 units per user per minute, 429 for
+batch parts after the 20th) and the first sync runs on a simulated clock shared by the fake
+and the connectors' pacer: it prints the passes, the simulated minutes, and the share of
+quota units and of batch parts refused. `--outage-every M` cuts the connection every M
+simulated minutes, ending the pass; the next pass resumes (issue 11.3).
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -137,11 +146,116 @@ def measure(fake: FakeGoogle, label: str, action: Callable[[], object]) -> dict[
     return figures
 
 
+class SimClock:
+    """Simulated time: sleeping advances it at once."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2026, 12, 1, 8, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def monotonic(self) -> float:
+        return self.at.timestamp()
+
+    def sleep(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+def first_sync_with_limits(
+    threads: int, interviews: int, outage_every: float | None, batch: int, paced: bool
+) -> int:
+    """The first Gmail sync of a big mailbox against the fake with Gmail's limits on."""
+    from connectors.google.api import connect
+    from connectors.google.gmail import Gmail
+    from connectors.google.retry import GoogleApiError, Pacer, RetryPolicy
+    from daemon.config import load_config
+    from daemon.sources import observe
+
+    clock = SimClock()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FakeGoogle(email_address=ME, time_zone="America/New_York", clock=clock.now) as fake,
+    ):
+        folder = Path(tmp)
+        began = time.perf_counter()
+        load(fake, threads, interviews)
+        loaded = time.perf_counter() - began
+        (folder / "token.json").write_text(json.dumps(fake.authorized_user_info()))
+        (folder / "token.json").chmod(0o600)
+        (folder / "config.toml").write_text(
+            f'[user]\nemail = "{ME}"\ntimezone = "America/New_York"\n'
+            '[calendar]\nsource = "google"\n[mail]\nsource = "gmail"\n'
+            '[google]\ntoken_path = "token.json"\n'
+        )
+        os.environ["FOLLOWUP_GOOGLE_API_ROOT"] = fake.root_url
+        os.environ["FOLLOWUP_GOOGLE_TOKEN_URI"] = fake.token_uri
+        config = load_config(folder / "config.toml")
+        limits = fake.enable_limits()
+        pacer = Pacer(clock=clock.monotonic, sleep=clock.sleep)
+        retry = RetryPolicy(sleep=clock.sleep, pacer=pacer if paced else None)
+        services = connect(config.google.token_path)
+        from connectors.google.calendar import GoogleCalendar
+
+        calendar = GoogleCalendar(services.calendar, "primary", config.settings.timezone)
+        mail = Gmail(services.gmail, config.settings.timezone, retry=retry, batch_size=batch)
+        if outage_every:
+            next_cut = [clock.at + timedelta(minutes=outage_every)]
+
+            def cut(req: object) -> bool:
+                if clock.at >= next_cut[0]:
+                    next_cut[0] = clock.at + timedelta(minutes=outage_every)
+                    return True
+                return False
+
+            fake.faults.add(cut, status=503, times=None, where="any")
+        start, passes, real = clock.at, 0, time.perf_counter()
+        while True:
+            passes += 1
+            try:
+                observe(config, calendar=calendar, mail=mail)
+            except GoogleApiError as error:
+                print(f"  pass {passes} ended: {error.user_message} ({mail.cursor})")
+                clock.sleep(config.poll_minutes * 60)  # the daemon's next poll
+                continue
+            break
+        minutes = (clock.at - start).total_seconds() / 60
+        log = fake.log.requests
+        parts = [e for e in log if e.in_batch and e.api == "gmail"]
+        charged = fake.log.quota_units("gmail")
+        fetched = {
+            e.path for e in log if e.api_method == "gmail.users.threads.get" and e.status == 200
+        }
+        print(
+            f"{threads} recruiter threads ({threads // 4} other messages, "
+            f"loaded in {loaded:.0f} s), batches of {batch}{'' if paced else ', unpaced'}: "
+            f"first sync in {passes} passes, {minutes:.1f} simulated minutes "
+            f"({time.perf_counter() - real:.0f} s of real time), {len(fetched)} threads fetched"
+        )
+        print(
+            f"  quota units: {charged} charged, {limits.refused_units} refused "
+            f"({100 * limits.refused_units / max(1, charged + limits.refused_units):.2f}%); "
+            f"batch parts: {len(parts)}, {limits.refused_parts} refused "
+            f"({100 * limits.refused_parts / max(1, len(parts)):.2f}%); paced waits "
+            f"{pacer.waited / 60:.1f} min; target at most 2% of each"
+        )
+        assert fake.internal_errors == []
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2000)
     parser.add_argument("--interviews", type=int, default=40)
+    parser.add_argument("--limits", action="store_true")
+    parser.add_argument("--outage-every", type=float, default=None)
+    parser.add_argument("--batch", type=int, default=10, help="Gmail batch size (--limits)")
+    parser.add_argument("--unpaced", action="store_true", help="no quota pacing (--limits)")
     args = parser.parse_args()
+    if args.limits:
+        return first_sync_with_limits(
+            args.threads, args.interviews, args.outage_every, args.batch, not args.unpaced
+        )
 
     from daemon.config import load_config
     from daemon.sources import (

@@ -146,7 +146,11 @@ def run_pass(
     try:
         observation = observer.observe()
     except OSError as error:
+        _save_progress(observer, state, now)
         raise TransientError(f"reading the sources: {_describe(error)}; nothing changed") from None
+    except SourceError:
+        _save_progress(observer, state, now)  # a big first sync resumes where it stopped
+        raise
     marks = state.marks()
     if plans is not None:
         plan = plans.plan(observation, settings, now, marks)
@@ -251,6 +255,13 @@ def run_pass(
         ", ".join(f"{n} {what}" for what, n in summary.counts().items()) or "nothing planned",
     )
     return summary
+
+
+def _save_progress(observer: Observes, state: State, now: datetime) -> None:
+    """What the sources read before failing (a first sync's threads), kept for next time."""
+    snapshots = observer.snapshots()
+    if snapshots:
+        state.save_cursors(snapshots, now)
 
 
 def _tell_what_was_written(

@@ -4,8 +4,12 @@
 `GoogleCalendar` (a `CalendarSource`) lists every event once (full sync), then only what
 changed since (`syncToken`); an expired token (410) means a clean full sync. Events are
 kept in memory between reads and can be persisted with `snapshot()`/`restore()` (see
-`state`). Recurring events are read as the series, at its first start, and a
-changed instance as its own event, as the .ics reader does; nothing is expanded.
+`state`). Recurring events are read per occurrence (`singleEvents=true`, allowed with
+`syncToken`): an interview loop's occurrences are each their own interview, a moved one
+where it moved to, a cancelled one gone. `events.instances` per series was the other way:
+it has no sync token, so each recurring interview would cost a request on every poll,
+where `singleEvents` costs one request per 2,500 occurrences and nothing when idle
+(bench/google_polls.py --series).
 
 `GoogleReminders` (a `ReminderSink`) writes one short event per action, with a popup at
 its start, tagged in `extendedProperties.private` with `followup_key` (the action key),
@@ -53,7 +57,7 @@ from policy.models import Attendee, CalendarEvent, Person
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: occurrences (singleEvents); a version-1 token is refused
 KEY_PROPERTY = "followup_key"
 HASH_PROPERTY = "followup_hash"
 MARK_PROPERTY = "followup"
@@ -150,6 +154,7 @@ class GoogleCalendar:
             return self._service.events().list(
                 calendarId=self.calendar_id,
                 maxResults=self._page_size,
+                singleEvents=True,
                 syncToken=sync_token,
                 pageToken=token,
             )

@@ -375,3 +375,24 @@ def test_the_fake_drops_long_property_names_and_cuts_long_values(
     }
     made = calendar.events().insert(calendarId="primary", body=body).execute()
     assert made["extendedProperties"]["private"] == {"short": "v" * 1024}
+
+
+def test_an_interview_loop_is_read_per_occurrence_and_a_cancelled_one_goes(
+    fake_google: FakeGoogle, calendar: GoogleCalendar
+) -> None:
+    loop = interview(
+        "loop1",
+        title="Onsite loop - Acme",
+        start={"dateTime": "2026-12-01T10:00:00", "timeZone": "America/New_York"},
+        end={"dateTime": "2026-12-01T11:00:00", "timeZone": "America/New_York"},
+        recurrence=["RRULE:FREQ=DAILY;COUNT=3"],
+    )
+    fake_google.calendar.put_event("primary", loop)
+    first = sorted(calendar.events(), key=lambda e: e.start_at)
+    assert [e.start_at.day for e in first] == [1, 2, 3]
+    assert len({e.event_id for e in first}) == 3  # each occurrence its own interview
+    fake_google.calendar.user_cancel_occurrence("primary", first[1].event_id)
+    later = sorted(calendar.events(), key=lambda e: e.start_at)
+    assert [e.start_at.day for e in later] == [1, 3]
+    lists = fake_google.log.calls("calendar.events.list")
+    assert all(("singleEvents", "true") in c.query for c in lists)

@@ -121,6 +121,8 @@ class CalendarStore:
         # Other addresses of the owner (an invitation sent to an alias): their attendee
         # entries carry `self: true` too, as Google marks the calendar's own entry.
         self.owner_aliases: set[str] = set()
+        # series id -> instance id -> the cancelled instance (see user_cancel_occurrence)
+        self.cancelled_occurrences: dict[str, dict[str, dict[str, Any]]] = {}
         self._clock = clock
         self.calendars: dict[str, _Calendar] = {}
         self._seq = 0
@@ -351,9 +353,27 @@ class CalendarStore:
             inst["id"] = f"{event['id']}_{suffix}"
             inst["recurringEventId"] = event["id"]
             inst["originalStartTime"] = copy.deepcopy(inst["start"])
+            if inst["id"] in self.cancelled_occurrences.get(event["id"], {}):
+                continue
             yield inst
 
     # --- test controls -----------------------------------------------------------------------
+
+    @locked
+    def user_cancel_occurrence(self, calendar_id: str, instance_id: str) -> None:
+        """The user cancels one occurrence of a series: Google keeps it as a cancelled
+        instance (`recurringEventId`, `originalStartTime`), listed to a sync token."""
+        cal = self._cal(calendar_id)
+        master_id = instance_id.partition("_")[0]
+        master = cal.entries[master_id].event
+        horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
+        for inst in self._instances(cal, master, horizon):
+            if inst["id"] == instance_id:
+                gone = {**inst, "status": "cancelled"}
+                self.cancelled_occurrences.setdefault(master_id, {})[instance_id] = gone
+                self._commit(cal, copy.deepcopy(master))
+                return
+        raise KeyError(instance_id)
 
     @locked
     def add_calendar(
@@ -546,6 +566,9 @@ class CalendarStore:
                 if entry.seq <= since:
                     continue
                 raws = self._expand(cal, entry.event, single, now + timedelta(days=366))
+                if single:
+                    gone = self.cancelled_occurrences.get(entry.event["id"], {})
+                    raws += [{**g, "etag": entry.event["etag"]} for g in gone.values()]
                 items += [self._render_item(cal, r, zone) for r in raws]
             snapshot = _Page(cal.id, items, self._seq, fingerprint)
             return self._page(cal, snapshot, limit)
