@@ -307,3 +307,56 @@ def test_killed_mid_pass_against_google_nothing_duplicated_or_lost(google: Googl
     ]
     assert len(stored) == len(set(stored)) == len(google.sinks.reminders.find_all())
     assert len(google.fake.gmail.drafts) == len(google.sinks.drafts.find_all())
+
+
+def test_a_first_sync_cut_short_resumes_in_the_next_process(google: Google) -> None:
+    from connectors.google.api import connect
+    from connectors.google.calendar import GoogleCalendar
+    from connectors.google.gmail import Gmail
+    from connectors.google.retry import RetryPolicy
+
+    retry = RetryPolicy(sleep=lambda _: None, jitter=lambda: 1.0, tries=2)
+    services = connect(google.config.google.token_path, timeout=2.0)
+    zone = google.config.settings.timezone
+
+    def observer(snapshots: dict[str, str] | None = None) -> Observer:
+        return Observer(
+            google.config,
+            calendar=GoogleCalendar(services.calendar, "primary", zone, retry=retry),
+            mail=Gmail(services.gmail, zone, retry=retry, fetch_chunk=3),
+            snapshots=snapshots,
+        )
+
+    gets = [0]
+
+    def after_six(req: Any) -> bool:
+        gets[0] += req.api_method == "gmail.users.threads.get"
+        return gets[0] > 6
+
+    cut = google.fake.faults.add(after_six, status=503, times=None)
+    first = observer()
+    with pytest.raises(SourceError):
+        run_pass(
+            observer=first,
+            sinks=google.sinks,
+            state=google.state,
+            settings=google.config.settings,
+            now=MOMENT[2],
+        )
+    saved = google.state.cursors()
+    assert json.loads(saved["source:mail"])["history_id"] is None  # a partial first sync
+    google.fake.faults.remove(cut)
+    google.fake.log.clear()
+    second = observer(google.state.cursors())  # a new process, from the state
+    summary = run_pass(
+        observer=second,
+        sinks=google.sinks,
+        state=google.state,
+        settings=google.config.settings,
+        now=MOMENT[2],
+    )
+    assert not summary.stopped and summary.writes() > 0
+    fetched = {c.path for c in google.fake.log.calls("gmail.users.threads.get")}
+    held = second.mail.snapshot()["threads"]  # type: ignore[attr-defined]
+    assert isinstance(held, dict) and len(held) > 6
+    assert len(fetched) == len(held) - 6  # the six read before the cut were kept
