@@ -152,5 +152,16 @@ def observe(
         source = mail or mail_source(config)
         if isinstance(source, _Searched):
             source.set_participants(anyone.addresses, anyone.domains)
-        threads = source.threads(keep)
+        from daemon.progress import progress
+
+        with progress("reading mail threads") as shown:
+            seen = 0
+
+            def counted(thread: Thread) -> bool:
+                nonlocal seen
+                seen += 1
+                shown(seen, None)
+                return keep(thread)
+
+            threads = source.threads(counted)
     return Observation(events=events, threads=threads)

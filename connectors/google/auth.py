@@ -32,6 +32,7 @@ from google.oauth2.credentials import Credentials
 from keyring.backend import KeyringBackend
 
 from connectors.errors import SourceError, describe_os_error
+from policy import errors
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ _NEEDED = ("refresh_token", "client_id", "client_secret")
 _ERROR_CODE = re.compile(r"^\W*([a-z_]+)\b")
 
 
-class AuthError(SourceError):
+class AuthError(SourceError, errors.AuthError):
     """The Google token is missing, unreadable or refused; `followup auth` fixes it."""
 
 
