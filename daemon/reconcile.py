@@ -135,10 +135,10 @@ def run_pass(
     try:
         observation = observer.observe()
     except OSError as error:
-        _save_progress(observer, state, now)
+        _keep_what_was_read(observer, state, now)
         raise TransientError(f"reading the sources: {_describe(error)}; nothing changed") from None
     except SourceError:
-        _save_progress(observer, state, now)  # a big first sync resumes where it stopped
+        _keep_what_was_read(observer, state, now)  # a big first sync resumes where it stopped
         raise
     marks = state.marks()
     if plans is not None:
@@ -248,7 +248,7 @@ def run_pass(
     return summary
 
 
-def _save_progress(observer: Observes, state: State, now: datetime) -> None:
+def _keep_what_was_read(observer: Observes, state: State, now: datetime) -> None:
     """What the sources read before failing (a first sync's threads), kept for next time."""
     snapshots = observer.snapshots()
     if snapshots:
