@@ -202,7 +202,7 @@ def first_sync_with_limits(
         limits = fake.enable_limits()
         pacer = Pacer(clock=clock.monotonic, sleep=clock.sleep)
         retry = RetryPolicy(sleep=clock.sleep, pacer=pacer if paced else None)
-        services = connect(config.google.token_path)
+        services = connect(config.google.token_path, timeout=600)  # the fake searches slowly
         from connectors.google.calendar import GoogleCalendar
 
         calendar = GoogleCalendar(services.calendar, "primary", config.settings.timezone)
