@@ -26,6 +26,7 @@ from connectors.base import (
     RemembersWrites,
     Reminder,
     ReminderSink,
+    SavesProgress,
     Written,
 )
 from connectors.errors import ItemRefused, SourceError
@@ -132,6 +133,9 @@ def run_pass(
     progress: Progress | None = None,
 ) -> Summary:
     """One pass. Raises FollowupError/SourceError for problems found before any write."""
+    source = getattr(observer, "mail", None)  # the Observer's; a test's observer has none
+    if isinstance(source, SavesProgress):
+        source.on_progress = lambda: _keep_what_was_read(observer, state, now)
     try:
         observation = observer.observe()
     except OSError as error:

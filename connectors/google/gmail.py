@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from email.utils import getaddresses
@@ -148,6 +149,10 @@ class Gmail:
         self._history: str | None = None
         self._own = own if own is not None else OwnWrites()
         self._chunk = max(1, fetch_chunk)  # threads fetched between progress points
+        # Called during a long first sync (at most once a minute), so the daemon saves what
+        # was read so far: a kill then costs at most a minute of it.
+        self.on_progress: Callable[[], None] | None = None
+        self._progress_at = time.monotonic()
 
     @property
     def cursor(self) -> str | None:
@@ -217,6 +222,9 @@ class Gmail:
             if len(stale) > self._chunk:
                 done = min(len(stale), start + self._chunk)
                 logger.info("gmail full sync: %d of %d threads fetched", done, len(stale))
+                if self.on_progress is not None and time.monotonic() - self._progress_at >= 60:
+                    self._progress_at = time.monotonic()
+                    self.on_progress()
         self._threads = {t: h for t, h in self._threads.items() if t in listed}
         self._history = history_id
         self._searched = terms
