@@ -155,3 +155,11 @@ class RemembersWrites(Protocol):
         """`written`: action key -> remote id of each item recorded; `pending`: action key
         -> content hash of each create begun whose result is not recorded (a crash)."""
         ...
+
+
+@runtime_checkable
+class SavesProgress(Protocol):
+    """A source whose first read is long (a big Gmail mailbox): it calls `on_progress`
+    now and then during it, so what it read so far can be saved in case of a kill."""
+
+    on_progress: Callable[[], None] | None

@@ -26,6 +26,7 @@ from connectors.base import (
     RemembersWrites,
     Reminder,
     ReminderSink,
+    SavesProgress,
     Written,
 )
 from connectors.errors import ItemRefused, SourceError
@@ -148,10 +149,17 @@ def run_pass(
     if held != now:
         logger.info("the clock reads %s, before the last pass: planning as of %s", now, held)
         now = held
+    source = getattr(observer, "mail", None)  # the Observer's; a test's observer has none
+    if isinstance(source, SavesProgress):
+        source.on_progress = lambda: _keep_what_was_read(observer, state, now)
     try:
         observation = observer.observe()
     except OSError as error:
+        _keep_what_was_read(observer, state, now)
         raise TransientError(f"reading the sources: {_describe(error)}; nothing changed") from None
+    except SourceError:
+        _keep_what_was_read(observer, state, now)  # a big first sync resumes where it stopped
+        raise
     marks = state.marks()
     if plans is not None:
         plan = plans.plan(observation, settings, now, marks)
@@ -270,6 +278,13 @@ def _last_pass_at(state: State) -> datetime | None:
         return datetime.fromisoformat(str(last["at"])) if last else None
     except (KeyError, ValueError):
         return None
+
+
+def _keep_what_was_read(observer: Observes, state: State, now: datetime) -> None:
+    """What the sources read before failing (a first sync's threads), kept for next time."""
+    snapshots = observer.snapshots()
+    if snapshots:
+        state.save_cursors(snapshots, now)
 
 
 def _tell_what_was_written(

@@ -58,8 +58,9 @@ def calendar_source(config: Config, *, index: IndexUse = "existing") -> Calendar
         from connectors.google.calendar import GoogleCalendar
 
         services = google_services(config)
+        me = min(config.settings.me) if config.settings.me else ""
         return GoogleCalendar(
-            services.calendar, config.google.calendar_id, config.settings.timezone
+            services.calendar, config.google.calendar_id, config.settings.timezone, me=me
         )
     raise ConfigError(
         f"{config.path}: [calendar] source: {config.calendar_source!r} is not available yet"

@@ -4,16 +4,29 @@
 `GoogleCalendar` (a `CalendarSource`) lists every event once (full sync), then only what
 changed since (`syncToken`); an expired token (410) means a clean full sync. Events are
 kept in memory between reads and can be persisted with `snapshot()`/`restore()` (see
-`state`). Recurring events are read as the series, at its first start, and a
-changed instance as its own event, as the .ics reader does; nothing is expanded.
+`state`). Recurring events are read per occurrence (`singleEvents=true`, allowed with
+`syncToken`): an interview loop's occurrences are each their own interview, a moved one
+where it moved to, a cancelled one gone. `events.instances` per series was the other way:
+it has no sync token, so each recurring interview would cost a request on every poll,
+where `singleEvents` costs one request per 2,500 occurrences and nothing when idle
+(bench/google_polls.py --series).
 
 `GoogleReminders` (a `ReminderSink`) writes one short event per action, with a popup at
 its start, tagged in `extendedProperties.private` with `followup_key` (the action key),
 `followup_hash` (our content hash) and `followup = "reminder"`, so `find_all` finds them
-with one `privateExtendedProperty` query and no local state. Each event id is derived from
-the key, so a create repeated after a dropped answer meets 409 and settles instead of
-duplicating. Updates and deletes send `If-Match` with the etag found: 412 means the user
-changed it, and it is left alone. Events without our tag are never touched.
+with one `privateExtendedProperty` query and no local state. Each create picks a fresh event
+id (deleted ids stay reserved forever) and sends it on every retry, so a create repeated
+after a dropped answer meets 409 and settles instead of duplicating. Updates and deletes
+send `If-Match` with the etag found: 412 means the user changed it, and it is left alone.
+Events without our tag are never touched.
+
+Calendar drops extended-property keys over 44 characters and truncates values over 1024,
+silently: our keys are short, and an action key over `LONG_KEY` characters (a long
+imported event id) is stored as its hash, mapped back through the keys the sink is shown
+(`content_hash` of each wanted reminder, `remember` of each recorded one).
+
+The owner's own attendee entry carries `self: true`, possibly under an address other than
+`user.email`: it is read as `me`, so "declined by me" and "not an interviewer" hold.
 """
 
 from __future__ import annotations
@@ -22,7 +35,9 @@ import base64
 import hashlib
 import json
 import logging
+import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -42,11 +57,12 @@ from policy.models import Attendee, CalendarEvent, Person
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: occurrences (singleEvents); a version-1 token is refused
 KEY_PROPERTY = "followup_key"
 HASH_PROPERTY = "followup_hash"
 MARK_PROPERTY = "followup"
 MARK_VALUE = "reminder"
+LONG_KEY = 200  # characters; Calendar truncates property values over 1024 silently
 # Only these fields are kept between reads (and in snapshots).
 _KEPT = (
     "id",
@@ -74,10 +90,12 @@ class GoogleCalendar:
         *,
         retry: RetryPolicy = DEFAULT_POLICY,
         page_size: int = 2500,
+        me: str = "",
     ) -> None:
         self._service: Any = service
         self.calendar_id = calendar_id
         self.timezone = timezone
+        self.me = me.strip().lower()  # the address a `self: true` attendee is read as
         self._retry = retry
         self._page_size = page_size
         self._items: dict[str, dict[str, Any]] = {}
@@ -102,7 +120,7 @@ class GoogleCalendar:
         events: list[CalendarEvent] = []
         for item in self._items.values():
             try:
-                events.append(_to_event(item, self.timezone))
+                events.append(_to_event(item, self.timezone, self.me))
             except (KeyError, TypeError, ValueError) as error:
                 logger.warning(
                     "calendar event %s skipped: %s", item.get("id"), type(error).__name__
@@ -136,6 +154,7 @@ class GoogleCalendar:
             return self._service.events().list(
                 calendarId=self.calendar_id,
                 maxResults=self._page_size,
+                singleEvents=True,
                 syncToken=sync_token,
                 pageToken=token,
             )
@@ -184,7 +203,7 @@ def _trim(item: dict[str, Any]) -> dict[str, Any]:
 # --- events → CalendarEvent -------------------------------------------------------------------
 
 
-def _to_event(item: Mapping[str, Any], timezone: ZoneInfo) -> CalendarEvent:
+def _to_event(item: Mapping[str, Any], timezone: ZoneInfo, me: str = "") -> CalendarEvent:
     """One Calendar API event as a `CalendarEvent`, its times in the user's zone."""
     start_at, all_day = _when(item["start"], timezone)
     end_at, _ = _when(item.get("end") or item["start"], timezone)
@@ -203,7 +222,7 @@ def _to_event(item: Mapping[str, Any], timezone: ZoneInfo) -> CalendarEvent:
         all_day=all_day,
         cancelled=item.get("status") == "cancelled",
         organizer=_person(item.get("organizer")),
-        attendees=tuple(_attendees(item.get("attendees") or ())),
+        attendees=tuple(_attendees(item.get("attendees") or (), me)),
         created_by_followup=KEY_PROPERTY in private,
     )
 
@@ -231,7 +250,7 @@ def _person(value: object) -> Person | None:
     return Person(email=email, name=name)
 
 
-def _attendees(values: object) -> list[Attendee]:
+def _attendees(values: object, me: str = "") -> list[Attendee]:
     found: list[Attendee] = []
     if not isinstance(values, list | tuple):
         return found
@@ -239,6 +258,8 @@ def _attendees(values: object) -> list[Attendee]:
         if not isinstance(value, Mapping):
             continue
         email = str(value.get("email") or "").strip().lower()
+        if value.get("self") is True and me:
+            email = me  # the owner, whatever address the invitation reached
         if not email:
             continue
         status = str(value.get("responseStatus") or "needsAction")
@@ -261,9 +282,30 @@ class GoogleReminders:
         self._service: Any = service
         self.calendar_id = calendar_id
         self._retry = retry
+        self._long_keys: dict[str, str] = {}  # stored (hashed) form -> action key
+
+    def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
+        """The keys recorded, so a long key stored hashed is read back as itself."""
+        for key in (*written, *pending):
+            self._stored(key)
 
     def content_hash(self, reminder: Reminder) -> str:
+        self._stored(reminder.key)
         return _event_hash(self._body(reminder, event_id=""))
+
+    def _stored(self, key: str) -> str:
+        """The key as stored in the event: itself, or a hash when it is too long."""
+        if len(key) <= LONG_KEY:
+            return key
+        stored = "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+        self._long_keys[stored] = key
+        return stored
+
+    def _found(self, item: Mapping[str, Any]) -> Found | None:
+        one = _found(item)
+        if one is None or one.key not in self._long_keys:
+            return one
+        return replace(one, key=self._long_keys[one.key])
 
     def find_all(self) -> dict[str, Found]:
         def page(token: str | None) -> Any:
@@ -279,7 +321,7 @@ class GoogleReminders:
         context = f" (calendar {self.calendar_id})"
         for answer in pages("Calendar events.list (reminders)", page, self._retry, context=context):
             for item in answer.get("items") or []:
-                one = _found(item)
+                one = self._found(item)
                 if one is None:
                     continue
                 if one.key in found:
@@ -299,53 +341,45 @@ class GoogleReminders:
             f"Calendar events.list (reminder {key})",
             lambda: self._service.events().list(
                 calendarId=self.calendar_id,
-                privateExtendedProperty=f"{KEY_PROPERTY}={key}",
+                privateExtendedProperty=f"{KEY_PROPERTY}={self._stored(key)}",
                 maxResults=10,
             ),
             self._retry,
         )
         for item in answer.get("items") or []:
-            one = _found(item)
+            one = self._found(item)
             if one is not None and one.key == key:
                 return one
         return None
 
     def create(self, reminder: Reminder) -> Written:
         wanted = self.content_hash(reminder)
-        for generation in range(8):
-            event_id = event_id_for(reminder.key, generation)
-            body = self._body(reminder, event_id=event_id)
-            try:
-                item = call(
-                    f"Calendar events.insert {event_id}",
-                    partial(
-                        self._service.events().insert,
-                        calendarId=self.calendar_id,
-                        body=body,
-                        sendUpdates="none",
-                    ),
-                    self._retry,
-                )
-            except GoogleApiError as error:
-                if error.status != 409:
-                    raise
-                existing = self._get(event_id)
-                if existing is not None and existing.get("status") != "cancelled":
-                    mine = _found(existing)
-                    if mine is not None and mine.key == reminder.key:
-                        logger.info("reminder %s was already written; settled", event_id)
-                        return Written(
-                            remote_id=event_id, etag=str(existing["etag"]), content_hash=wanted
-                        )
-                logger.info("reminder id %s is taken; trying the next one", event_id)
-                continue
-            logger.info("reminder created: %s", event_id)
-            return Written(remote_id=str(item["id"]), etag=str(item["etag"]), content_hash=wanted)
-        raise GoogleApiError(
-            f"Calendar events.insert for {reminder.key}: every id for it is taken",
-            status=409,
-            reason="duplicate",
-        )
+        # A fresh id per create: Calendar keeps a deleted event's id reserved forever, so
+        # ids derived from the key alone run out after a few delete/re-create cycles. The
+        # same id is sent on every retry of this create, so a retried insert whose first
+        # answer was lost meets 409 and settles; across runs, `find` goes by our tag.
+        event_id = event_id_for(reminder.key, secrets.token_hex(8))
+        body = self._body(reminder, event_id=event_id)
+        try:
+            item = call(
+                f"Calendar events.insert {event_id}",
+                partial(
+                    self._service.events().insert,
+                    calendarId=self.calendar_id,
+                    body=body,
+                    sendUpdates="none",
+                ),
+                self._retry,
+            )
+        except GoogleApiError as error:
+            existing = self._get(event_id) if error.status == 409 else None
+            mine = self._found(existing) if existing is not None else None
+            if mine is None or mine.key != reminder.key:
+                raise
+            logger.info("reminder %s was already written; settled", event_id)
+            return Written(remote_id=event_id, etag=mine.etag, content_hash=wanted)
+        logger.info("reminder created: %s", event_id)
+        return Written(remote_id=str(item["id"]), etag=str(item["etag"]), content_hash=wanted)
 
     def update(self, found: Found, reminder: Reminder) -> Written | None:
         wanted = self.content_hash(reminder)
@@ -427,7 +461,7 @@ class GoogleReminders:
             "transparency": "transparent",
             "reminders": {"useDefault": False, "overrides": [{"method": "popup", "minutes": 0}]},
             "extendedProperties": {
-                "private": {MARK_PROPERTY: MARK_VALUE, KEY_PROPERTY: reminder.key}
+                "private": {MARK_PROPERTY: MARK_VALUE, KEY_PROPERTY: self._stored(reminder.key)}
             },
         }
         if event_id:
@@ -436,9 +470,9 @@ class GoogleReminders:
         return body
 
 
-def event_id_for(key: str, generation: int = 0) -> str:
-    """A Calendar event id (base32hex, 26 characters) derived from the action key."""
-    digest = hashlib.sha256(f"followup\0{key}\0{generation}".encode()).digest()
+def event_id_for(key: str, nonce: str) -> str:
+    """A Calendar event id (base32hex, 26 characters) from the action key and a nonce."""
+    digest = hashlib.sha256(f"followup\0{key}\0{nonce}".encode()).digest()
     return base64.b32hexencode(digest).decode("ascii").lower().rstrip("=")[:26]
 
 

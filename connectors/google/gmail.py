@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from email.utils import getaddresses
@@ -40,7 +41,7 @@ from connectors.google.gmail_payload import (
 )
 from connectors.google.retry import (
     DEFAULT_POLICY,
-    MAX_BATCH,
+    GMAIL_BATCH,
     BatchCall,
     GoogleApiError,
     RetryPolicy,
@@ -132,9 +133,10 @@ class Gmail:
         timezone: ZoneInfo,
         *,
         retry: RetryPolicy = DEFAULT_POLICY,
-        batch_size: int = MAX_BATCH,
+        batch_size: int = GMAIL_BATCH,
         terms_per_query: int = TERMS_PER_QUERY,
         own: OwnWrites | None = None,
+        fetch_chunk: int = 500,
     ) -> None:
         self._service: Any = service
         self.timezone = timezone
@@ -146,10 +148,19 @@ class Gmail:
         self._threads: dict[str, _Held] = {}
         self._history: str | None = None
         self._own = own if own is not None else OwnWrites()
+        self._chunk = max(1, fetch_chunk)  # threads fetched between progress points
+        # Called during a long first sync (at most once a minute), so the daemon saves what
+        # was read so far: a kill then costs at most a minute of it.
+        self.on_progress: Callable[[], None] | None = None
+        self._progress_at = time.monotonic()
 
     @property
     def cursor(self) -> str | None:
-        """The history id the threads held are complete up to (None before the first read)."""
+        """The history id the threads held are complete up to (None before the first read);
+        "partial:N" while a first sync is under way with N threads read, so its progress
+        is saved (and resumed) like a cursor."""
+        if self._history is None and self._threads:
+            return f"partial:{len(self._threads)}"
         return self._history
 
     def set_participants(self, addresses: Iterable[str], domains: Iterable[str]) -> None:
@@ -193,14 +204,28 @@ class Gmail:
         return self._service.users()
 
     def _full_sync(self, terms: frozenset[str]) -> None:
-        """Every thread the queries find, with the history id taken before listing."""
+        """Every thread the queries find, with the history id taken before listing.
+
+        Threads are fetched in chunks and kept as they come, so a sync interrupted (an
+        error, the quota, a lost connection) resumes where it stopped: the next one lists
+        again (a few units) and fetches only what it does not hold in that version.
+        """
         listed, history_id = self._list(sorted(terms), with_profile=True)
         assert history_id is not None
         stale = [t for t, h in listed.items() if self._held_version(t) != h]
-        fetched = self._fetch(stale)
-        held = {t: self._threads[t] for t in listed if t not in fetched and t in self._threads}
-        held.update((t, h) for t, h in fetched.items() if h is not None)
-        self._threads = held
+        for start in range(0, len(stale), self._chunk):
+            for thread_id, held in self._fetch(stale[start : start + self._chunk]).items():
+                if held is None:
+                    self._threads.pop(thread_id, None)
+                else:
+                    self._threads[thread_id] = held
+            if len(stale) > self._chunk:
+                done = min(len(stale), start + self._chunk)
+                logger.info("gmail full sync: %d of %d threads fetched", done, len(stale))
+                if self.on_progress is not None and time.monotonic() - self._progress_at >= 60:
+                    self._progress_at = time.monotonic()
+                    self.on_progress()
+        self._threads = {t: h for t, h in self._threads.items() if t in listed}
         self._history = history_id
         self._searched = terms
         logger.info("gmail full sync: %d threads listed, %d fetched", len(listed), len(stale))
@@ -413,7 +438,7 @@ class Gmail:
             history_id = data.get("history_id")
             searched = data.get("searched")
             threads = data.get("threads")
-            if not isinstance(history_id, str) or not isinstance(searched, list):
+            if not isinstance(history_id, str | None) or not isinstance(searched, list):
                 raise ValueError("no history id")
             if not isinstance(threads, dict):
                 raise ValueError("no threads")

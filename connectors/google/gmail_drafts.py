@@ -48,7 +48,7 @@ from connectors.base import DraftMessage, Found, Written
 from connectors.google.gmail_payload import b64decode, b64encode
 from connectors.google.retry import (
     DEFAULT_POLICY,
-    MAX_BATCH,
+    GMAIL_BATCH,
     BatchCall,
     GoogleApiError,
     RetryPolicy,
@@ -98,7 +98,7 @@ class GmailDrafts:
         name: str = "",
         domain: str = "",
         retry: RetryPolicy = DEFAULT_POLICY,
-        batch_size: int = MAX_BATCH,
+        batch_size: int = GMAIL_BATCH,
         own: OwnWrites | None = None,
     ) -> None:
         self._service: Any = service

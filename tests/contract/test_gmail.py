@@ -148,13 +148,14 @@ def test_no_participants_reads_nothing(fake_google: FakeGoogle, services: Google
     assert fake_google.log.http_requests == 0
 
 
-def test_threads_are_fetched_in_batches_of_fifty(fake_google: FakeGoogle, gmail: Gmail) -> None:
-    for number in range(120):
+def test_threads_are_fetched_in_batches_of_ten(fake_google: FakeGoogle, gmail: Gmail) -> None:
+    # Ten parts: Gmail refuses parts of one batch run together from about 25 up.
+    for number in range(25):
         fake_google.gmail.deliver(mail(f"Role {number}", msg_id=f"r{number}"))
-    assert len(gmail.threads()) == 120
+    assert len(gmail.threads()) == 25
     rounds = batches(fake_google.log.requests)
     sizes = [len(parts) for parts in rounds[1:]]
-    assert sizes == [50, 50, 20]
+    assert sizes == [10, 10, 5]
     assert all(p.api_method == "gmail.users.threads.get" for r in rounds[1:] for p in r)
     assert fake_google.log.http_requests == 5  # the profile, the listing, three batches
 
@@ -255,8 +256,8 @@ def test_throttled_parts_halve_the_batch(
     )
     assert len(gmail.threads()) == 60
     sizes = [len(b) for b in batches(fake_google.log.requests)[1:]]
-    assert sizes[0] == 50 and sizes[1] == 25  # halved after throttling
-    assert max(sizes) <= 50 and sleeps
+    assert sizes[0] == 10 and sizes[1] == 5  # halved after throttling
+    assert max(sizes) <= 10 and sleeps
     fetched = {r.path for r in fake_google.log.calls("gmail.users.threads.get") if r.status == 200}
     assert len(fetched) == 60
 

@@ -5,6 +5,7 @@ sends in Gmail's own apps, and our own draft writes showing up in history."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fakegoogle import FakeGoogle
@@ -168,3 +169,23 @@ def test_the_poll_after_our_draft_writes_costs_one_request_and_two_units(
     fake_google.log.clear()
     gmail.threads()
     assert "gmail.users.threads.get" in [c.api_method for c in fake_google.log.calls()]
+
+
+# --- history ids expire --------------------------------------------------------------------
+
+
+def test_a_history_id_older_than_a_week_means_a_full_sync(
+    fake_google: FakeGoogle, gmail: Gmail
+) -> None:
+    now = [datetime(2026, 12, 1, 12, tzinfo=UTC)]
+    fake_google.set_clock(lambda: now[0])
+    seed(fake_google)
+    gmail.threads()
+    fake_google.gmail.deliver(mail("Re: Next steps", msg_id="late", reply_to="a1"))
+    now[0] += timedelta(days=8)  # the laptop was closed for a week
+    fake_google.log.clear()
+    threads = {t.thread_id: t for t in gmail.threads()}
+    history = fake_google.log.calls("gmail.users.history.list")
+    assert [c.status for c in history] == [404]
+    assert fake_google.log.calls("gmail.users.getProfile")  # a full sync followed
+    assert any(m.message_id == "late@mail.test" for t in threads.values() for m in t.messages)

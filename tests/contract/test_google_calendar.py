@@ -13,10 +13,11 @@ from fakegoogle import FakeGoogle
 from connectors.base import Reminder
 from connectors.google.api import GoogleServices
 from connectors.google.auth import INVALID_GRANT, AuthError
-from connectors.google.calendar import GoogleCalendar, GoogleReminders, event_id_for
+from connectors.google.calendar import GoogleCalendar, GoogleReminders
 from connectors.google.retry import GoogleApiError, RetryPolicy
 
 NY = ZoneInfo("America/New_York")
+ME = "alex@example.com"
 
 
 def interview(event_id: str, title: str = "Interview with Acme", **extra: Any) -> dict[str, Any]:
@@ -272,7 +273,8 @@ def test_retried_insert_is_not_duplicated(
     written = reminders.create(reminder())
     events = fake_google.calendar.events("primary")
     assert [e["id"] for e in events] == [written.remote_id]
-    assert written.remote_id == event_id_for("int-acme-1/follow_up/1")
+    inserts = fake_google.log.calls("calendar.events.insert")
+    assert [c.path for c in inserts] == [inserts[0].path] * len(inserts)  # one id, every try
     assert reminders.find_all()["int-acme-1/follow_up/1"].etag == written.etag
 
 
@@ -306,3 +308,91 @@ def test_user_deleted_reminder_is_gone_and_a_new_one_gets_a_new_id(
     second = reminders.create(reminder())
     assert second.remote_id != first.remote_id
     assert list(reminders.find_all()) == ["int-acme-1/follow_up/1"]
+
+
+# --- as real Calendar behaves (issue 11.7) ----------------------------------------------------
+
+
+def test_any_number_of_delete_and_recreate_cycles_works(
+    reminders: GoogleReminders, fake_google: FakeGoogle
+) -> None:
+    ids = set()
+    for _ in range(20):  # ids derived from the key alone ran out after eight
+        written = reminders.create(reminder())
+        ids.add(written.remote_id)
+        fake_google.calendar.user_delete("primary", written.remote_id)  # reserved forever
+    assert len(ids) == 20 and reminders.find_all() == {}
+    assert list(reminders.find_all()) == [] and reminders.create(reminder()).remote_id
+
+
+def test_the_owners_self_entry_under_another_address_is_me(
+    fake_google: FakeGoogle, services: GoogleServices, fast_retry: RetryPolicy
+) -> None:
+    from policy.matching import interview_reason
+    from policy.models import Settings
+
+    fake_google.calendar.owner_aliases.add("alex@work.example")
+    attendees = [
+        {"email": "alex@work.example", "responseStatus": "declined"},
+        {"email": "sam@acme.com", "displayName": "Sam", "responseStatus": "accepted"},
+    ]
+    fake_google.calendar.put_event("primary", interview("int-acme-1", attendees=attendees))
+    source = GoogleCalendar(services.calendar, "primary", NY, retry=fast_retry, me=ME)
+    (event,) = source.events()
+    mine = [a for a in event.attendees if a.email == ME]
+    assert [a.response for a in mine] == ["declined"]
+    assert "alex@work.example" not in {a.email for a in event.attendees}
+    settings = Settings(me=frozenset({ME}), timezone=NY)
+    assert interview_reason(event, settings) is None  # declined by me: no interview
+
+
+def test_long_interview_ids_are_stored_hashed_and_read_back(
+    reminders: GoogleReminders, fake_google: FakeGoogle, services: GoogleServices, fast_retry: Any
+) -> None:
+    key = "040000008200e00074c5b7101a82e008" * 40 + "/follow_up/1"  # a 1,292-char id
+    wanted = reminder(key=key)
+    reminders.content_hash(wanted)
+    written = reminders.create(wanted)
+    (event,) = fake_google.calendar.events("primary")
+    private = event["extendedProperties"]["private"]
+    assert all(len(name) <= 44 for name in private)
+    assert all(len(value) <= 1024 for value in private.values())
+    assert reminders.find_all()[key].remote_id == written.remote_id
+    fresh = GoogleReminders(services.calendar, "primary", retry=fast_retry)
+    fresh.remember({key: written.remote_id}, {})  # a new process, told the recorded keys
+    assert list(fresh.find_all()) == [key]
+
+
+def test_the_fake_drops_long_property_names_and_cuts_long_values(
+    fake_google: FakeGoogle, services: GoogleServices
+) -> None:
+    calendar: Any = services.calendar
+    body = {
+        "summary": "x",
+        "start": {"dateTime": "2026-12-01T10:00:00Z"},
+        "end": {"dateTime": "2026-12-01T11:00:00Z"},
+        "extendedProperties": {"private": {"k" * 45: "dropped", "short": "v" * 2000}},
+    }
+    made = calendar.events().insert(calendarId="primary", body=body).execute()
+    assert made["extendedProperties"]["private"] == {"short": "v" * 1024}
+
+
+def test_an_interview_loop_is_read_per_occurrence_and_a_cancelled_one_goes(
+    fake_google: FakeGoogle, calendar: GoogleCalendar
+) -> None:
+    loop = interview(
+        "loop1",
+        title="Onsite loop - Acme",
+        start={"dateTime": "2026-12-01T10:00:00", "timeZone": "America/New_York"},
+        end={"dateTime": "2026-12-01T11:00:00", "timeZone": "America/New_York"},
+        recurrence=["RRULE:FREQ=DAILY;COUNT=3"],
+    )
+    fake_google.calendar.put_event("primary", loop)
+    first = sorted(calendar.events(), key=lambda e: e.start_at)
+    assert [e.start_at.day for e in first] == [1, 2, 3]
+    assert len({e.event_id for e in first}) == 3  # each occurrence its own interview
+    fake_google.calendar.user_cancel_occurrence("primary", first[1].event_id)
+    later = sorted(calendar.events(), key=lambda e: e.start_at)
+    assert [e.start_at.day for e in later] == [1, 3]
+    lists = fake_google.log.calls("calendar.events.list")
+    assert all(("singleEvents", "true") in c.query for c in lists)

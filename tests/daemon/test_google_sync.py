@@ -307,3 +307,96 @@ def test_killed_mid_pass_against_google_nothing_duplicated_or_lost(google: Googl
     ]
     assert len(stored) == len(set(stored)) == len(google.sinks.reminders.find_all())
     assert len(google.fake.gmail.drafts) == len(google.sinks.drafts.find_all())
+
+
+def test_a_first_sync_cut_short_resumes_in_the_next_process(google: Google) -> None:
+    from connectors.google.api import connect
+    from connectors.google.calendar import GoogleCalendar
+    from connectors.google.gmail import Gmail
+    from connectors.google.retry import RetryPolicy
+
+    retry = RetryPolicy(sleep=lambda _: None, jitter=lambda: 1.0, tries=2)
+    services = connect(google.config.google.token_path, timeout=2.0)
+    zone = google.config.settings.timezone
+
+    def observer(snapshots: dict[str, str] | None = None) -> Observer:
+        return Observer(
+            google.config,
+            calendar=GoogleCalendar(services.calendar, "primary", zone, retry=retry),
+            mail=Gmail(services.gmail, zone, retry=retry, fetch_chunk=3),
+            snapshots=snapshots,
+        )
+
+    gets = [0]
+
+    def after_six(req: Any) -> bool:
+        gets[0] += req.api_method == "gmail.users.threads.get"
+        return gets[0] > 6
+
+    cut = google.fake.faults.add(after_six, status=503, times=None)
+    first = observer()
+    with pytest.raises(SourceError):
+        run_pass(
+            observer=first,
+            sinks=google.sinks,
+            state=google.state,
+            settings=google.config.settings,
+            now=MOMENT[2],
+        )
+    saved = google.state.cursors()
+    assert json.loads(saved["source:mail"])["history_id"] is None  # a partial first sync
+    google.fake.faults.remove(cut)
+    google.fake.log.clear()
+    second = observer(google.state.cursors())  # a new process, from the state
+    summary = run_pass(
+        observer=second,
+        sinks=google.sinks,
+        state=google.state,
+        settings=google.config.settings,
+        now=MOMENT[2],
+    )
+    assert not summary.stopped and summary.writes() > 0
+    fetched = {c.path for c in google.fake.log.calls("gmail.users.threads.get")}
+    held = second.mail.snapshot()["threads"]  # type: ignore[attr-defined]
+    assert isinstance(held, dict) and len(held) > 6
+    assert len(fetched) == len(held) - 6  # the six read before the cut were kept
+
+
+def test_a_long_first_sync_is_saved_as_it_goes(
+    google: Google, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A kill during a first sync of many minutes costs at most a minute of it: the source
+    # reports progress (at most once a minute; here every chunk) and the pass saves it.
+    import connectors.google.gmail as gmail_module
+    from connectors.google.api import connect
+    from connectors.google.calendar import GoogleCalendar
+    from connectors.google.gmail import Gmail
+    from connectors.google.retry import RetryPolicy
+
+    ticks = iter(range(0, 10**6, 61))
+    monkeypatch.setattr(gmail_module.time, "monotonic", lambda: float(next(ticks)))
+    retry = RetryPolicy(sleep=lambda _: None, jitter=lambda: 1.0)
+    services = connect(google.config.google.token_path, timeout=2.0)
+    zone = google.config.settings.timezone
+    observer = Observer(
+        google.config,
+        calendar=GoogleCalendar(services.calendar, "primary", zone, retry=retry),
+        mail=Gmail(services.gmail, zone, retry=retry, fetch_chunk=3),
+    )
+    saved: list[object] = []
+    keep = google.state.save_cursors
+
+    def spy(cursors: Any, now: datetime) -> None:
+        saved.extend(json.loads(v)["history_id"] for k, v in cursors.items() if "mail" in k)
+        keep(cursors, now)
+
+    monkeypatch.setattr(google.state, "save_cursors", spy)
+    summary = run_pass(
+        observer=observer,
+        sinks=google.sinks,
+        state=google.state,
+        settings=google.config.settings,
+        now=MOMENT[2],
+    )
+    assert not summary.stopped
+    assert saved[0] is None and saved[-1] is not None  # partial first, complete at the end

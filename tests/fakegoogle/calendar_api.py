@@ -118,6 +118,11 @@ class CalendarStore:
     ) -> None:
         self._lock = lock or new_lock()
         self.owner_email = owner_email
+        # Other addresses of the owner (an invitation sent to an alias): their attendee
+        # entries carry `self: true` too, as Google marks the calendar's own entry.
+        self.owner_aliases: set[str] = set()
+        # series id -> instance id -> the cancelled instance (see user_cancel_occurrence)
+        self.cancelled_occurrences: dict[str, dict[str, dict[str, Any]]] = {}
         self._clock = clock
         self.calendars: dict[str, _Calendar] = {}
         self._seq = 0
@@ -231,8 +236,16 @@ class CalendarStore:
             event.pop("conferenceData", None)
         for attendee in event.get("attendees") or []:
             attendee.setdefault("responseStatus", "needsAction")
-            if attendee["email"].lower() == self.owner_email.lower():
+            owner = {self.owner_email.lower(), *(a.lower() for a in self.owner_aliases)}
+            if attendee["email"].lower() in owner:
                 attendee["self"] = True
+        # Google drops extended-property keys over 44 characters and cuts values at 1024,
+        # silently.
+        for scope, values in list((event.get("extendedProperties") or {}).items()):
+            if isinstance(values, dict):
+                event["extendedProperties"][scope] = {
+                    k: v[:1024] for k, v in values.items() if len(k) <= 44
+                }
         for key in ("start", "end"):
             value = event[key]
             if "dateTime" in value:
@@ -340,9 +353,27 @@ class CalendarStore:
             inst["id"] = f"{event['id']}_{suffix}"
             inst["recurringEventId"] = event["id"]
             inst["originalStartTime"] = copy.deepcopy(inst["start"])
+            if inst["id"] in self.cancelled_occurrences.get(event["id"], {}):
+                continue
             yield inst
 
     # --- test controls -----------------------------------------------------------------------
+
+    @locked
+    def user_cancel_occurrence(self, calendar_id: str, instance_id: str) -> None:
+        """The user cancels one occurrence of a series: Google keeps it as a cancelled
+        instance (`recurringEventId`, `originalStartTime`), listed to a sync token."""
+        cal = self._cal(calendar_id)
+        master_id = instance_id.partition("_")[0]
+        master = cal.entries[master_id].event
+        horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
+        for inst in self._instances(cal, master, horizon):
+            if inst["id"] == instance_id:
+                gone = {**inst, "status": "cancelled"}
+                self.cancelled_occurrences.setdefault(master_id, {})[instance_id] = gone
+                self._commit(cal, copy.deepcopy(master))
+                return
+        raise KeyError(instance_id)
 
     @locked
     def add_calendar(
@@ -535,6 +566,9 @@ class CalendarStore:
                 if entry.seq <= since:
                     continue
                 raws = self._expand(cal, entry.event, single, now + timedelta(days=366))
+                if single:
+                    gone = self.cancelled_occurrences.get(entry.event["id"], {})
+                    raws += [{**g, "etag": entry.event["etag"]} for g in gone.values()]
                 items += [self._render_item(cal, r, zone) for r in raws]
             snapshot = _Page(cal.id, items, self._seq, fingerprint)
             return self._page(cal, snapshot, limit)

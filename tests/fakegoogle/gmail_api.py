@@ -15,7 +15,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage, Message
 from typing import Any, NamedTuple
 
@@ -172,6 +172,7 @@ class GmailStore:
         # (X-*) are dropped and the Message-ID is replaced. A switchable fault (off by
         # default, as not every client does it).
         self.ui_drops_headers = False
+        self.history_lifetime = timedelta(days=7)
         self._empty_history_pages = 0
         self._next_msg = 0x18C0_0000_0000_0000 + secrets.randbelow(1 << 40)
         self._next_draft = 5_100_000_000_000_000_000 + secrets.randbelow(1 << 40)
@@ -203,6 +204,7 @@ class GmailStore:
         record[key] = [entry]
         record["_type"] = kind
         record["_labels"] = frozenset(msg.labels)
+        record["_at"] = self._clock()
         self.history.append(record)
         msg.history_id = self.history_id
         return self.history_id
@@ -552,6 +554,14 @@ class GmailStore:
         ]
         return Response.json({"labels": labels})
 
+    def _expired(self, start: int) -> bool:
+        """A history id stops working `history_lifetime` after it stopped being current
+        (Gmail: "typically valid for at least a week"; the fake takes exactly that)."""
+        for record in self.history:
+            if int(record["id"]) > start:
+                return bool(self._clock() - record["_at"] >= self.history_lifetime)
+        return False
+
     def list_history(self, req: Request, user_id: str) -> Response:
         self._check_user(user_id)
         start_text = req.param("startHistoryId")
@@ -561,7 +571,7 @@ class GmailStore:
             start = int(start_text)
         except ValueError:
             raise ApiError(400, "invalidArgument", "Invalid startHistoryId") from None
-        if start < self.history_floor or start > self.history_id:
+        if start < self.history_floor or start > self.history_id or self._expired(start):
             raise not_found()
         types = req.params("historyTypes")
         for t in types:

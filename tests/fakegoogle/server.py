@@ -22,6 +22,7 @@ from .batch import format_batch, parse_batch, split_multipart
 from .calendar_api import CalendarStore
 from .faults import Faults
 from .gmail_api import GmailStore
+from .limits import Limits
 from .log import LoggedRequest, RequestLog
 from .oauth import DEFAULT_SCOPES, FULL_MAIL, GOOGLE_AUTH, OAuth
 from .wire import ApiError, Request, Response
@@ -180,6 +181,7 @@ class FakeGoogle:
         )
         self.faults = Faults()
         self.batch_order = "shuffled"  # or "reversed", "as sent"
+        self.limits: Limits | None = None  # Gmail's per-user limits: `enable_limits()`
         self._random = random.Random()
         self.log = RequestLog()
         self.internal_errors: list[str] = []  # tracebacks of bugs in the fake (answered 500)
@@ -283,6 +285,11 @@ class FakeGoogle:
             "client_secret": self.oauth.client_secret,
             "scopes": list(self.oauth.granted_scopes),
         }
+
+    def enable_limits(self, per_minute: int = 15_000, concurrent_parts: int = 20) -> Limits:
+        """Gmail's per-user quota and batch concurrency, on the fake's clock (limits.py)."""
+        self.limits = Limits(self.now, per_minute=per_minute, concurrent_parts=concurrent_parts)
+        return self.limits
 
     # --- clock -------------------------------------------------------------------------------
 
@@ -488,11 +495,12 @@ class FakeGoogle:
         elif self.batch_order == "reversed":
             order.reverse()
         answered: dict[int, Response] = {}
-        for index in order:
+        for run, index in enumerate(order, start=1):
             part = parts[index]
             inner = Request.from_target(
                 part.method, part.target, part.headers, part.body, in_batch=True
             )
+            inner.batch_run = run
             answered[index] = self._serve_part(inner, api)
         return format_batch([(part.content_id, answered[i]) for i, part in enumerate(parts)])
 
@@ -577,10 +585,14 @@ class FakeGoogle:
                     0,
                 )
         try:
+            if self.limits is not None and style == "gmail":
+                self.limits.charge(route.units, part=req.batch_run if req.in_batch else None)
             with self.lock:
                 resp = route.handler(req, **params)
         except ApiError as exc:
             resp = exc.to_response(style)
+            if exc.status == 429:
+                return resp, 0
         except Exception:  # a bug in the fake: answer 500 and keep it for the test to see
             self.internal_errors.append(traceback.format_exc())
             traceback.print_exc()

@@ -42,6 +42,7 @@ class Request:
     body: bytes = b""
     in_batch: bool = False
     api_method: str | None = None  # set by the router, e.g. "gmail.users.threads.get"
+    batch_run: int = 0  # in a batch: the order in which the part was run (1 = first)
 
     @classmethod
     def from_target(
