@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from connectors import hygiene
 from connectors.errors import SourceError
 from policy.models import Message, Person, Thread
 
@@ -172,13 +173,13 @@ def to_message(envelope: Envelope, thread_id: str) -> Message:
 
 
 def decode_words(value: str) -> str:
-    """A header value with RFC 2047 encoded words decoded and whitespace collapsed."""
+    """A header value with RFC 2047 encoded words decoded, controls and whitespace collapsed."""
     if "=?" not in value:
-        return " ".join(value.split())
+        return hygiene.one_line(" ".join(value.split()))
     try:
         parts = decode_header(value)
     except Exception:  # a malformed encoded word: keep the text as written
-        return " ".join(value.split())
+        return hygiene.one_line(" ".join(value.split()))
     out: list[str] = []
     for chunk, charset in parts:
         if isinstance(chunk, str):
@@ -187,7 +188,7 @@ def decode_words(value: str) -> str:
             out.append(chunk.decode("raw-unicode-escape", errors="replace"))
         else:
             out.append(decode_text(chunk, charset))
-    return " ".join("".join(out).split())
+    return hygiene.one_line(" ".join("".join(out).split()))
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
@@ -294,11 +295,13 @@ def _people(value: str) -> tuple[Person, ...]:
         pairs = getaddresses([value])
     except Exception:  # the stdlib parser on hostile input
         return ()
-    return tuple(
-        Person(email=address.strip().lower(), name=decode_words(name))
-        for name, address in pairs
-        if "@" in address
-    )
+    people = []
+    for name, address in pairs:
+        # An address holding spaces or controls (a forged header) is no one to write to.
+        email = hygiene.clean_address(address.strip().lower())
+        if email and "@" in email:
+            people.append(Person(email=email, name=_name(name)))
+    return tuple(people)
 
 
 def _simple_person(piece: str) -> Person | None:
@@ -307,8 +310,13 @@ def _simple_person(piece: str) -> Person | None:
         return Person(email=bare.group(1).lower())
     named = _NAMED_ADDRESS.fullmatch(piece)
     if named:
-        return Person(email=named.group(2).lower(), name=decode_words(named.group(1)))
+        return Person(email=named.group(2).lower(), name=_name(named.group(1)))
     return None
+
+
+def _name(value: str) -> str:
+    """A display name as greetings use it: decoded, one line, no bidi controls."""
+    return hygiene.display_name(decode_words(value))
 
 
 # --- bodies ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import hashlib
 import logging
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component
 
+from connectors import hygiene
 from connectors.errors import SourceError, describe_os_error
 from policy.models import Attendee, CalendarEvent, Person
 
@@ -36,6 +37,8 @@ _UNFOLD = re.compile(r"\r\n[ \t]|\n[ \t]|\r[ \t]")
 _UNFOLD_BYTES = re.compile(rb"\r?\n[ \t]")
 _UID_LINE = re.compile(r"^UID(?:;[^:]*)?:(.*)$", re.IGNORECASE | re.MULTILINE)
 _TZID_LINE = re.compile(r"^TZID(?:;[^:]*)?:(.*)$", re.IGNORECASE | re.MULTILINE)
+# Years an interview can plausibly be in; beyond them date arithmetic overflows (9999, 0001).
+_YEARS = range(1900, 2201)
 
 
 class IcsCalendar:
@@ -248,18 +251,30 @@ def _convert_all(
 def _to_event(
     event: Component, method: str, uid: str, source: str, timezone: ZoneInfo
 ) -> CalendarEvent | None:
-    label = uid or "(no UID)"
+    label = _one_line(uid) or "(no UID)"
     start_prop = _first(event.get("DTSTART"))
     if start_prop is None:
         logger.warning("%s: event %s skipped: no DTSTART", source, label)
         return None
     start_value = _dt_value(start_prop)
+    end_prop = _first(event.get("DTEND"))
+    end_value = _dt_value(end_prop) if end_prop is not None else start_value
+    for value in (start_value, end_value):
+        if value.year not in _YEARS:
+            logger.warning(
+                "%s: event %s skipped: year %d is outside %d-%d",
+                source,
+                label,
+                value.year,
+                _YEARS.start,
+                _YEARS.stop - 1,
+            )
+            return None
     all_day = not isinstance(start_value, datetime)
     start_at, unknown_zone = _to_aware(start_prop, start_value, timezone)
-    end_prop = _first(event.get("DTEND"))
     duration_prop = _first(event.get("DURATION"))
     if end_prop is not None:
-        end_at, unknown_end_zone = _to_aware(end_prop, _dt_value(end_prop), timezone)
+        end_at, unknown_end_zone = _to_aware(end_prop, end_value, timezone)
         unknown_zone = unknown_zone or unknown_end_zone
     elif duration_prop is not None:
         duration = getattr(duration_prop, "dt", None)
@@ -281,29 +296,49 @@ def _to_event(
     elif end_at < start_at:
         logger.warning("%s: event %s ends before it starts; end set to start", source, label)
         end_at = start_at
-    title = _text(event.get("SUMMARY"))
+    cleaned: list[str] = []
+    title = _clean("SUMMARY", _text(event.get("SUMMARY")), hygiene.one_line, cleaned)
     if not uid:
         digest = hashlib.sha256(f"{title}|{start_at.isoformat()}".encode()).hexdigest()
         uid = f"nouid-{digest[:20]}"
         logger.warning("%s: event without UID read as %s", source, uid)
-    event_id = uid
+    event_id = _clean("UID", uid, hygiene.safe_id, cleaned)
     recurrence = _first(event.get("RECURRENCE-ID"))
     if recurrence is not None:
-        event_id = f"{uid}/{_compact(recurrence)}"
+        event_id = f"{event_id}/{hygiene.safe_id(_compact(recurrence))}"
     status = _text(event.get("STATUS")).strip().upper()
+    description = _clean("DESCRIPTION", _text(event.get("DESCRIPTION")), hygiene.multiline, cleaned)
+    location = _clean("LOCATION", _text(event.get("LOCATION")), hygiene.one_line, cleaned)
+    organizer = _organizer(event.get("ORGANIZER"), cleaned)
+    attendees = _attendees(event.get("ATTENDEE"), cleaned)
+    if cleaned:
+        logger.warning(
+            "%s: event %s: control characters removed from %s",
+            source,
+            _one_line(event_id),
+            ", ".join(dict.fromkeys(cleaned)),
+        )
     return CalendarEvent(
         event_id=event_id,
         title=title,
         start_at=start_at,
         end_at=end_at,
-        description=_text(event.get("DESCRIPTION")),
-        location=_text(event.get("LOCATION")),
+        description=description,
+        location=location,
         all_day=all_day,
         cancelled=status == "CANCELLED" or method == "CANCEL",
-        organizer=_organizer(event.get("ORGANIZER")),
-        attendees=_attendees(event.get("ATTENDEE")),
+        organizer=organizer,
+        attendees=attendees,
         created_by_followup=_FOLLOWUP_KEY in event,
     )
+
+
+def _clean(name: str, value: str, cleaner: Callable[[str], str], cleaned: list[str]) -> str:
+    """`value` through `cleaner`; `name` is noted in `cleaned` when that changed it."""
+    result = cleaner(value)
+    if result != value:
+        cleaned.append(name)
+    return result
 
 
 def _dt_value(prop: object) -> date:
@@ -368,33 +403,43 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _address(value: object) -> tuple[str, str]:
-    """(lower-case email without mailto:, CN) of an ORGANIZER or ATTENDEE."""
+def _address(value: object, cleaned: list[str]) -> tuple[str, str]:
+    """(lower-case email without mailto:, CN) of an ORGANIZER or ATTENDEE.
+
+    An address holding spaces or controls is no address ("" with a note in `cleaned`).
+    """
     raw = str(value).strip()
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :]
     params = getattr(value, "params", None)
     name = params.get("CN") if params is not None else None
-    return raw.strip().lower(), name if isinstance(name, str) else ""
+    name = name if isinstance(name, str) else ""
+    shown = hygiene.display_name(name)
+    if shown != name.strip() and hygiene.has_controls(name):
+        cleaned.append("CN")
+    email = hygiene.clean_address(raw.strip().lower())
+    if email is None:
+        cleaned.append("an address (left out)")
+    return email or "", shown
 
 
-def _organizer(value: object) -> Person | None:
+def _organizer(value: object, cleaned: list[str]) -> Person | None:
     value = _first(value)
     if value is None:
         return None
-    email, name = _address(value)
+    email, name = _address(value, cleaned)
     if not email and not name:
         return None
     return Person(email=email, name=name)
 
 
-def _attendees(value: object) -> tuple[Attendee, ...]:
+def _attendees(value: object, cleaned: list[str]) -> tuple[Attendee, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
     attendees: list[Attendee] = []
     for item in items:
-        email, name = _address(item)
+        email, name = _address(item, cleaned)
         if not email:
             continue
         params = getattr(item, "params", None)

@@ -29,6 +29,7 @@ from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from typing import Any
 
+from connectors import hygiene
 from connectors.base import DraftMessage, Found, Written
 from connectors.errors import SourceError, describe_os_error
 
@@ -198,13 +199,17 @@ class MaildirDrafts:
 
     def _render(self, draft: DraftMessage) -> tuple[bytes, str]:
         """The message file's bytes and its content hash."""
+        if hygiene.has_controls(draft.key):
+            raise SourceError(
+                f"{self.path}: draft {draft.key!r} not written: its key holds controls"
+            )
         message = EmailMessage(policy=_POLICY)
         if self.sender:
-            message["From"] = self.sender
-        message["To"] = ", ".join(draft.draft.to)
+            message["From"] = hygiene.one_line(self.sender)
+        message["To"] = ", ".join(_addresses(draft.draft.to, draft.key))
         if draft.draft.cc:
-            message["Cc"] = ", ".join(draft.draft.cc)
-        message["Subject"] = draft.draft.subject
+            message["Cc"] = ", ".join(_addresses(draft.draft.cc, draft.key))
+        message["Subject"] = hygiene.one_line(draft.draft.subject)
         message["Date"] = format_datetime(datetime.now(UTC))
         digest = hashlib.sha256(draft.key.encode()).hexdigest()[:16]
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
@@ -219,6 +224,14 @@ class MaildirDrafts:
         data = message.as_bytes()
         stamped = _with_hash(data, f"{content}.{_rest_digest(data)}")
         return stamped, content
+
+
+def _addresses(addresses: tuple[str, ...], key: str) -> list[str]:
+    """The addresses a header can hold; one that holds controls is left out, with a line."""
+    kept = [address for address in addresses if hygiene.clean_address(address) is not None]
+    if len(kept) < len(addresses):
+        logger.warning("draft %s: %d unusable addresses left out", key, len(addresses) - len(kept))
+    return kept
 
 
 # --- hashing -----------------------------------------------------------------------------
