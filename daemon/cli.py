@@ -147,6 +147,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        if summary.failed:
+            print(
+                f"followup: {len(summary.failed)} writes failed (see above); the others were "
+                "made, and the next pass tries those again",
+                file=sys.stderr,
+            )
+            return 1
         return 0
 
     if args.dry_run:

@@ -60,6 +60,8 @@ class Summary:
     stopped: str = ""
     next_due_at: datetime | None = None
     pending: tuple[Operation, ...] = field(default=())
+    # Writes that failed on their own while the others went on, one line each.
+    failed: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """e.g. {"create reminder": 3, "leave draft": 2}, over the decided operations."""
@@ -75,6 +77,7 @@ class Summary:
             "counts": self.counts(),
             "writes": self.writes(),
             "stopped": self.stopped,
+            "failed": len(self.failed),
             "next_due_at": self.next_due_at.astimezone(UTC).isoformat()
             if self.next_due_at
             else None,
@@ -171,7 +174,11 @@ def run_pass(
         describe=_describe,
     )
     summary = replace(
-        summary, applied=outcome.applied, stopped=outcome.stopped, pending=outcome.pending
+        summary,
+        applied=outcome.applied,
+        stopped=outcome.stopped,
+        pending=outcome.pending,
+        failed=outcome.failed,
     )
     if not outcome.stopped:
         snapshots = observer.snapshots()
