@@ -1,0 +1,299 @@
+"""Hostile input: one invite or one mail anyone can send stops nothing but itself.
+
+Each test builds the hostile item into the generated scenario (tests/daemon/scenario.py),
+runs passes, and checks that the item gets at most one line, that no traceback is
+printed, and that every other interview is still planned and written.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from connectors.base import DraftMessage, Reminder, Written
+from connectors.local.ics_reminders import IcsReminders
+from daemon.config import Config, load_config
+from daemon.observer import Observer
+from daemon.reconcile import Summary, run_pass
+from daemon.sinks import Sinks, build_sinks
+from daemon.state import State
+from tests.daemon.fakes import MemorySink
+from tests.daemon.scenario import MOMENTS, build
+
+MOMENT = [datetime.fromisoformat(m) for m in MOMENTS]
+FOLLOWUP = [sys.executable, "-m", "daemon.cli"]
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    return build(tmp_path / "s", interviews=6)
+
+
+@pytest.fixture
+def config(scenario: Path) -> Config:
+    return load_config(scenario)
+
+
+@pytest.fixture
+def state(config: Config) -> Iterator[State]:
+    with State.open(config.state_path) as opened:
+        yield opened
+
+
+def one_pass(config: Config, sinks: Sinks, state: State, now: datetime) -> Summary:
+    return run_pass(
+        observer=Observer(config, cache=False),
+        sinks=sinks,
+        state=state,
+        settings=config.settings,
+        now=now,
+    )
+
+
+def event(uid: str, summary: str, *, start: str = "20261201T150000Z", **more: str) -> list[str]:
+    end = more.get("end", start.replace("T15", "T16"))
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20261101T000000Z",
+        f"DTSTART:{start}",
+        f"DTEND:{end}",
+        f"SUMMARY:{summary}",
+        f"ORGANIZER;CN={more.get('cn', 'Pat Q')}:mailto:{more.get('org', 'pq@hostile.example')}",
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:alex@example.com",
+        "END:VEVENT",
+    ]
+
+
+def add_events(config: Config, *events: list[str]) -> None:
+    path = config.calendar_path
+    assert path is not None
+    text = path.read_bytes().decode()
+    lines = "\r\n".join(line for block in events for line in block)
+    path.write_bytes(text.replace("END:VCALENDAR\r\n", lines + "\r\nEND:VCALENDAR\r\n").encode())
+
+
+def sync(config: Config, now: str = MOMENTS[2]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*FOLLOWUP, "sync", "--once", "--config", str(config.path), "--now", now],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+    )
+
+
+def written_keys(config: Config) -> tuple[set[str], set[str]]:
+    reminders = set(IcsReminders(config.reminders_path).find_all())  # type: ignore[arg-type]
+    from connectors.local.maildir_drafts import MaildirDrafts
+
+    drafts = set(MaildirDrafts(config.drafts_path).find_all())  # type: ignore[arg-type]
+    return reminders, drafts
+
+
+def baseline(tmp_path: Path) -> tuple[set[str], set[str]]:
+    clean = load_config(build(tmp_path / "clean", interviews=6))
+    assert sync(clean).returncode == 0
+    return written_keys(clean)
+
+
+# --- 1. folding injection ----------------------------------------------------------------
+
+
+def padded(word: str) -> str:
+    """A title whose folded SUMMARY line has `word` begin a continuation line."""
+    return "x" * (75 - len("SUMMARY:")) + word
+
+
+@pytest.mark.parametrize("word", ["END:VEVENT", "BEGIN:VEVENT", "END:VCALENDAR"])
+def test_a_title_padded_to_fold_before_a_marker_cuts_no_block(tmp_path: Path, word: str) -> None:
+    path = tmp_path / "reminders.ics"
+    sink = IcsReminders(path)
+    at = MOMENT[2]
+    for number in range(4):
+        title = padded(word) if number == 1 else f"Reminder {number}"
+        sink.create(Reminder(key=f"k/{number}", title=title, text="t", starts_at=at))
+    assert any(line.startswith(f" {word}") for line in path.read_text().splitlines())
+    fresh = IcsReminders(path)
+    assert set(fresh.find_all()) == {"k/0", "k/1", "k/2", "k/3"}
+    hashes = {key: found.content_hash for key, found in fresh.find_all().items()}
+    assert hashes["k/1"] == sink.content_hash(
+        Reminder(key="k/1", title=padded(word), text="t", starts_at=at)
+    )
+
+
+def test_an_invite_padded_to_fold_before_a_marker_is_read_and_written_once(
+    config: Config, state: State, tmp_path: Path
+) -> None:
+    add_events(
+        config,
+        event("pad-1", "Interview " + padded("END:VEVENT")),
+        event("pad-2", "Interview " + padded("BEGIN:VEVENT")),
+    )
+    first = one_pass(config, build_sinks(config), state, MOMENT[2])
+    assert not first.stopped and not first.failed
+    keys = set(IcsReminders(config.reminders_path).find_all())  # type: ignore[arg-type]
+    assert {"pad-1", "pad-2"} <= {key.split("/")[0] for key in keys}
+    again = one_pass(config, build_sinks(config), state, MOMENT[2])
+    assert again.writes() == 0
+    assert state.tombstones() == {}
+
+
+def test_the_users_lf_only_event_is_kept_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "reminders.ics"
+    mine = (
+        "BEGIN:VEVENT\nUID:dentist\nDTSTAMP:20261101T000000Z\nDTSTART:20261215T100000Z\n"
+        "SUMMARY:Dentist\nDESCRIPTION:folded by hand and\n  kept\nEND:VEVENT\n"
+    )
+    path.write_bytes(f"BEGIN:VCALENDAR\nVERSION:2.0\n{mine}END:VCALENDAR\n".encode())
+    sink = IcsReminders(path)
+    at = MOMENT[2]
+    sink.create(Reminder(key="k/1", title="One", text="t", starts_at=at))
+    with sink.batch():
+        sink.create(Reminder(key="k/2", title="Two", text="t", starts_at=at))
+        sink.delete(sink.find_all()["k/1"])
+    data = path.read_bytes()
+    assert mine.encode() in data
+    assert data.startswith(b"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:dentist\n")
+    assert set(IcsReminders(path).find_all()) == {"k/2"}
+
+
+def test_control_characters_never_reach_the_reminders_file(tmp_path: Path) -> None:
+    path = tmp_path / "reminders.ics"
+    sink = IcsReminders(path)
+    nasty = "Thank\x00 you\x07 \x1b[31mPat\u2028now\x85\x0bthen\x7f"
+    reminder = Reminder(key="k/1", title=nasty, text=nasty, starts_at=MOMENT[2])
+    sink.create(reminder)
+    text = path.read_bytes().decode()
+    for char in "\x00\x07\x1b\x85\x0b\x7f\u2028":
+        assert char not in text
+    (found,) = IcsReminders(path).find_all().values()
+    assert found.content_hash == sink.content_hash(reminder)
+
+
+# --- 2. one bad item is that item's problem -----------------------------------------------
+
+
+HOSTILE = {
+    "a UID with a newline": event("evil\\nuid", "Interview with Evil"),
+    "a title with U+2028": event("t2028", "Interview with Evil\u2028Co"),
+    "a title with VT": event("tvt", "Interview with Evil\x0bCo"),
+    "a title with NEL": event("tnel", "Interview with Evil\x85Co"),
+    "an organizer address with a newline": event("orgnl", "Interview", org="pq\\n@evil.example"),
+    "an organizer name with U+2028 and bidi": event("cn", "Interview", cn="Pat\u2028\u202eQ"),
+    "DTSTART in 9999": event("y9999", "Interview", start="99991231T150000Z"),
+    "DTSTART in 0001": event("y0001", "Interview", start="00010101T150000Z"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_invite_is_cleaned_or_refused_and_the_rest_is_written(
+    config: Config, tmp_path: Path, case: str
+) -> None:
+    add_events(config, HOSTILE[case])
+    done = sync(config)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) <= 1
+    reminders, drafts = written_keys(config)
+    clean_reminders, clean_drafts = baseline(tmp_path)
+    assert clean_reminders <= reminders and clean_drafts <= drafts
+    again = sync(config)
+    assert again.returncode == 0 and "Traceback" not in again.stderr
+    assert written_keys(config) == (reminders, drafts)
+
+
+def test_bidi_controls_never_reach_a_greeting(config: Config) -> None:
+    add_events(config, event("bidi", "Interview with Bidi", cn="\u202ePat\u2066 Q\u2069"))
+    plan = subprocess.run(
+        [*FOLLOWUP, "plan", "--config", str(config.path), "--now", MOMENTS[2], "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert plan.returncode == 0, plan.stderr
+    for char in "\u202e\u2066\u2069":
+        assert char not in plan.stdout.encode().decode("unicode_escape", "ignore")
+        assert char not in plan.stdout
+    assert "Hi Pat," in plan.stdout
+
+
+class _Refusing(MemorySink):
+    """A sink that refuses one item the way a service refuses a bad header (HTTP 400)."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = refused
+
+    def create(self, item: Reminder | DraftMessage) -> Written:
+        if item.key == self.refused:
+            raise ValueError("Header values may not contain linefeed or carriage return")
+        return super().create(item)
+
+
+def test_one_write_that_fails_blocks_none_of_the_others(config: Config, state: State) -> None:
+    plain = MemorySink()
+    first = one_pass(config, Sinks(reminders=MemorySink(), drafts=plain), state, MOMENT[2])
+    draft_keys = plain.key_list()
+    assert len(draft_keys) >= 3
+    refused = draft_keys[0]
+    with State.in_memory() as fresh:
+        reminders, drafts = MemorySink(), _Refusing(refused)
+        summary = one_pass(config, Sinks(reminders=reminders, drafts=drafts), fresh, MOMENT[2])
+        assert len(summary.failed) == 1 and refused in summary.failed[0]
+        assert not summary.stopped
+        assert set(drafts.key_list()) == set(draft_keys) - {refused}
+        assert len(reminders.key_list()) == first.counts().get("create reminder", 0)
+        # the next pass tries it again, and writes nothing else twice
+        retry = one_pass(config, Sinks(reminders=reminders, drafts=drafts), fresh, MOMENT[2])
+        assert len(retry.failed) == 1 and retry.writes() == 0
+        assert len(drafts.key_list()) == len(set(drafts.key_list()))
+
+
+# --- 3. the reminders file is written once per pass ------------------------------------------
+
+
+def test_a_pass_writes_the_reminders_file_once(
+    config: Config, state: State, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replaced: list[str] = []
+    real = os.replace
+
+    def counting(source: str, target: str) -> None:
+        replaced.append(str(target))
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", counting)
+    summary = one_pass(config, build_sinks(config), state, MOMENT[1])
+    assert summary.counts().get("create reminder", 0) > 5
+    assert replaced.count(str(config.reminders_path)) == 1
+    replaced.clear()
+    moved = one_pass(config, build_sinks(config), state, MOMENT[2])
+    assert moved.writes() > 0
+    assert replaced.count(str(config.reminders_path)) == 1
+
+
+# --- 5. private modes -------------------------------------------------------------------
+
+
+def test_the_reminders_file_and_the_state_are_private(config: Config) -> None:
+    old = os.umask(0o022)
+    try:
+        config.reminders_path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+        config.reminders_path.write_text("")  # type: ignore[union-attr]
+        os.chmod(config.reminders_path, 0o644)  # type: ignore[arg-type]
+        assert sync(config).returncode == 0
+    finally:
+        os.umask(old)
+    state = config.state_path
+    for path in (config.reminders_path, state, state.with_name(state.name + "-wal")):
+        assert path is not None
+        if path.exists():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
