@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import email
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -27,6 +28,15 @@ from zoneinfo import ZoneInfo
 from connectors import hygiene
 from connectors.errors import SourceError
 from policy.models import Message, Person, Thread
+
+logger = logging.getLogger(__name__)
+
+# What one message can make us read (README "Limits"): a recruiter's words are in its text
+# parts, near the start; a 200 MB attachment must not cost gigabytes of memory.
+MESSAGE_BYTES = 16 << 20  # of one stored message, headers and bodies
+HEADER_BYTES = 256 << 10  # of its header block
+FIELD_CHARS = 16 << 10  # of one header field's value
+PART_CHARS = 8 << 20  # of one decoded text/plain or text/html part
 
 # The headers the policy reads (auto-reply markers), in the order they are reported.
 POLICY_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "precedence")
@@ -107,14 +117,17 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
 def read_fields(block: bytes) -> dict[str, str]:
-    """The first value of each field we read (lower-case names), unfolded, decoded to text."""
+    """The first value of each field we read (lower-case names), unfolded, decoded to text.
+
+    At most `HEADER_BYTES` of the block and `FIELD_CHARS` of a value are read.
+    """
     fields: dict[str, str] = {}
-    for name, value in _FIELD_LINE.findall(_to_text(block)):
+    for name, value in _FIELD_LINE.findall(_to_text(block[:HEADER_BYTES])):
         key = name.lower()
         if key not in fields:
             if "\n" in value:
                 value = _FOLD.sub("", value)
-            fields[key] = value.strip()
+            fields[key] = value.strip()[:FIELD_CHARS]
     return fields
 
 
@@ -323,17 +336,56 @@ def _name(value: str) -> str:
 
 
 def with_bodies(message: Message, raw: bytes) -> Message:
-    """The message with its text/plain and text/html parts decoded from the raw bytes."""
+    """The message with its text/plain and text/html parts decoded from the raw bytes.
+
+    A message over `MESSAGE_BYTES` is read that far (the readers load one byte more, so
+    they never hold a whole huge message) (its text parts come first, in practice),
+    with a line; a part over `PART_CHARS` is cut there.
+    """
+    if len(raw) > MESSAGE_BYTES:
+        logger.warning(
+            "message %s: over %d MiB, only the first %d MiB read",
+            message.message_id[:80],
+            MESSAGE_BYTES >> 20,
+            MESSAGE_BYTES >> 20,
+        )
+        raw = raw[:MESSAGE_BYTES]
     text, html = read_bodies(raw)
     return replace(message, body_text=text, body_html=html)
 
 
 def read_bodies(raw: bytes) -> tuple[str, str]:
-    """(first inline text/plain, first inline text/html), decoded; "" where absent."""
-    parsed = email.message_from_bytes(raw)  # compat32: see the module docstring
+    """(first inline text/plain, first inline text/html), decoded; "" where absent.
+
+    A multipart nested deeper than the parser's recursion allows (a hostile message) is
+    read flat instead: each piece between boundary lines on its own.
+    """
+    try:
+        parsed = email.message_from_bytes(raw)  # compat32: see the module docstring
+        return _first_texts([parsed])
+    except RecursionError:
+        match = _ANGLE_ID.search(read_fields(header_block(raw)).get("message-id", ""))
+        logger.warning(
+            "message %s: nested too deeply for the mail parser; its parts were read flat",
+            match.group(1)[:80] if match else "(no Message-ID)",
+        )
+        return _flat_bodies(raw)
+
+
+_BOUNDARY_LINE = re.compile(rb"^--[^\r\n]*\r?\n", re.MULTILINE)
+
+
+def _flat_bodies(raw: bytes) -> tuple[str, str]:
+    """The text parts of a message, found between boundary lines without nesting."""
+    pieces = (email.message_from_bytes(piece) for piece in _BOUNDARY_LINE.split(raw)[1:])
+    return _first_texts(part for part in pieces if not part.is_multipart())
+
+
+def _first_texts(parts: Iterable[EmailMessage]) -> tuple[str, str]:
+    """(first inline text/plain, first inline text/html) among `parts` and what they hold."""
     text: str | None = None
     html: str | None = None
-    stack: list[EmailMessage] = [parsed]
+    stack: list[EmailMessage] = list(parts)[::-1]
     while stack and (text is None or html is None):
         part = stack.pop()
         payload = part.get_payload()
@@ -363,7 +415,7 @@ def _part_text(part: EmailMessage) -> str:
         charset = part.get_content_charset()
     except Exception:  # a charset parameter that is not text
         charset = None
-    return decode_text(data, charset).replace("\r\n", "\n")
+    return decode_text(data[: PART_CHARS * 4], charset)[:PART_CHARS].replace("\r\n", "\n")
 
 
 # --- one message, and threads ----------------------------------------------------------

@@ -56,6 +56,7 @@ from policy.rules import (
 from policy.timeline import find_return_date, find_statement
 
 THANK_YOU_DELAY = timedelta(hours=1)
+_PLANNABLE_YEARS = (1900, 2200)
 
 
 def plan(
@@ -69,6 +70,8 @@ def plan(
     calendar = BusinessCalendar(settings.country, settings.subdivision)
     found = []
     for event in events:
+        if not _PLANNABLE_YEARS[0] <= event.start_at.year <= _PLANNABLE_YEARS[1]:
+            continue  # dates near 0001/9999 overflow; the connectors warn about such events
         reason = interview_reason(event, settings)
         if reason is not None:
             found.append((to_interview(event), reason))

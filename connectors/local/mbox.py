@@ -18,6 +18,7 @@ from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from connectors._email import (
+    MESSAGE_BYTES,
     DamagedMessage,
     Envelope,
     build_threads,
@@ -58,7 +59,7 @@ class MboxMail:
                 for position in positions:
                     start, end = scan.spans[position]
                     handle.seek(start)
-                    yield position, _trim(handle.read(end - start))
+                    yield position, _trim(handle.read(min(end - start, MESSAGE_BYTES + 1)))
 
             def on_body_error(position: int, error: Exception) -> None:
                 logger.warning(
@@ -90,7 +91,7 @@ class _Scan:
         self.spans: list[tuple[int, int]] = []  # by envelope position: (start, end) offsets
         self.numbers: list[int] = []  # by envelope position: the message's number in the file
         self.count = 0
-        self._buffer = b""
+        self._buffer = bytearray()  # appended in place: linear even for one huge message
         self._base = 0  # file offset of self._buffer[0]
         self._done = 0  # bytes before this offset may be forgotten
         self._eof = False
@@ -124,7 +125,8 @@ class _Scan:
             self._eof = True
             return False
         consumed = self._done - self._base
-        self._buffer = self._buffer[consumed:] + data
+        del self._buffer[:consumed]
+        self._buffer += data
         self._base = self._done
         return True
 
@@ -133,7 +135,7 @@ class _Scan:
         self._done = offset
 
     def _slice(self, start: int, end: int) -> bytes:
-        return self._buffer[start - self._base : end - self._base]
+        return bytes(self._buffer[start - self._base : end - self._base])
 
     def _find(self, needle: bytes, start: int) -> int:
         """Absolute offset of `needle` at or after `start`, reading on as needed; -1 at EOF."""

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -297,3 +298,113 @@ def test_the_reminders_file_and_the_state_are_private(config: Config) -> None:
         assert path is not None
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+00:00"])
+def test_a_now_near_the_ends_of_time_is_one_line(config: Config, now: str) -> None:
+    done = subprocess.run(
+        [*FOLLOWUP, "plan", "--config", str(config.path), "--now", now],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "outside 1900-2200" in done.stderr
+
+
+def test_the_planner_passes_over_events_at_the_ends_of_time(config: Config) -> None:
+    from policy.planner import plan
+
+    seen = Observer(config, cache=False).observe()
+    first = seen.events[0]
+    far = [
+        replace(
+            first,
+            event_id=f"far-{year}",
+            start_at=first.start_at.replace(year=year, month=month, day=day),
+            end_at=first.end_at.replace(year=year, month=month, day=day),
+        )
+        for year, month, day in ((9999, 12, 31), (1, 1, 2))
+    ]
+    planned = plan((*seen.events, *far), seen.threads, config.settings, MOMENT[2])
+    ids = {app.interview.interview_id for app in planned.applications}
+    assert len(ids) == 6 and not any(i.startswith("far-") for i in ids)
+
+
+# --- 3./6. big and deeply nested mail --------------------------------------------------------
+
+STATEMENT = b"We will get back to you by December 20."
+
+
+def add_message(config: Config, content: bytes) -> None:
+    """A reply in the thread of the scenario's interview 0, with `content` after its headers."""
+    head = (
+        b"From pat0@company0.example Mon Dec  7 10:00:00 2026\n"
+        b"From: Pat 0 <pat0@company0.example>\nTo: alex@example.com\n"
+        b"Subject: Re: Interview with Company 0\nDate: Mon, 07 Dec 2026 10:00:00 -0500\n"
+        b"Message-ID: <hostile@company0.example>\nMIME-Version: 1.0\n"
+    )
+    assert config.mail_path is not None
+    with config.mail_path.open("ab") as out:
+        out.write(head + content + b"\n")
+
+
+def promised(config: Config) -> tuple[str, str]:
+    done = subprocess.run(
+        [*FOLLOWUP, "plan", "--config", str(config.path), "--now", MOMENTS[2], "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    import json
+
+    apps = json.loads(done.stdout)["applications"]
+    (app,) = [a for a in apps if a["interview"]["id"] == "int-0"]
+    return app["timeline"]["promised"], done.stderr
+
+
+def test_a_huge_message_is_read_up_to_the_cap(config: Config) -> None:
+    from connectors._email import MESSAGE_BYTES
+
+    filler = b"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n"
+    attachment = filler * (MESSAGE_BYTES // len(filler) + 1000)
+    add_message(
+        config,
+        b"Content-Type: multipart/mixed; boundary=BB\n\n--BB\nContent-Type: text/plain\n\n"
+        + STATEMENT
+        + b"\n--BB\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+        + attachment
+        + b"--BB--\n",
+    )
+    when, stderr = promised(config)
+    assert when == "2026-12-20"
+    assert len(stderr.strip().splitlines()) == 1 and "only the first 16 MiB read" in stderr
+
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_a_statement_in_deeply_nested_html_is_read(config: Config, depth: int) -> None:
+    add_message(
+        config,
+        b"Content-Type: text/html\n\n<html><body>"
+        + b"<div>" * depth
+        + b"<p>"
+        + STATEMENT
+        + b"</p>"
+        + b"</div>" * depth
+        + b"</body></html>\n",
+    )
+    assert promised(config)[0] == "2026-12-20"
+
+
+def test_a_statement_in_deeply_nested_multipart_is_read(config: Config) -> None:
+    depth = 2000
+    opening = b"".join(
+        f"Content-Type: multipart/mixed; boundary=B{i}\n\n--B{i}\n".encode() for i in range(depth)
+    )
+    closing = b"".join(f"--B{i}--\n".encode() for i in reversed(range(depth)))
+    add_message(config, opening + b"Content-Type: text/plain\n\n" + STATEMENT + b"\n" + closing)
+    when, stderr = promised(config)
+    assert when == "2026-12-20"
+    assert "nested too deeply" in stderr and len(stderr.strip().splitlines()) == 1
