@@ -75,7 +75,7 @@ def problem_with(path: Path | None, error: Exception) -> str:
     if isinstance(error, OSError):
         import errno
 
-        if error.errno == errno.ENOSPC:
+        if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             return f"{where}: the disk is full; free some space and run again (nothing is lost)"
         if isinstance(error, PermissionError) or error.errno == errno.EROFS:
             return (

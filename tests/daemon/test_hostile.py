@@ -408,3 +408,140 @@ def test_a_statement_in_deeply_nested_multipart_is_read(config: Config) -> None:
     when, stderr = promised(config)
     assert when == "2026-12-20"
     assert "nested too deeply" in stderr and len(stderr.strip().splitlines()) == 1
+
+
+# --- 4. accidents: the disk, the folder, the state file ---------------------------------------
+
+
+def sync_limited(config: Config, size: int) -> subprocess.CompletedProcess[str]:
+    """`sync --once` with files limited to `size` bytes: writes fail as on a full disk."""
+    import resource
+    import signal
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return subprocess.run(
+        [*FOLLOWUP, "sync", "--once", "--config", str(config.path), "--now", MOMENTS[2]],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=120,
+        preexec_fn=limit,
+    )
+
+
+def one_error_line(done: subprocess.CompletedProcess[str], *words: str) -> str:
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr, done.stderr
+    (line,) = [x for x in done.stderr.strip().splitlines() if "WARNING" not in x]
+    for word in words:
+        assert word in line, line
+    return line
+
+
+def converges(config: Config, tmp_path: Path) -> None:
+    """The next passes, with the cause gone, write what the clean scenario writes, once."""
+    done = sync(config)
+    assert done.returncode == 0, done.stderr
+    again = sync(config)
+    assert again.returncode == 0 and "nothing to write" in again.stdout, again.stdout
+    assert written_keys(config) == baseline(tmp_path)
+    from connectors.local.maildir_drafts import MaildirDrafts
+
+    assert config.drafts_path is not None
+    files = [p for p in config.drafts_path.glob("*/*") if p.is_file()]
+    assert len(files) == len(MaildirDrafts(config.drafts_path).find_all())
+
+
+@pytest.mark.parametrize("size", [0, 6000, 60_000])
+def test_a_full_disk_is_one_line_and_the_next_pass_converges(
+    config: Config, tmp_path: Path, size: int
+) -> None:
+    done = sync_limited(config, size)
+    line = one_error_line(done, "followup:")
+    assert str(config.state_path) in line and ("disk is full" in line or "File too large" in line)
+    converges(config, tmp_path)
+
+
+def test_no_room_for_the_lock_file_is_one_line(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from daemon.lock import StateLock
+    from daemon.state import StateError
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(StateError, match="state.sqlite.lock: the disk is full"):
+        StateLock(config.state_path).acquire()
+
+
+def test_a_state_path_under_a_file_is_one_line(config: Config, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    text = config.path.read_text().replace("out/state.sqlite", str(blocker / "state.sqlite"))
+    config.path.write_text(text)
+    one_error_line(sync(config), str(blocker), "a file stands where its folder should be")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_state_folder_is_one_line(config: Config, tmp_path: Path) -> None:
+    folder = config.state_path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o500)
+    try:
+        one_error_line(sync(config), str(folder), "writable")
+    finally:
+        folder.chmod(0o700)
+    converges(config, tmp_path)
+
+
+def test_a_read_only_state_folder_as_the_kernel_says_it(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from daemon.state import State, StateError
+
+    real = os.open
+
+    def refusing(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).startswith(str(config.state_path)):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refusing)
+    with pytest.raises(StateError, match="read-only"):
+        State.open(config.state_path)
+
+
+ODD_VALUES = {
+    "schema_version 'one'": "UPDATE meta SET value = 'one' WHERE name = 'schema_version'",
+    "a bad timestamp": "UPDATE written SET written_at = 'yesterday'",
+    "an unknown kind": (
+        "UPDATE written SET kind = 'gadget' WHERE rowid = (SELECT min(rowid) FROM written)"
+    ),
+    "a dropped table": "DROP TABLE tombstones",
+    "a dropped journal": "DROP TABLE journal",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ODD_VALUES))
+def test_a_state_file_with_odd_values_is_one_line_and_moving_it_aside_converges(
+    config: Config, tmp_path: Path, case: str
+) -> None:
+    import sqlite3
+
+    assert sync(config).returncode == 0
+    with sqlite3.connect(config.state_path) as db:
+        db.execute(ODD_VALUES[case])
+    db.close()
+    line = one_error_line(sync(config), str(config.state_path), "damaged state file")
+    assert "move it aside" in line
+    config.state_path.rename(config.state_path.with_name("state.old"))
+    converges(config, tmp_path)
