@@ -27,6 +27,7 @@ from icalendar import Calendar, Component
 
 from connectors import hygiene
 from connectors.errors import SourceError, describe_os_error
+from connectors.local.ics_quick import Item, QuickEvent, Scanned, scan
 from policy.models import Attendee, CalendarEvent, Person
 
 logger = logging.getLogger(__name__)
@@ -104,12 +105,15 @@ def _held_log() -> Iterator[_Holder]:
 class _Found:
     """One VEVENT with the calendar METHOD it came under."""
 
-    event: Component
+    event: Component | QuickEvent
     method: str
 
 
 def _read(data: bytes, source: str, timezone: ZoneInfo) -> tuple[CalendarEvent, ...]:
     text = _decode(data, source)
+    scanned = scan(text)
+    if scanned is not None and scanned.items:
+        return _convert_all(_resolve(scanned, source), source, timezone)
     problem = ""
     try:
         calendars = Calendar.from_ical(text, multiple=True)
@@ -129,6 +133,51 @@ def _read(data: bytes, source: str, timezone: ZoneInfo) -> tuple[CalendarEvent, 
         "%s: damaged calendar (%s); read %d events event by event", source, problem, len(events)
     )
     return events
+
+
+def _resolve(scanned: Scanned, source: str) -> list[_Found]:
+    """The scanned events in file order; those not read quickly are read by icalendar,
+    all in one calendar with every VTIMEZONE (one by one if that calendar is refused)."""
+    slow = [item for item in scanned.items if item.event is None]
+    read = _read_together(slow, scanned) if slow else None
+    if read is None:
+        read = [_read_alone(item, scanned, source) for item in slow]
+    by_item = iter(read)
+    found: list[_Found] = []
+    for item in scanned.items:
+        if item.event is not None:
+            found.append(_Found(item.event, item.method))
+        else:
+            found.extend(next(by_item))
+    return found
+
+
+def _read_together(slow: list[Item], scanned: Scanned) -> list[list[_Found]] | None:
+    zones = [zone for _, zone in scanned.timezones]
+    texts = [item.text for item in slow]
+    wrapped = "\r\n".join(["BEGIN:VCALENDAR", *zones, *texts, "END:VCALENDAR", ""])
+    try:
+        (calendar,) = Calendar.from_ical(wrapped, multiple=True)
+    except Exception:  # one damaged event: each is read on its own instead
+        return None
+    events = list(calendar.walk("VEVENT"))
+    if len(events) != len(slow):  # an event inside another: read each on its own
+        return None
+    return [[_Found(event, item.method)] for event, item in zip(events, slow, strict=True)]
+
+
+def _read_alone(item: Item, scanned: Scanned, source: str) -> list[_Found]:
+    zones = [zone for tzid, zone in scanned.timezones if tzid and tzid in item.text]
+    wrapped = "\r\n".join(["BEGIN:VCALENDAR", *zones, item.text, "END:VCALENDAR", ""])
+    try:
+        calendars = Calendar.from_ical(wrapped, multiple=True)
+    except Exception as error:  # icalendar raises many types for damaged events
+        match = _UID_LINE.search(item.text)
+        uid = match.group(1).strip() if match else "(no UID)"
+        problem = _one_line(f"{type(error).__name__}: {error}")
+        logger.warning("%s: event %s skipped: %s", source, _one_line(uid), problem)
+        return []
+    return [_Found(found.event, item.method or found.method) for found in _walk_events(calendars)]
 
 
 def _walk_events(calendars: Iterable[Component]) -> Iterator[_Found]:
@@ -249,7 +298,7 @@ def _convert_all(
 
 
 def _to_event(
-    event: Component, method: str, uid: str, source: str, timezone: ZoneInfo
+    event: Component | QuickEvent, method: str, uid: str, source: str, timezone: ZoneInfo
 ) -> CalendarEvent | None:
     label = _one_line(uid) or "(no UID)"
     start_prop = _first(event.get("DTSTART"))
@@ -382,7 +431,7 @@ def _compact(prop: object) -> str:
     return str(prop).rpartition(":")[2]
 
 
-def _sequence(event: Component) -> int:
+def _sequence(event: Component | QuickEvent) -> int:
     try:
         return int(str(_first(event.get("SEQUENCE")) or 0))
     except ValueError:
