@@ -94,6 +94,7 @@ class MaildirDrafts:
             box = mailbox.Maildir(str(self.path), factory=None, create=True)
             uniq = box.add(data)
             new = self.path / "new" / uniq
+            os.chmod(new, 0o600)  # a draft holds a recruiter's name and our words: private
             os.rename(new, self.path / "cur" / f"{uniq}:2,DS")
             if self.durable:
                 _sync_folder(self.path / "cur")
@@ -108,7 +109,8 @@ class MaildirDrafts:
         data, content = self._render(draft)
         temp = self.path / "tmp" / f"{existing.found.remote_id}.{os.getpid()}.update"
         try:
-            with open(temp, "wb") as out:
+            handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 if self.durable:
                     out.flush()

@@ -294,7 +294,10 @@ def test_the_reminders_file_and_the_state_are_private(config: Config) -> None:
     finally:
         os.umask(old)
     state = config.state_path
-    for path in (config.reminders_path, state, state.with_name(state.name + "-wal")):
+    assert config.drafts_path is not None
+    drafts = [p for p in config.drafts_path.glob("*/*") if p.is_file()]
+    assert drafts
+    for path in (config.reminders_path, state, state.with_name(state.name + "-wal"), *drafts):
         assert path is not None
         if path.exists():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
