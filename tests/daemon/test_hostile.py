@@ -27,6 +27,7 @@ from daemon.sinks import Sinks, build_sinks
 from daemon.state import State
 from tests.daemon.fakes import MemorySink
 from tests.daemon.scenario import MOMENTS, build
+from tests.daemon.test_google_sync import Google, google  # noqa: F401 (the fixture)
 
 MOMENT = [datetime.fromisoformat(m) for m in MOMENTS]
 FOLLOWUP = [sys.executable, "-m", "daemon.cli"]
@@ -548,3 +549,20 @@ def test_a_state_file_with_odd_values_is_one_line_and_moving_it_aside_converges(
     assert "move it aside" in line
     config.state_path.rename(config.state_path.with_name("state.old"))
     converges(config, tmp_path)
+
+
+def test_gmail_refusing_one_draft_is_that_drafts_line(google: Google) -> None:  # noqa: F811
+    """Through the fake Google: one drafts.create answered 400, the rest still written."""
+    google.fake.faults.add(
+        "gmail.users.drafts.create", status=400, reason="invalidArgument", times=1
+    )
+    first = google.sync(MOMENT[2])
+    assert len(first.failed) == 1 and "400" in first.failed[0]
+    assert not first.stopped
+    assert first.counts().get("create draft", 0) >= 2
+    made = [op for op in first.applied if op.kind.value == "draft"]
+    assert len(made) == first.counts()["create draft"] - 1
+    assert any(op.kind.value == "reminder" for op in first.applied)
+    again = google.sync(MOMENT[2])
+    assert not again.failed and again.writes() == 1
+    assert google.sync(MOMENT[2]).writes() == 0
