@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from policy.models import CalendarEvent, Draft, Thread
 
@@ -107,3 +107,14 @@ class DraftSink(Protocol):
     def update(self, found: Found, draft: DraftMessage) -> Written | None: ...
 
     def delete(self, found: Found) -> bool: ...
+
+
+@runtime_checkable
+class RemembersWrites(Protocol):
+    """A sink whose items carry no mark of this program (Gmail drafts): it finds its own
+    by what the daemon recorded, told before each `find_all`."""
+
+    def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
+        """`written`: action key -> remote id of each item recorded; `pending`: action key
+        -> content hash of each create begun whose result is not recorded (a crash)."""
+        ...

@@ -1,17 +1,21 @@
-"""Errors a source raises when it cannot be read at all; one line for the user."""
+"""The connectors' errors, both under the one root of `policy/errors.py`; one line each."""
 
 from __future__ import annotations
 
+from policy.errors import ReadError
 
-class SourceError(Exception):
-    """A calendar or mail source that cannot be read: names the file and the problem."""
 
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+class SourceError(ReadError):
+    """A calendar or mail source that cannot be read: names the file and the problem.
 
-    def __str__(self) -> str:
-        return self.user_message
+    The local writers raise it too when their file cannot be written, and a pass stops on
+    it (`daemon/reconcile.py`); Google's `GoogleApiError` and `AuthError` are kinds of it.
+    """
+
+
+class ItemRefused(SourceError):
+    """A write refused for that item alone (e.g. a 400 for its content): the other writes of
+    the pass go on; the item is tried again at the next pass."""
 
 
 def describe_os_error(error: OSError) -> str:

@@ -17,8 +17,10 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from connectors.base import Found, Written
+from connectors.errors import ItemRefused
 from daemon.diff import Adopt, Create, Delete, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Op, Recorded, Tombstoned
+from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.state import State, StateError
 
@@ -76,6 +78,7 @@ def apply_all(
     now: datetime,
     should_stop: Callable[[], bool],
     describe: Callable[[Exception], str],
+    progress: Progress | None = None,
 ) -> Outcome:
     """Apply the operations in order, each on its own: a write that fails is that item's
     problem (a line, its intent left open for the next pass to settle) and the others go
@@ -87,7 +90,7 @@ def apply_all(
         context.__enter__()
     run = _Run(batched=frozenset(batches))
     try:
-        _loop(run, operations, sinks, state, now, should_stop, describe)
+        _loop(run, operations, sinks, state, now, should_stop, describe, progress)
     except BaseException as error:  # a kill or the state: the batches write nothing
         for context in batches.values():
             context.__exit__(type(error), error, error.__traceback__)
@@ -142,8 +145,11 @@ def _loop(
     now: datetime,
     should_stop: Callable[[], bool],
     describe: Callable[[Exception], str],
+    progress: Progress | None,
 ) -> None:
     for at, op in enumerate(operations):
+        if progress is not None:  # a first sync writes thousands of items: show how far
+            progress(at, len(operations))
         if should_stop():
             run.asked_to_stop = True
             run.pending.extend(operations[at:])
@@ -158,8 +164,12 @@ def _loop(
         except Exception as error:  # this item's problem; its intent stays open
             run.pending.append(op)
             problem = f"{verb(op)} {op.kind.value} {op.key}: {describe(error)}"
-            run.streak[op.kind] = run.streak.get(op.kind, 0) + 1
-            if _unreachable(error) or run.streak[op.kind] >= _STREAK:
+            # A refusal the sink says is this item's alone (ItemRefused) never stops the sink.
+            if not isinstance(error, ItemRefused):
+                run.streak[op.kind] = run.streak.get(op.kind, 0) + 1
+            if not isinstance(error, ItemRefused) and (
+                _unreachable(error) or run.streak[op.kind] >= _STREAK
+            ):
                 run.sink_down(op.kind, problem)
             else:
                 run.failed.append(problem)

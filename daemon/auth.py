@@ -3,13 +3,22 @@
 Opens the browser on Google's consent page, receives the answer on a loopback port, and
 saves the token where `connectors.google.auth.TokenStore` keeps it (`google.token_path`,
 mode 0600, or the OS keyring where a real one works and no token file exists yet).
+
+Consent is always asked for (`prompt=consent`): Google issues a refresh token only when
+the consent screen is shown, so signing in again while an earlier grant stands would
+otherwise save a token that cannot be refreshed. A "web" client is refused (its redirect
+URIs are fixed; the loopback flow needs a random port, which only a Desktop client
+allows). A scope the user unticked on the granular consent screen is named, with what
+stops working without it, and nothing is saved.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
+from typing import Any
 
 from daemon.config import Config
 from daemon.errors import FollowupError
@@ -19,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 def run_auth(config: Config) -> Path:
     """Run the consent flow and save the token; returns `google.token_path`."""
-    from connectors.google.auth import SCOPES, AuthError, TokenStore
+    from connectors.google.auth import SCOPES, AuthError, TokenStore, missing_scopes
 
     secrets = config.google.client_secrets_path
     if not secrets.is_file():
@@ -31,18 +40,37 @@ def run_auth(config: Config) -> Path:
         kind = next(iter(json.loads(secrets.read_text(encoding="utf-8"))), "")
     except (OSError, UnicodeDecodeError, ValueError, TypeError):
         kind = ""
-    if kind not in ("installed", "web"):
+    if kind == "web":
+        raise FollowupError(
+            f'{secrets}: a "Web application" OAuth client; followup needs a "Desktop app" '
+            "client (Credentials > Create credentials > OAuth client ID > Desktop app)"
+        )
+    if kind != "installed":
         raise FollowupError(f"{secrets}: not an OAuth client file (want a Desktop app client)")
 
     from google_auth_oauthlib.flow import InstalledAppFlow
 
+    # A user who unticks a box makes Google grant fewer scopes than asked; oauthlib would
+    # raise a bare "Scope has changed" Warning. Accept it here and name what is missing.
+    os.environ.setdefault("OAUTHLIB_RELAX_TOKEN_SCOPE", "1")
     flow = InstalledAppFlow.from_client_secrets_file(str(secrets), scopes=list(SCOPES))
     try:
-        credentials = flow.run_local_server(port=0, open_browser=True)
+        credentials: Any = flow.run_local_server(
+            port=0, open_browser=True, prompt="consent", access_type="offline"
+        )
     except Exception as error:  # oauthlib and the loopback server raise many types
         raise FollowupError(
             f"Google sign-in did not finish ({type(error).__name__}): run `followup auth` again"
         ) from None
+    granted = getattr(credentials, "granted_scopes", None) or credentials.scopes or SCOPES
+    missing = missing_scopes(granted)
+    if missing:
+        raise FollowupError(missing + "; nothing saved: run `followup auth` again")
+    if not credentials.refresh_token:
+        raise FollowupError(
+            "Google gave no refresh token (consent was not shown): remove followup at "
+            "myaccount.google.com/permissions, then run `followup auth` again"
+        )
     try:
         where = TokenStore(config.google.token_path).save(credentials)
     except AuthError as error:

@@ -11,18 +11,20 @@ import json
 import logging
 import re
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from daemon.errors import FollowupError
+from daemon.wording import short_id
 
 if TYPE_CHECKING:
     from daemon.config import Config
     from daemon.items import Ledger
     from daemon.state import State
-    from policy.models import Application, Mark, MarkKind, Plan
+    from policy.models import Action, Application, Mark, MarkKind, Plan
 
 log = logging.getLogger("followup")
 
@@ -56,10 +58,14 @@ def _now(args: argparse.Namespace) -> datetime:
 
 
 def _plan(config: Config, now: datetime, marks: Sequence[Mark] = ()) -> Plan:
+    from daemon.doctor import address_warning
     from daemon.sources import observe
     from policy.planner import plan
 
     seen = observe(config)
+    warning = address_warning(config, seen.threads)
+    if warning:
+        log.warning("%s", warning)
     return plan(seen.events, seen.threads, config.settings, now, marks)
 
 
@@ -112,7 +118,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from daemon.status import print_status
 
     plan, ledger, _ = _plan_with_ledger(args)
-    print_status(plan)
+    print_status(plan, show_all=args.all)
     print()
     print("\n".join(ledger_lines(plan, ledger)))
     return 0
@@ -129,19 +135,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     config = _load(args)
     sinks = build_sinks(config)
-    now = _now(args)
+    now = _now(args).astimezone(config.settings.timezone)  # shown in the user's zone
 
     def one_pass(state: State) -> int:
+        from daemon.progress import progress
+
         observer = Observer(config, snapshots=state.cursors(), cache=False)
-        summary = run_pass(
-            observer=observer,
-            sinks=sinks,
-            state=state,
-            settings=config.settings,
-            now=now,
-            dry_run=args.dry_run,
-            force=args.force,
-        )
+        with progress("writing reminders and drafts") as shown:
+            summary = run_pass(
+                observer=observer,
+                sinks=sinks,
+                state=state,
+                settings=config.settings,
+                now=now,
+                dry_run=args.dry_run,
+                force=args.force,
+                progress=shown,
+            )
         print("\n".join(summary_lines(summary, verbose=args.verbose)))
         if summary.stopped:
             print(
@@ -168,7 +178,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The daemon: `sync --once` on the poll interval and at due times, until stopped."""
-    from connectors.errors import SourceError
+    from daemon import progress
     from daemon.lock import StateLock
     from daemon.observer import Observer
     from daemon.reconcile import PlanCache, run_pass
@@ -176,6 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from daemon.sinks import build_sinks
     from daemon.state import State
 
+    progress.disable()  # the daemon's output is a log
     config = _load(args)
     sinks = build_sinks(config)
     with StateLock(config.state_path), State.open(config.state_path) as state:
@@ -193,7 +204,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     should_stop=should_stop,
                     plans=plans,
                 )
-            except (FollowupError, SourceError) as error:
+            except FollowupError as error:
                 # Bad input or an unreachable service: say so once per pass and keep going.
                 log.warning("pass skipped: %s", error.user_message)
                 return None
@@ -209,6 +220,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _find_application(plan: Plan, wanted: str) -> Application:
     """An interview by id, else by a unique case-insensitive match of id, company or title."""
     apps = plan.applications
+    wanted = wanted.rstrip("…")  # a short id as status shows it
     for app in apps:
         if app.interview.interview_id == wanted:
             return app
@@ -247,6 +259,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_mark(args: argparse.Namespace) -> int:
     """Store a user's mark; the next pass plans with it (POLICY.md "User marks")."""
     from daemon.state import State
+    from daemon.wording import short_id
     from policy.models import Mark, MarkKind
 
     config = _load(args)
@@ -256,19 +269,90 @@ def cmd_mark(args: argparse.Namespace) -> int:
     marks = _marks(config)
     plan = _plan(config, now, marks)
     app = _find_application(plan, args.interview)
-    value = _mark_value(config, app, kind, text, now)
+    value = _mark_value(config, app, kind, text, now, early=args.early)
     mark = Mark(interview_id=app.interview.interview_id, kind=kind, value=value, marked_at=now)
     with State.open(config.state_path) as state:
         state.add_mark(mark)
-    shown = f" {value}" if value else ""
     print(
-        f"marked {mark.interview_id}: {kind.value}{shown} "
-        "(the next pass applies it; `followup sync --once` to apply it now)"
+        f"marked {short_id(mark.interview_id)} ({app.company}) {_mark_words(mark)} "
+        "(the next pass applies it; `followup sync --once` to apply it now; "
+        f"`followup unmark {short_id(mark.interview_id)} {kind.value}` undoes it)"
     )
     return 0
 
 
-def _mark_value(config: Config, app: Application, kind: MarkKind, text: str, now: datetime) -> str:
+def _mark_words(mark: Mark) -> str:
+    """`done: follow-up 1`, `timeline "3 weeks"`, `culture paper`, `stop`."""
+    from policy.models import MarkKind
+
+    if mark.kind is MarkKind.DONE:
+        return f"done: {_action_words(mark.value)}"
+    if mark.kind is MarkKind.TIMELINE:
+        return f'timeline "{mark.value}"'
+    return f"{mark.kind.value} {mark.value}".strip()
+
+
+def _action_words(key: str) -> str:
+    """An action key as people say it: `follow_up:2` → `follow-up 2`, `thank_you` → `thank-you`."""
+    kind, _, number = key.partition(":")
+    words = kind.replace("_", "-")
+    return f"{words} {number}" if number else words
+
+
+def cmd_unmark(args: argparse.Namespace) -> int:
+    """Remove the latest mark of an interview (of one kind, or one action's done mark)."""
+    from daemon.state import State
+
+    config = _load(args)
+    now = _now(args)
+    state = _existing_state(config)
+    stored: tuple[Mark, ...] = ()
+    if state is not None:
+        with state:
+            stored = state.marks()
+    ids = {mark.interview_id for mark in stored}
+    wanted = args.interview if args.interview in ids else None
+    company = ""
+    if wanted is None:
+        app = _find_application(_plan(config, now, stored), args.interview)
+        wanted, company = app.interview.interview_id, f" ({app.company})"
+    value = " ".join(args.value).strip().replace("-", "_").replace(" ", "")
+    if value == "follow_up":
+        value = ""  # any follow-up's mark: the latest is undone
+    candidates = [
+        mark
+        for mark in stored
+        if mark.interview_id == wanted
+        and (args.kind is None or mark.kind.value == args.kind)
+        and (not value or mark.value.replace(" ", "") == value)
+    ]
+    what = " ".join(filter(None, (args.kind, " ".join(args.value))))
+    if not candidates:
+        mark_words = f"{what} mark" if what else "mark"
+        raise FollowupError(f"unmark {short_id(wanted)}{company}: no {mark_words} to remove")
+    latest = candidates[-1]
+    assert state is not None  # there were marks
+    with State.open(config.state_path) as writable:
+        writable.remove_mark(latest)
+    zone = config.settings.timezone
+    from daemon.wording import when
+
+    print(
+        f"unmarked {short_id(wanted)}{company} {_mark_words(latest)} "
+        f"(marked {when(latest.marked_at, zone, now)}; the next pass plans without it)"
+    )
+    return 0
+
+
+def _mark_value(
+    config: Config,
+    app: Application,
+    kind: MarkKind,
+    text: str,
+    now: datetime,
+    *,
+    early: bool = False,
+) -> str:
     from policy.models import ActionType, Culture, MarkKind, Status
 
     name = app.interview.interview_id
@@ -299,37 +383,103 @@ def _mark_value(config: Config, app: Application, kind: MarkKind, text: str, now
         for a in sorted(app.actions, key=lambda a: a.due_at)
         if a.status is Status.PENDING and a.type is not ActionType.PREP
     ]
+    chosen: str | None = None
     if text:
         wanted = text.replace("-", "_").replace(" ", "")
         if wanted == "follow_up":
             pending = [a for a in pending if a.type is ActionType.FOLLOW_UP]
-        elif wanted in ("thank_you", "prep") or re.fullmatch(r"follow_up:\d+", wanted):
-            return wanted
+        elif wanted in ("thank_you", "prep") or re.fullmatch(r"follow_up:?\d+", wanted):
+            chosen = wanted if ":" in wanted or not wanted[-1].isdigit() else _with_colon(wanted)
+            pending = [a for a in pending if _action_key(a) == chosen]
         else:
             raise FollowupError(
-                f"mark {name} done: {text!r} is not an action (thank_you, follow_up, follow_up:2)"
+                f"mark {name} done: {text!r} is not an action (thank-you, follow-up, follow-up 2)"
             )
     if not pending:
+        if chosen is not None:
+            return chosen  # not pending in this plan (done already, or not planned): as said
         raise FollowupError(f"mark {name} done: nothing is pending for this interview")
     action = pending[0]
+    key = _action_key(action)
+    if action.due_at > now and not early:
+        zone = config.settings.timezone
+        from daemon.wording import when
+
+        raise FollowupError(
+            f"mark {name} done: {_action_words(key)} is not due until "
+            f"{when(action.due_at, zone, now)}; if you did it already, add --early"
+        )
+    return key
+
+
+def _with_colon(wanted: str) -> str:
+    return re.sub(r"^follow_up(\d+)$", r"follow_up:\1", wanted)
+
+
+def _action_key(action: Action) -> str:
+    from policy.models import ActionType
+
     if action.type is ActionType.FOLLOW_UP:
         return f"follow_up:{action.number}"
     return action.type.value
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """A config from answers: asked on a terminal, from flags otherwise; never a placeholder."""
+    from daemon import starter
     from daemon.config import default_config_path
-    from daemon.starter import write_starter
 
-    path = write_starter(
-        args.path or default_config_path(),
-        email=args.email or "you@example.com",
-        name=args.name or "",
-        timezone=args.timezone,
-        country=args.country,
-        local=args.local,
-    )
-    print(f"wrote {path}; edit it, then try `followup plan --config {path} --json`")
+    given = {
+        "email": args.email,
+        "name": args.name,
+        "timezone": args.timezone,
+        "country": args.country,
+        "calendar": args.calendar,
+        "mail": args.mail,
+    }
+    target = Path(args.path) if args.path else default_config_path()
+    if args.path and (args.path.endswith(("/", "\\")) or target.is_dir()):
+        target = target / "config.toml"
+    if target.exists():
+        raise FollowupError(f"{target}: already exists; not overwritten (edit it, or pass --path)")
+    if _on_a_terminal():
+        print(f"Writing a config to {target}. Ctrl-C stops; nothing is written until the end.")
+        asker = starter.Asker(input, lambda text: print(text, end="", flush=True))
+        answers = starter.ask_answers(asker, given, True if args.google else None)
+    else:
+        answers = starter.answers_from_flags(given, google=bool(args.google))
+    path = starter.write_starter(target, answers.values())
+    config = f" --config {_shell_quote(str(path))}" if args.path else ""
+    print(f"wrote {path}")
+    if answers.google:
+        print(f"next: `followup auth{config}` (sign in to Google), then `followup doctor{config}`")
+    else:
+        print(f"next: `followup doctor{config}` checks it, then `followup status{config}`")
+    return 0
+
+
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _shell_quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Each part of the setup on one line; exit 1 when a line says something needs fixing."""
+    from daemon.config import default_config_path
+    from daemon.doctor import Mark, diagnose
+
+    needs_fixing = 0
+    for check in diagnose(args.config or default_config_path()):
+        print(check.line(), flush=True)
+        needs_fixing += check.mark is Mark.FIX
+    if needs_fixing:
+        print(f"{needs_fixing} to fix", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -350,8 +500,12 @@ def cmd_service(args: argparse.Namespace) -> int:
     if gone is None:
         print("no followup service installed")
         return 0
-    print(f"removed {gone.path}")
-    print(f"if it is running, stop it with:\n  {gone.disable}")
+    if gone.stopped:
+        print("stopped and disabled the followup service")
+    print(f"removed {gone.service.path}")
+    if not gone.stopped:
+        said = f" ({gone.said})" if gone.said else ""
+        print(f"could not stop it{said}; if it still runs:\n  {gone.service.disable}")
     return 0
 
 
@@ -380,13 +534,18 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
-        try:
-            row = json.loads(line)
-            sent = datetime.fromisoformat(row["sent"])
-            text = str(row["text"])
-        except (ValueError, KeyError, TypeError) as error:
-            print(json.dumps({"promised": None, "error": f"line {number}: {error}"}))
+        row, problem = _json_row(line, ("text", "sent"))
+        sent = None
+        if row is not None:
+            try:
+                sent = datetime.fromisoformat(row["sent"])
+            except (TypeError, ValueError):
+                problem = f"'sent' is not an ISO-8601 time: {str(row['sent'])[:40]!r}"
+        if row is None or sent is None:
+            print(json.dumps({"promised": None, "error": f"line {number}: {problem}"}))
+            sys.stdout.flush()
             continue
+        text = str(row["text"])
         statement = find_statement(text, sent.date(), calendar)
         answer = {
             "promised": statement.promised_on.isoformat() if statement else None,
@@ -397,40 +556,120 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _json_row(line: str, needed: Sequence[str]) -> tuple[dict[str, Any] | None, str]:
+    """One JSON Lines row, or why not: "not JSON (...)", "missing 'sent'" (never a trace)."""
+    try:
+        row = json.loads(line)
+    except ValueError as error:
+        return None, f"not JSON ({getattr(error, 'msg', error)})"
+    except RecursionError:
+        return None, "not JSON (nested too deeply)"
+    if not isinstance(row, dict):
+        return None, "not a JSON object"
+    missing = [key for key in needed if key not in row]
+    if missing:
+        return None, "missing " + ", ".join(repr(key) for key in missing)
+    return row, ""
+
+
 def _handle_errors(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-    """One place that turns a user's mistake into one line on stderr and a non-zero exit."""
+    """The one place an error becomes one line on stderr and a non-zero exit.
+
+    A `FollowupError` is the user's to fix: its message says how (exit 2). Anything else is
+    ours: one line naming it and how to see more (exit 1); `-v` adds the traceback before
+    that same line, and the same exit code, so a bug report shows both.
+    """
 
     def run(args: argparse.Namespace) -> int:
-        from connectors.errors import SourceError
-
+        verbose = bool(getattr(args, "verbose", False))
         try:
             return command(args)
-        except (FollowupError, SourceError) as error:
-            print(f"followup: {error.user_message}", file=sys.stderr)
+        except FollowupError as error:
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            print(f"followup: {_one_line(error.user_message)}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             return 130
         except BrokenPipeError:
             return 0
+        except Exception as error:  # the catch-all: a line the user sees instead of a trace
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            detail = _one_line(str(error))[:200]
+            what = type(error).__name__ + (f": {detail}" if detail else "")
+            hint = "" if verbose else "; run again with -v for details"
+            print(f"followup: unexpected error ({what}){hint}", file=sys.stderr)
+            return 1
 
     return run
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line on stderr, like every other error."""
+    """argparse, but a usage mistake is one line on stderr (with a "did you mean"), and the
+    descriptions and examples keep the line breaks they were written with."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+        suggestion = self._suggestion(message)
+        if suggestion:  # the guess says more than the list of every choice
+            message = re.sub(r" \(choose from [^)]*\)", "", message)
+        self.exit(2, f"{self.prog}: {message}{suggestion} (see --help)\n")
+
+    def _suggestion(self, message: str) -> str:
+        import difflib
+
+        found = re.search(r"invalid choice: '([^']*)'", message)
+        if not found:
+            return ""
+        choices: list[str] = []
+        for action in self._actions:
+            if action.choices:
+                choices.extend(str(choice) for choice in action.choices)
+        close = difflib.get_close_matches(found.group(1), choices, n=1, cutoff=0.6)
+        return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _about(description: str, *examples: str) -> dict[str, Any]:
+    """A subcommand's help page: what it is for, then examples to copy (`--help` shows both)."""
+    import textwrap
+
+    lines = ["example:" if len(examples) == 1 else "examples:"]
+    lines.extend(f"  {example}" for example in examples)
+    return {"description": textwrap.fill(description, 79), "epilog": "\n".join(lines)}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("followup")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="followup",
         description="Plans the right follow-up for every job interview: a thank-you right "
-        "after, a status follow-up when the stated timeline has passed, never before.",
+        "after,\na status follow-up when the stated timeline has passed, never before. It "
+        "writes\nreminders and drafts; it never sends mail.",
+        epilog="start here:\n  followup init            write a config (asks what it needs)\n"
+        "  followup doctor          check it\n  followup status          see every interview "
+        "and what is next\n  followup sync --once     write the reminders and drafts",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more, with tracebacks")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log more; errors with a traceback"
+    )
+    parser.add_argument("--version", action="version", version=f"followup {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def with_config(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
@@ -438,7 +677,16 @@ def build_parser() -> argparse.ArgumentParser:
             "--now", type=_parse_now, help="ISO-8601 time with offset standing in for now"
         )
 
-    plan = commands.add_parser("plan", help="print the plan (writes nothing)")
+    plan = commands.add_parser(
+        "plan",
+        help="print the plan as JSON (writes nothing)",
+        **_about(
+            "Reads the calendar and mail the config names and prints every interview's "
+            "actions, dates and reasons as JSON (the format of INTERFACE.md). Writes nothing.",
+            "followup plan --json",
+            "followup plan --json --now 2026-12-16T12:00:00-05:00 --no-drafts",
+        ),
+    )
     with_config(plan)
     plan.add_argument("--json", action="store_true", help="JSON output (the only format)")
     plan.add_argument(
@@ -446,17 +694,48 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.set_defaults(func=cmd_plan)
 
-    status = commands.add_parser("status", help="a table: each interview, its state, what is next")
+    status = commands.add_parser(
+        "status",
+        help="a table: each interview, its state, what is next",
+        **_about(
+            "Each interview with its state, the next action and when it is due, one reason "
+            "per application, and what followup wrote and what waits on you. Writes nothing.",
+            "followup status",
+            "followup status --now 2026-12-20T09:00:00-05:00",
+        ),
+    )
     with_config(status)
+    status.add_argument(
+        "--all", action="store_true", help="dormant interviews in the table too, not on one line"
+    )
     status.set_defaults(func=cmd_status)
 
-    timeline = commands.add_parser("timeline", help="read timeline statements from JSON Lines")
+    timeline = commands.add_parser(
+        "timeline",
+        help="read timeline statements from JSON Lines",
+        **_about(
+            'The timeline reader alone: one JSON object per line in ({"text": ..., '
+            '"sent": ...}), one answer per line out ({"promised": "YYYY-MM-DD"} or null).',
+            """echo '{"text": "We will get back to you within 5 business days.", """
+            """"sent": "2026-12-03T17:30:00-05:00"}' | followup timeline --jsonl""",
+        ),
+    )
     timeline.add_argument("--jsonl", action="store_true", help="JSON Lines in and out")
     timeline.add_argument("--country", default="US", help="country for business days (US)")
     timeline.add_argument("--subdivision", default=None, help="state or region for holidays")
     timeline.set_defaults(func=cmd_timeline)
 
-    sync = commands.add_parser("sync", help="one pass: write reminders and drafts as planned")
+    sync = commands.add_parser(
+        "sync",
+        help="one pass: write reminders and drafts as planned",
+        **_about(
+            "Reads the sources, plans, and brings the reminders and drafts followup wrote in "
+            "line with the plan. Your edits and deletions are never undone. --dry-run shows "
+            "what would be created, changed or removed and changes nothing.",
+            "followup sync --once --dry-run",
+            "followup sync --once",
+        ),
+    )
     with_config(sync)
     sync.add_argument("--once", action="store_true", help="one pass, then exit (the only mode)")
     sync.add_argument(
@@ -467,11 +746,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.set_defaults(func=cmd_sync)
 
-    run = commands.add_parser("run", help="the daemon: sync every few minutes and at due times")
+    run = commands.add_parser(
+        "run",
+        help="the daemon: sync every few minutes and at due times",
+        **_about(
+            "Runs `sync --once` every daemon.poll_minutes and at the next due time, until "
+            "stopped (SIGTERM or Ctrl-C finish the write in flight). `followup service "
+            "install` runs it at login.",
+            "followup run --config ~/.config/followup/config.toml",
+        ),
+    )
     run.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
     run.set_defaults(func=cmd_run, now=None)
 
-    explain = commands.add_parser("explain", help="why one interview's plan is what it is")
+    explain = commands.add_parser(
+        "explain",
+        help="why one interview's plan is what it is",
+        **_about(
+            "Every reason, action and written item of one interview, and your marks.",
+            "followup explain acme-1",
+            "followup explain Globex",
+        ),
+    )
     with_config(explain)
     explain.add_argument("interview", help="interview id (or a unique part of its id or title)")
     explain.set_defaults(func=cmd_explain)
@@ -479,32 +775,114 @@ def build_parser() -> argparse.ArgumentParser:
     mark = commands.add_parser(
         "mark",
         help="tell followup what it cannot see: done, stop, a timeline, a culture",
-        description='e.g. `mark acme-1 done`, `mark acme-1 timeline "3 weeks"`, '
-        "`mark acme-1 culture paper`, `mark acme-1 stop`",
+        **_about(
+            "Marks live in the state and win over what was read. `done` marks the next "
+            "pending action (or the one named) and says which; one not yet due needs "
+            "--early. `stop` stops tracking the interview. `followup unmark` undoes a mark.",
+            "followup mark acme-1 done",
+            "followup mark acme-1 done thank-you",
+            'followup mark acme-1 timeline "3 weeks"',
+            "followup mark acme-1 culture paper",
+            "followup mark acme-1 stop",
+        ),
     )
     with_config(mark)
     mark.add_argument("interview", help="interview id (or a unique part of its id or title)")
     mark.add_argument("kind", choices=["done", "stop", "timeline", "culture"])
-    mark.add_argument("value", nargs="*", help="timeline text, paper|tech, or which action is done")
+    mark.add_argument(
+        "value",
+        nargs="*",
+        metavar="VALUE",
+        help="optional: the action done (thank-you, follow-up 2), timeline text, paper|tech",
+    )
+    mark.add_argument(
+        "--early", "--force", action="store_true", help="mark done an action not yet due"
+    )
     mark.set_defaults(func=cmd_mark)
 
-    init = commands.add_parser("init", help="write a commented config (never over one)")
-    init.add_argument("--path", type=Path, help="where (default: the per-user config folder)")
-    init.add_argument("--email", help="your address")
+    unmark = commands.add_parser(
+        "unmark",
+        help="undo a mark: the latest one, of one kind, or one action's done",
+        **_about(
+            "Removes the latest mark of the interview that matches; the next pass plans as if "
+            "it had never been made.",
+            "followup unmark acme-1",
+            "followup unmark acme-1 done",
+            "followup unmark acme-1 done thank-you",
+        ),
+    )
+    with_config(unmark)
+    unmark.add_argument("interview", help="interview id (or a unique part of its id or title)")
+    unmark.add_argument(
+        "kind", nargs="?", choices=["done", "stop", "timeline", "culture"], help="optional"
+    )
+    unmark.add_argument("value", nargs="*", metavar="VALUE", help="optional: which done action")
+    unmark.set_defaults(func=cmd_unmark)
+
+    init = commands.add_parser(
+        "init",
+        help="write a config: asks on a terminal, takes flags otherwise",
+        **_about(
+            "Writes a commented config file (never over one). On a terminal it asks for what "
+            "it cannot guess and checks each answer; without one it takes the flags and names "
+            "any that is missing. Local files are the default; --google reads Google instead.",
+            "followup init",
+            "followup init --email alex@work.example --name 'Alex Doe' "
+            "--calendar ~/Downloads/calendar.ics --mail ~/Downloads/mail.mbox",
+            "followup init --path ~/jobs/ --google",
+        ),
+    )
+    init.add_argument(
+        "--path", help="file or folder/ (default: the per-user config folder's config.toml)"
+    )
+    init.add_argument("--email", help="your own address (the one recruiters write to)")
     init.add_argument("--name", help="your name, to sign drafts")
     init.add_argument("--timezone", help="IANA zone (default: this machine's)")
-    init.add_argument("--country", default="US", help="country for business days (US)")
-    init.add_argument(
-        "--local", action="store_true", help="local files (.ics, mbox) instead of Google"
-    )
+    init.add_argument("--country", help="country for business days (default: the locale's)")
+    init.add_argument("--calendar", metavar="FILE", help="your calendar export (.ics)")
+    init.add_argument("--mail", metavar="PATH", help="your mailbox: an mbox file or a Maildir")
+    init.add_argument("--google", action="store_true", help="Google Calendar and Gmail instead")
+    init.add_argument("--local", action="store_true", help=argparse.SUPPRESS)  # the default now
     init.set_defaults(func=cmd_init)
 
-    service = commands.add_parser("service", help="install or remove the background service")
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the setup: config, sources, outputs, state, token, service",
+        **_about(
+            "Reads what a pass reads and writes nothing. Each line is ✓, - (information) or "
+            "✗ with what to do; the exit is 1 when something needs fixing.",
+            "followup doctor",
+            "followup doctor --config ~/jobs/config.toml",
+        ),
+    )
+    doctor.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
+    doctor.set_defaults(func=cmd_doctor, now=None)
+
+    service = commands.add_parser(
+        "service",
+        help="install or remove the background service",
+        **_about(
+            "install writes a systemd user unit (Linux) or a launchd agent (macOS) that runs "
+            "`followup run` at login and prints the command that starts it; uninstall stops "
+            "and disables it, then removes the file.",
+            "followup service install --config ~/.config/followup/config.toml",
+            "followup service uninstall",
+        ),
+    )
     service.add_argument("action", choices=["install", "uninstall"])
     service.add_argument("--config", type=Path, help="the config file the service runs with")
     service.set_defaults(func=cmd_service, now=None)
 
-    auth = commands.add_parser("auth", help="sign in to Google (opens the browser once)")
+    auth = commands.add_parser(
+        "auth",
+        help="sign in to Google (opens the browser once)",
+        **_about(
+            "Runs Google's sign-in with your own OAuth client (google.client_secrets_path) "
+            "and saves the token at google.token_path, mode 0600. See the README's Google "
+            "section for the client.",
+            "followup auth --config ~/.config/followup/config.toml",
+        ),
+    )
     auth.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
     auth.set_defaults(func=cmd_auth, now=None)
     return parser
@@ -512,7 +890,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # -v works after the command too (`followup status -v`), as the error hint suggests.
+    end = words.index("--") if "--" in words else len(words)
+    verbose = any(word in ("-v", "--verbose") for word in words[:end])
+    words = [w for i, w in enumerate(words) if i >= end or w not in ("-v", "--verbose")]
+    args = parser.parse_args(words)
+    args.verbose = verbose
     daemon = getattr(args, "command", None) == "run"
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO if daemon else logging.WARNING,
@@ -527,9 +911,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    if args.verbose:
-        result: int = args.func(args)
-        return result
     return _handle_errors(args.func)(args)
 
 

@@ -1,19 +1,20 @@
 """TOML → a frozen `Config`. Every problem is found at once and reported on one line.
 
-`config.example.toml` documents each key; a test loads it, so the two cannot drift apart.
+The keys, their checkers and defaults are `daemon/schema.py`; `config.example.toml`
+documents each, and tests load it and hold its defaults to the schema's.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from daemon import schema
 from daemon.errors import ConfigError
+from daemon.schema import CALENDAR_SOURCES, MAIL_SOURCES
 from policy.models import (
     DEFAULT_ATS_DOMAINS,
     DEFAULT_FREEMAIL_DOMAINS,
@@ -22,8 +23,7 @@ from policy.models import (
     Settings,
 )
 
-CALENDAR_SOURCES = ("ics", "google")
-MAIL_SOURCES = ("mbox", "maildir", "gmail")
+__all__ = ["CALENDAR_SOURCES", "MAIL_SOURCES", "Config", "ConfigError", "load_config"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,138 +55,86 @@ def default_config_path() -> Path:
     return user_config_path("followup") / "config.toml"
 
 
-# Each section's keys and a checker that returns the value or raises ValueError.
-_Checker = Callable[[Any], Any]
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"must be a string, not {type(value).__name__}")
-    return value
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("must be a list of strings")
-    return tuple(value)
-
-
-def _integer(low: int, high: int) -> _Checker:
-    def check(value: Any) -> int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"must be a whole number, not {type(value).__name__}")
-        if not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high}")
-        return value
-
-    return check
-
-
-def _one_of(*choices: str) -> _Checker:
-    def check(value: Any) -> str:
-        if value not in choices:
-            raise ValueError(f"must be one of {', '.join(repr(c) for c in choices)}")
-        return str(value)
-
-    return check
-
-
-def _clock(value: Any) -> time:
-    try:
-        return time.fromisoformat(_string(value))
-    except ValueError:
-        raise ValueError(f'must be a time like "09:30", not {value!r}') from None
-
-
-def _zone(value: Any) -> ZoneInfo:
-    try:
-        return ZoneInfo(_string(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {value!r} (use an IANA name like America/New_York)"
-        ) from None
-
-
-_SCHEMA: dict[str, dict[str, _Checker]] = {
-    "user": {
-        "email": _string,
-        "aliases": _strings,
-        "name": _string,
-        "timezone": _zone,
-        "country": _string,
-        "subdivision": _string,
-    },
-    "calendar": {"source": _one_of(*CALENDAR_SOURCES), "path": _string, "reminders_path": _string},
-    "mail": {"source": _one_of(*MAIL_SOURCES), "path": _string, "drafts_path": _string},
-    "google": {
-        "client_secrets_path": _string,
-        "token_path": _string,
-        "calendar_id": _string,
-        "reminders_calendar_id": _string,
-    },
-    "daemon": {"state_path": _string, "poll_minutes": _integer(1, 24 * 60)},
-    "policy": {
-        "default_timeline": _string,
-        "followup_time": _clock,
-        "max_followups": _integer(0, 10),
-        "prep_minutes": _integer(0, 24 * 60),
-        "interview_keywords": _strings,
-        "freemail_domains": _strings,
-        "ats_domains": _strings,
-        "dormant_days": _integer(1, 100 * 366),
-        "templates_dir": _string,
-    },
-}
-
-
 def load_config(path: Path) -> Config:
     """Read and check a config file; raise ConfigError naming the file and every problem."""
     name = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file() and path.exists():
+            raise ConfigError(f"{name}: not a regular file (a config is a TOML text file)")
+        data = path.read_bytes()[: _LARGEST_CONFIG + 1]
     except FileNotFoundError:
         raise ConfigError(
             f"{name}: no such config file (create one with `followup init`)"
         ) from None
     except OSError as error:
         raise ConfigError(f"{name}: cannot read: {error.strerror or error}") from None
+    except ValueError as error:  # a NUL in the name
+        raise ConfigError(f"{name!r}: not a file name ({error})") from None
+    if len(data) > _LARGEST_CONFIG:
+        raise ConfigError(f"{name}: over {_LARGEST_CONFIG // 1024} KB; not a config file")
+    try:
+        # utf-8-sig: a BOM some editors write is no problem.
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(f"{name}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{name}: not valid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{name}: not a config: nested too deeply") from None
     return _build(raw, path.resolve())
+
+
+# A config is a page of text; anything much bigger is some other file.
+_LARGEST_CONFIG = 1024 * 1024
+
+
+def _read_values(raw: dict[str, Any], problems: list[str]) -> dict[str, dict[str, Any]]:
+    """Each known key checked by its schema entry; unknown sections and keys are problems."""
+    values: dict[str, dict[str, Any]] = {section: {} for section in schema.SECTIONS}
+    for section, content in raw.items():
+        if section == "cultures":
+            continue
+        if section not in values:
+            problems.append(f"[{section}]: unknown section")
+            continue
+        if not isinstance(content, dict):
+            problems.append(f"[{section}]: must be a table, not {schema._kind(content)}")
+            continue
+        for name, value in content.items():
+            key = schema.find(section, name)
+            if key is None:
+                problems.append(f"[{section}] {name}: unknown key")
+                continue
+            try:
+                values[section][name] = key.check(value)
+            except ValueError as error:
+                problems.append(f"[{section}] {name}: {error}")
+    return values
 
 
 def _build(raw: dict[str, Any], path: Path) -> Config:
     problems: list[str] = []
-    values: dict[str, dict[str, Any]] = {section: {} for section in _SCHEMA}
-    cultures: list[tuple[str, Culture]] = []
-    for section, content in raw.items():
-        if section == "cultures":
-            cultures = _cultures(content, problems)
-            continue
-        if section not in _SCHEMA:
-            problems.append(f"[{section}]: unknown section")
-            continue
-        if not isinstance(content, dict):
-            problems.append(f"[{section}]: must be a table")
-            continue
-        for key, value in content.items():
-            checker = _SCHEMA[section].get(key)
-            if checker is None:
-                problems.append(f"[{section}] {key}: unknown key")
-                continue
-            try:
-                values[section][key] = checker(value)
-            except ValueError as error:
-                problems.append(f"[{section}] {key}: {error}")
+    values = _read_values(raw, problems)
+    cultures = _cultures(raw["cultures"], problems) if "cultures" in raw else []
+
+    def value(section: str, name: str) -> Any:
+        found = values[section].get(name)
+        return schema.default(section, name) if found is None else found
+
+    def given(section: str, name: str) -> bool:
+        content = raw.get(section)
+        return isinstance(content, dict) and name in content
 
     user, policy = values["user"], values["policy"]
-    if "email" not in user and "email" not in raw.get("user", {}):
+    if not given("user", "email"):
         problems.append("[user] email: missing (your own address)")
-    if "timezone" not in user and "timezone" not in raw.get("user", {}):
+    elif "email" in user:
+        problem = address_problem(user["email"])
+        if problem:
+            problems.append(f"[user] email: {problem}")
+    if not given("user", "timezone"):
         problems.append("[user] timezone: missing (an IANA name like America/New_York)")
-    country = user.get("country", "US").upper()
+    country = value("user", "country").upper()
     subdivision = user.get("subdivision")
     calendar = None
     try:
@@ -196,7 +144,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     except ValueError as error:
         key = "subdivision" if subdivision and "subdiv" in str(error).lower() else "country"
         problems.append(f"[user] {key}: {error}")
-    default_timeline = policy.get("default_timeline", "2 weeks")
+    default_timeline = value("policy", "default_timeline")
     if calendar is not None and "default_timeline" in policy:
         from policy.timeline import resolve_expression
 
@@ -208,21 +156,46 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
 
     base = path.parent
 
-    def where(section: str, key: str, default: str | None = None) -> Path | None:
-        value = values[section].get(key, default)
-        return None if value is None else (base / Path(value).expanduser()).resolve()
+    def where(section: str, name: str) -> Path | None:
+        text = value(section, name)
+        if text is None:
+            return None
+        try:
+            return (base / Path(text).expanduser()).resolve()
+        except (OSError, RuntimeError, ValueError) as error:
+            problems.append(f"[{section}] {name}: {text!r}: not a usable path ({error})")
+            return None
 
-    calendar_source = values["calendar"].get("source", "ics")
-    mail_source = values["mail"].get("source", "mbox")
+    calendar_source = value("calendar", "source")
+    mail_source = value("mail", "source")
     if calendar_source == "ics" and "path" not in values["calendar"]:
         problems.append('[calendar] path: missing (needed when source = "ics")')
     if mail_source in ("mbox", "maildir") and "path" not in values["mail"]:
         problems.append(f'[mail] path: missing (needed when source = "{mail_source}")')
+    paths = {
+        (section, name): where(section, name)
+        for section, name in (
+            ("calendar", "path"),
+            ("calendar", "reminders_path"),
+            ("mail", "path"),
+            ("mail", "drafts_path"),
+            ("google", "client_secrets_path"),
+            ("google", "token_path"),
+            ("daemon", "state_path"),
+            ("policy", "templates_dir"),
+        )
+    }
+    data = _data_folder()
+    if calendar_source == "ics" and paths["calendar", "reminders_path"] is None:
+        paths["calendar", "reminders_path"] = data / "reminders.ics"
+    if mail_source in ("mbox", "maildir") and paths["mail", "drafts_path"] is None:
+        paths["mail", "drafts_path"] = data / "drafts"
+    _check_sources(paths, calendar_source, mail_source, problems)
+    templates = () if problems else _templates(paths["policy", "templates_dir"], problems)
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
 
-    templates = _templates(where("policy", "templates_dir", "templates"))
-    me = frozenset(a.lower() for a in (user["email"], *user.get("aliases", ())))
+    me = frozenset(a.lower() for a in (user["email"], *value("user", "aliases")))
     settings = Settings(
         me=me,
         name=user.get("name", ""),
@@ -230,38 +203,104 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         country=country,
         subdivision=subdivision,
         default_timeline=default_timeline,
-        followup_time=policy.get("followup_time", time(9, 30)),
-        max_followups=policy.get("max_followups", 2),
-        prep_minutes=policy.get("prep_minutes", 30),
-        interview_keywords=DEFAULT_INTERVIEW_KEYWORDS + policy.get("interview_keywords", ()),
-        freemail_domains=DEFAULT_FREEMAIL_DOMAINS + policy.get("freemail_domains", ()),
-        ats_domains=DEFAULT_ATS_DOMAINS + policy.get("ats_domains", ()),
-        dormant_days=policy.get("dormant_days", 30),
+        followup_time=value("policy", "followup_time"),
+        max_followups=value("policy", "max_followups"),
+        prep_minutes=value("policy", "prep_minutes"),
+        interview_keywords=DEFAULT_INTERVIEW_KEYWORDS + value("policy", "interview_keywords"),
+        freemail_domains=DEFAULT_FREEMAIL_DOMAINS + value("policy", "freemail_domains"),
+        ats_domains=DEFAULT_ATS_DOMAINS + value("policy", "ats_domains"),
+        dormant_days=value("policy", "dormant_days"),
         cultures=tuple(cultures),
         templates=templates,
     )
-    from platformdirs import user_config_path, user_data_path
+    from platformdirs import user_config_path
 
     google = GoogleConfig(
-        client_secrets_path=where("google", "client_secrets_path", "client_secret.json")
-        or base / "client_secret.json",
-        token_path=where("google", "token_path") or user_config_path("followup") / "token.json",
-        calendar_id=values["google"].get("calendar_id", "primary"),
-        reminders_calendar_id=values["google"].get("reminders_calendar_id", "primary"),
+        client_secrets_path=paths["google", "client_secrets_path"] or base / "client_secret.json",
+        token_path=paths["google", "token_path"] or user_config_path("followup") / "token.json",
+        calendar_id=value("google", "calendar_id"),
+        reminders_calendar_id=value("google", "reminders_calendar_id"),
     )
     return Config(
         path=path,
         settings=settings,
         calendar_source=calendar_source,
-        calendar_path=where("calendar", "path"),
-        reminders_path=where("calendar", "reminders_path"),
+        calendar_path=paths["calendar", "path"],
+        reminders_path=paths["calendar", "reminders_path"],
         mail_source=mail_source,
-        mail_path=where("mail", "path"),
-        drafts_path=where("mail", "drafts_path"),
+        mail_path=paths["mail", "path"],
+        drafts_path=paths["mail", "drafts_path"],
         google=google,
-        state_path=where("daemon", "state_path") or user_data_path("followup") / "state.sqlite",
-        poll_minutes=values["daemon"].get("poll_minutes", 5),
+        state_path=paths["daemon", "state_path"] or data / "state.sqlite",
+        poll_minutes=value("daemon", "poll_minutes"),
     )
+
+
+def _data_folder() -> Path:
+    """Where followup keeps what it writes by default (XDG_DATA_HOME on Linux)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("followup")
+
+
+def _check_sources(
+    paths: dict[tuple[str, str], Path | None],
+    calendar_source: str,
+    mail_source: str,
+    problems: list[str],
+) -> None:
+    """Sources are regular files (a device or a pipe would never end), and nothing followup
+    writes may be a file it reads."""
+    import stat
+
+    wanted = {("calendar", "path"): "file"} if calendar_source == "ics" else {}
+    if mail_source == "mbox":
+        wanted["mail", "path"] = "file"
+    elif mail_source == "maildir":
+        wanted["mail", "path"] = "folder"
+    for (section, name), kind in wanted.items():
+        found = paths[section, name]
+        if found is None:
+            continue
+        try:
+            mode = found.stat().st_mode
+        except OSError:
+            continue  # missing or unreadable: the reader says so when it reads
+        ok = stat.S_ISDIR(mode) if kind == "folder" else stat.S_ISREG(mode)
+        if not ok:
+            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            if kind == "folder":
+                what = "not a folder"
+            problems.append(f"[{section}] {name}: {found}: {what} (a {_KINDS[kind]})")
+    read = {paths.get(k) for k in (("calendar", "path"), ("mail", "path"))} - {None}
+    for section, name in (("calendar", "reminders_path"), ("mail", "drafts_path")):
+        if paths[section, name] in read:
+            problems.append(
+                f"[{section}] {name}: is a file followup reads; reminders and drafts "
+                "go to a file of their own"
+            )
+
+
+_KINDS = {"file": "source is a regular file", "folder": "Maildir is a folder"}
+
+
+def address_problem(address: str) -> str | None:
+    """Why `address` cannot be the user's own address, or None.
+
+    The placeholder an old `init` wrote (you@example.com) made the user a recruiter of every
+    interview and closed them all as next round (issue 8): it is refused, not guessed at.
+    """
+    text = address.strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in text):
+        return f"{address!r} is not an email address"
+    placeholder_domain = domain.lower().split(".")[0] == "example"
+    if placeholder_domain and local.lower() in _PLACEHOLDER_LOCALS:
+        return f"{address!r} is a placeholder; put your own address here"
+    return None
+
+
+_PLACEHOLDER_LOCALS = frozenset({"you", "your", "yourname", "your.name", "your_name", "name"})
 
 
 def _cultures(content: Any, problems: list[str]) -> list[tuple[str, Culture]]:
@@ -277,14 +316,36 @@ def _cultures(content: Any, problems: list[str]) -> list[tuple[str, Culture]]:
     return found
 
 
-def _templates(folder: Path | None) -> tuple[tuple[str, str], ...]:
-    """Draft templates the user keeps beside the config: `templates/<name>.txt`."""
+def _templates(folder: Path | None, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    """Draft templates the user keeps beside the config: `templates/<name>.txt`.
+
+    A file whose name is no template would be ignored without a word: it is a problem.
+    """
     if folder is None or not folder.is_dir():
         return ()
+    known = template_names()
     found = []
     for file in sorted(folder.glob("*.txt")):
+        if not file.is_file():  # a pipe or a device would never end
+            problems.append(f"[policy] templates_dir: {file.name} is not a regular file")
+            continue
+        if file.stem not in known:
+            problems.append(
+                f"[policy] templates_dir: {file.name} is not a template name "
+                f"(known: {', '.join(sorted(known))})"
+            )
+            continue
         try:
-            found.append((file.stem, file.read_text(encoding="utf-8")))
+            found.append((file.stem, file.read_text(encoding="utf-8-sig")))
         except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{file}: cannot read the template: {error}") from None
+            problems.append(f"{file}: cannot read the template: {error}")
     return tuple(found)
+
+
+def template_names() -> frozenset[str]:
+    """The packaged templates' names, and `follow_up` (both follow-ups read it, drafts.py)."""
+    from importlib.resources import files
+
+    packaged = files("policy.templates")
+    names = {entry.name[:-4] for entry in packaged.iterdir() if entry.name.endswith(".txt")}
+    return frozenset(names | {"follow_up"})

@@ -79,6 +79,8 @@ class Leave:
     kind: Kind
     key: str
     reason: str
+    # Written, still wanted and unchanged (what `sync` counts as "up to date").
+    up_to_date: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -300,7 +302,7 @@ def _decide(
             ]
         if wanted is not None:
             if wanted.content_hash == recorded.content_hash:
-                return [Leave(kind=kind, key=key, reason="up to date")]
+                return [Leave(kind=kind, key=key, reason="up to date", up_to_date=True)]
             return [
                 Update(
                     kind=kind,

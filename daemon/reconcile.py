@@ -13,20 +13,20 @@ Logs carry ids, counts and decisions, never subjects, bodies or addresses.
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from connectors.base import Found
+from connectors.base import Found, RemembersWrites
 from connectors.errors import SourceError
 from daemon import diff
 from daemon.apply import apply_all, verb
 from daemon.diff import Leave, Operation, Settlement
 from daemon.errors import FollowupError
-from daemon.items import Intent, Kind, Recorded
+from daemon.items import Intent, Kind, Op, Recorded
+from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
 from daemon.state import State
@@ -87,17 +87,14 @@ class Summary:
 class PlanCache:
     """Reuses the last plan while nothing it depends on changed.
 
-    The planner reads `now` only against instants it was given or derived: message times
-    (mail after `now` is not there yet), action due times (prep is done once due) and
-    interview ends (scheduled until then) (`policy/planner.py`). With the same observation
-    object and marks, two moments with none of those instants between them give the same
-    plan, but for `generated_at`. A daemon's idle pass then costs no planning at all;
+    With the same observation object, marks and settings, the planner's answer holds from
+    the moment it planned until `Plan.stable_until` (the planner says when a rule that reads
+    `now` would answer otherwise). A daemon's idle pass then costs no planning at all;
     tests/daemon/test_reconcile.py checks the equality on generated data.
     """
 
     def __init__(self) -> None:
         self._last: tuple[Observation, tuple[Mark, ...], Settings, datetime, Plan] | None = None
-        self._instants: list[float] = []
 
     def plan(
         self, observation: Observation, settings: Settings, now: datetime, marks: tuple[Mark, ...]
@@ -108,22 +105,13 @@ class PlanCache:
             and last[0] is observation
             and last[1] == marks
             and last[2] is settings
-            and not self._between(last[3], now)
+            and last[3] <= now
+            and (last[4].stable_until is None or now < last[4].stable_until)
         ):
             return replace(last[4], generated_at=now.astimezone(settings.timezone))
         plan = make_plan(observation.events, observation.threads, settings, now, marks)
-        instants = {m.sent_at for t in observation.threads for m in t.messages}
-        for app in plan.applications:
-            instants.add(app.interview.end_at)
-            instants.update(action.due_at for action in app.actions)
-        self._instants = sorted(moment.timestamp() for moment in instants)
         self._last = (observation, marks, settings, now, plan)
         return plan
-
-    def _between(self, earlier: datetime, later: datetime) -> bool:
-        """Whether an instant lies in (min, max] of the two moments."""
-        low, high = sorted((earlier.timestamp(), later.timestamp()))
-        return bisect_right(self._instants, high) > bisect_right(self._instants, low)
 
 
 def run_pass(
@@ -137,6 +125,7 @@ def run_pass(
     force: bool = False,
     should_stop: Callable[[], bool] = lambda: False,
     plans: PlanCache | None = None,
+    progress: Progress | None = None,
 ) -> Summary:
     """One pass. Raises FollowupError/SourceError for problems found before any write."""
     try:
@@ -172,6 +161,7 @@ def run_pass(
         now=now,
         should_stop=should_stop,
         describe=_describe,
+        progress=progress,
     )
     summary = replace(
         summary,
@@ -228,6 +218,7 @@ def _decide(
         operations = operations_against(diff.as_recorded(recorded), recorded)
         if not any(diff.is_write(op) for op in operations):
             return operations, ()
+    _tell_what_was_written(sinks, recorded, intents)
     found = _list_written(sinks)
     settlements = _settle_open(intents, recorded, found, state=state, now=now, dry_run=dry_run)
     recorded = diff.apply_settlements(recorded, settlements)
@@ -263,6 +254,19 @@ def _settle_open(
         if not dry_run:
             _record_settlements(state, settlements, now)
     return settlements
+
+
+def _tell_what_was_written(
+    sinks: Sinks, recorded: Mapping[tuple[Kind, str], Recorded], intents: tuple[Intent, ...]
+) -> None:
+    """A sink that finds its items by our records (Gmail drafts) is given them first."""
+    for kind in Kind:
+        sink = sinks.of(kind)
+        if isinstance(sink, RemembersWrites):
+            sink.remember(
+                {key: r.remote_id for (k, key), r in recorded.items() if k is kind},
+                {i.key: i.content_hash for i in intents if i.kind is kind and i.op is Op.CREATE},
+            )
 
 
 def _record_settlements(state: State, settlements: tuple[Settlement, ...], now: datetime) -> None:

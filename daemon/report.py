@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from daemon.diff import Adopt, Create, Delete, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Ledger
 from daemon.reconcile import Summary
+from daemon.render import why_lines
 from policy.models import ActionType, Application, Plan, Status
 
 _PAST = {
@@ -46,12 +47,17 @@ def summary_lines(summary: Summary, *, verbose: bool = False) -> list[str]:
     done = (
         set(map(id, summary.applied)) if not summary.dry_run else set(map(id, summary.operations))
     )
+    left: Counter[str] = Counter()
     for op in summary.operations:
-        if isinstance(op, Leave) and not verbose:
+        if id(op) not in done and not isinstance(op, Leave):
             continue
-        if id(op) not in done:
+        if isinstance(op, Leave):
+            left[op.reason] += 1
             continue
         lines.append(f"  {words[type(op)]} {op.kind.value} {op.key}: {op.reason}")
+    if verbose and left:
+        unchanged = ", ".join(f"{n} {reason}" for reason, n in sorted(left.items()))
+        lines.append(f"  {'would leave' if summary.dry_run else 'left'} as they are: {unchanged}")
     lines.append(_totals(summary))
     return lines
 
@@ -61,9 +67,13 @@ def _totals(summary: Summary) -> str:
     counts: Counter[tuple[str, str]] = Counter(
         (op.kind.value, _PAST[type(op)]) for op in ops if not isinstance(op, Leave)
     )
-    parts = [f"{_plural(n, kind)} {verb}" for (kind, verb), n in sorted(counts.items())]
+    if summary.dry_run:  # "would create 2 drafts": nothing was
+        future = {past: _FUTURE[kind] for kind, past in _PAST.items()}
+        parts = [f"{future[verb]} {_plural(n, kind)}" for (kind, verb), n in sorted(counts.items())]
+    else:
+        parts = [f"{_plural(n, kind)} {verb}" for (kind, verb), n in sorted(counts.items())]
     up_to_date = Counter(
-        op.kind for op in summary.operations if isinstance(op, Leave) and op.reason == "up to date"
+        op.kind for op in summary.operations if isinstance(op, Leave) and op.up_to_date
     )
     fresh = ", ".join(_plural(up_to_date[kind], kind.value) for kind in Kind if up_to_date[kind])
     text = "dry run, nothing written: " if summary.dry_run else "done: "
@@ -95,7 +105,7 @@ def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[s
         f"promised {app.timeline.promised_on.isoformat()}",
         f"  follow-ups done: {app.followups_done}; mail threads: {len(app.thread_ids)}",
         "why:",
-        *(f"  - {line}" for line in app.why),
+        *(f"  - {line}" for line in why_lines(app)),
         "actions:",
     ]
     for action in app.actions:
@@ -138,7 +148,7 @@ def ledger_lines(plan: Plan, ledger: Ledger | None) -> list[str]:
     counts = Counter(kind for kind, _ in ledger.written)
     lines.append(
         "Written and kept up to date: "
-        + ", ".join(f"{counts[kind]} {kind.value}s" for kind in Kind)
+        + ", ".join(_plural(counts[kind], kind.value) for kind in Kind)
         + (
             f"; left to you (changed, deleted or sent): {len(ledger.tombstones)}"
             if ledger.tombstones
@@ -149,12 +159,15 @@ def ledger_lines(plan: Plan, ledger: Ledger | None) -> list[str]:
     if last:
         at = last.get("at")
         when = _when(datetime.fromisoformat(at), zone) if isinstance(at, str) else "?"
-        line = f"Last pass: {when}, {last.get('writes', 0)} writes"
+        writes = last.get("writes", 0)
+        line = f"Last pass: {when}, {_plural(writes if isinstance(writes, int) else 0, 'write')}"
         if last.get("stopped"):
             line += f", stopped early: {last['stopped']}"
         lines.append(line)
     if ledger.open_intents:
-        lines.append(f"{ledger.open_intents} writes were interrupted; the next pass settles them.")
+        lines.append(
+            f"{_plural(ledger.open_intents, 'write')} interrupted; the next pass settles them."
+        )
     waiting: list[str] = []
     for app in plan.applications:
         for action in app.actions:
@@ -164,7 +177,7 @@ def ledger_lines(plan: Plan, ledger: Ledger | None) -> list[str]:
             if action.draft is not None and (Kind.DRAFT, action.key) in ledger.written:
                 waiting.append(f"  {name}: a draft is ready to review and send")
             elif action.draft is not None:
-                waiting.append(f"  {name}: due since {_when(action.due_at, zone)}")
+                waiting.append(f"  {name}: overdue since {_when(action.due_at, zone)}")
             elif action.type is ActionType.THANK_YOU:
                 marking = f"followup mark {app.interview.interview_id} done"
                 waiting.append(f"  {name}: write the note, then `{marking}`")
@@ -181,7 +194,8 @@ def _action_name(kind: ActionType, number: int | None) -> str:
 
 
 def _when(moment: datetime, zone: tzinfo | None) -> str:
-    return f"{moment.astimezone(zone):%a %d %b %Y %H:%M}"
+    """Day, date, year, time and the zone's name: a time without its zone misleads."""
+    return f"{moment.astimezone(zone):%a %d %b %Y %H:%M %Z}".rstrip()
 
 
 def operation_line(op: Operation) -> str:

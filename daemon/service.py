@@ -3,14 +3,24 @@
 Linux: a systemd user unit (`~/.config/systemd/user/followup.service`); its logs go to the
 journal (`journalctl --user -u followup`). macOS: a launchd agent
 (`~/Library/LaunchAgents/org.followup.daemon.plist`), logging to `~/Library/Logs/`.
-Only the file is written; the command that enables it is printed, not run, so nothing
-changes behind the user's back (and tests never touch the real service manager).
+`install` only writes the file; the command that enables it is printed, not run, so
+nothing starts behind the user's back. `uninstall` stops and disables the service before
+removing its file (a removed unit that still runs cannot be stopped by name). The service
+manager's program can be replaced with `FOLLOWUP_SERVICE_MANAGER` (tests point it at a fake,
+so they never touch the real one).
+
+The unit runs the installed `followup` script (or `python -I -m daemon.cli`): never a plain
+`python -m`, which would put the working folder first on the import path, so a `daemon/`
+folder of the user's could run instead.
 """
 
 from __future__ import annotations
 
+import os
 import plistlib
+import subprocess
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,21 +43,34 @@ class ServiceFile:
 
 
 def command(python: str, config: Path) -> list[str]:
-    return [python, "-m", "daemon.cli", "run", "--config", str(config.resolve())]
+    """`followup run`: the console script installed beside `python`, else `python -I -m`."""
+    script = Path(python).parent / "followup"
+    program = [str(script)] if script.is_file() else [python, "-I", "-m", "daemon.cli"]
+    return [*program, "run", "--config", str(config.resolve())]
+
+
+def unit_folder(home: Path, environ: Mapping[str, str]) -> Path:
+    """systemd's user unit folder: `$XDG_CONFIG_HOME/systemd/user` (~/.config by default)."""
+    base = environ.get("XDG_CONFIG_HOME", "")
+    return (Path(base) if os.path.isabs(base) else home / ".config") / "systemd" / "user"
 
 
 def service_file(
-    *, platform: str, home: Path, config: Path, python: str = sys.executable
+    *,
+    platform: str,
+    home: Path,
+    config: Path,
+    python: str = sys.executable,
+    environ: Mapping[str, str] | None = None,
 ) -> ServiceFile:
     args = command(python, config)
     if platform.startswith("linux"):
-        path = home / ".config" / "systemd" / "user" / UNIT_NAME
+        path = unit_folder(home, os.environ if environ is None else environ) / UNIT_NAME
         text = "\n".join(
             [
                 "# Written by `followup service install`; `followup service uninstall` removes it.",
                 "[Unit]",
                 "Description=followup: reminders and drafts for interview follow-ups",
-                "After=network-online.target",
                 "",
                 "[Service]",
                 "Type=simple",
@@ -95,12 +118,19 @@ def service_file(
 
 
 def install(
-    *, platform: str, home: Path, config: Path, python: str = sys.executable
+    *,
+    platform: str,
+    home: Path,
+    config: Path,
+    python: str = sys.executable,
+    environ: Mapping[str, str] | None = None,
 ) -> ServiceFile:
     """Write the unit or agent file (replacing ours) and return it, with how to enable it."""
     if not config.exists():
         raise ServiceError(f"{config}: no such config file (create one with `followup init`)")
-    service = service_file(platform=platform, home=home, config=config, python=python)
+    service = service_file(
+        platform=platform, home=home, config=config, python=python, environ=environ
+    )
     try:
         service.path.parent.mkdir(parents=True, exist_ok=True)
         temp = service.path.with_name(service.path.name + ".tmp")
@@ -111,16 +141,68 @@ def install(
     return service
 
 
-def uninstall(*, platform: str, home: Path) -> ServiceFile | None:
-    """Remove the unit or agent file; None when there was none."""
-    service = service_file(platform=platform, home=home, config=Path("config.toml"))
+# Runs a service manager command; returns (succeeded, what it said).
+Runner = Callable[[Sequence[str]], tuple[bool, str]]
+
+
+def run_manager(args: Sequence[str]) -> tuple[bool, str]:
+    """Run systemctl/launchctl (or `FOLLOWUP_SERVICE_MANAGER` in its place)."""
+    program = os.environ.get("FOLLOWUP_SERVICE_MANAGER") or args[0]
+    try:
+        done = subprocess.run(
+            [program, *args[1:]], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, f"{args[0]}: {type(error).__name__}"
+    said = (done.stdout.strip() or done.stderr.strip()).splitlines()
+    return done.returncode == 0, said[0] if said else ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Removed:
+    service: ServiceFile
+    stopped: bool  # stopped and disabled before the file went
+    said: str  # what the service manager said when it could not
+
+
+def uninstall(
+    *,
+    platform: str,
+    home: Path,
+    environ: Mapping[str, str] | None = None,
+    run: Runner = run_manager,
+) -> Removed | None:
+    """Stop and disable the service, then remove its file; None when there was none."""
+    where = Path("config.toml")
+    service = service_file(platform=platform, home=home, config=where, environ=environ)
+    if not service.path.exists():
+        return None
+    if platform.startswith("linux"):
+        stopped, said = run(["systemctl", "--user", "disable", "--now", UNIT_NAME])
+    else:
+        stopped, said = run(["launchctl", "bootout", f"gui/{os.getuid()}", str(service.path)])
     try:
         service.path.unlink()
     except FileNotFoundError:
-        return None
+        pass
     except OSError as error:
         raise ServiceError(f"{service.path}: cannot remove: {error.strerror or error}") from None
-    return service
+    if platform.startswith("linux"):
+        run(["systemctl", "--user", "daemon-reload"])
+    return Removed(service=service, stopped=stopped, said=said)
+
+
+def running(*, platform: str, run: Runner = run_manager) -> bool | None:
+    """Whether the service runs now; None when the service manager cannot be asked."""
+    if platform.startswith("linux"):
+        ok, said = run(["systemctl", "--user", "is-active", UNIT_NAME])
+        if ok:
+            return True
+        return False if said in ("inactive", "failed", "activating", "deactivating") else None
+    if platform == "darwin":
+        ok, _ = run(["launchctl", "print", f"gui/{os.getuid()}/{AGENT_LABEL}"])
+        return ok
+    return None
 
 
 def _systemd_quote(arg: str) -> str:

@@ -27,7 +27,7 @@ from policy.models import CalendarEvent, Thread
 if TYPE_CHECKING:
     from connectors.google.api import GoogleServices
     from connectors.google.calendar import GoogleReminders
-    from connectors.google.gmail import GmailDrafts
+    from connectors.google.gmail_drafts import GmailDrafts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +69,8 @@ def mail_source(config: Config) -> MailSource:
     if config.mail_source == "gmail":
         from connectors.google.gmail import Gmail
 
-        return Gmail(google_services(config).gmail, config.settings.timezone)
+        services = google_services(config)
+        return Gmail(services.gmail, config.settings.timezone, own=services.own_writes)
     raise ConfigError(f"{config.path}: [mail] source: {config.mail_source!r} is not available yet")
 
 
@@ -99,11 +100,15 @@ def google_reminder_sink(config: Config) -> GoogleReminders:
 
 def gmail_draft_sink(config: Config) -> GmailDrafts:
     """Drafts in the Gmail account. With aliases the From is left to Gmail (its default)."""
-    from connectors.google.gmail import GmailDrafts
+    from connectors.google.gmail_drafts import GmailDrafts
 
     settings = config.settings
     me = next(iter(settings.me)) if len(settings.me) == 1 else ""
-    return GmailDrafts(google_services(config).gmail, me=me, name=settings.name)
+    services = google_services(config)
+    domain = min(settings.me).rpartition("@")[2] if settings.me else ""
+    return GmailDrafts(
+        services.gmail, me=me, name=settings.name, domain=domain, own=services.own_writes
+    )
 
 
 @runtime_checkable
@@ -146,5 +151,16 @@ def observe(
         source = mail or mail_source(config)
         if isinstance(source, _Searched):
             source.set_participants(anyone.addresses, anyone.domains)
-        threads = source.threads(keep)
+        from daemon.progress import progress
+
+        with progress("reading mail threads") as shown:
+            seen = 0
+
+            def counted(thread: Thread) -> bool:
+                nonlocal seen
+                seen += 1
+                shown(seen, None)
+                return keep(thread)
+
+            threads = source.threads(counted)
     return Observation(events=events, threads=threads)

@@ -1,75 +1,63 @@
-"""The commented config `followup init` writes: every key, with the choices beside it."""
+"""The commented config `followup init` writes: every key of `daemon/schema.py`, with its
+default or an example and its comment beside it, so the starter never drifts from the schema.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from daemon import schema
 from daemon.errors import FollowupError
 
-TEMPLATE = """\
+HEADER = """\
 # followup's config, written by `followup init`. Every key is read; an unknown key is an
 # error, so typos do not go unnoticed. Relative paths are relative to this file's folder.
-# Check it with `followup plan --json`, then `followup sync --once --dry-run`.
+# Check it with `followup doctor`, then `followup status` and `followup sync --once --dry-run`.
+"""
 
-[user]
-email = "{email}"          # me: the address interviews and mail are sent to
-aliases = []                        # more of my addresses, e.g. ["me@work.example"]
-name = "{name}"                   # signs the drafts
-timezone = "{timezone}"       # IANA name; every local date and time uses it
-country = "{country}"                      # public holidays for business days (ISO 3166 code)
-# subdivision = "CA"                # optional: state/province holidays too
-
-[calendar]
-source = "{calendar_source}"                 # "google" or "ics" (a local .ics file)
-# path = "calendar.ics"             # source = "ics": an .ics file (e.g. a Google Takeout export)
-# reminders_path = "reminders.ics"  # source = "ics": where reminders are written, one .ics file
-
-[mail]
-source = "{mail_source}"                  # "gmail", "mbox" or "maildir"
-# path = "mail.mbox"                # "mbox": one mbox of received and sent mail (Gmail Takeout);
-                                    # "maildir": a Maildir folder
-# drafts_path = "drafts"            # local sources: the Maildir folder drafts are written into
-
-[google]
-client_secrets_path = "client_secret.json"  # your own OAuth client (Desktop app); then
-                                    # run `followup auth` once
-# token_path = "token.json"         # default: the per-user config folder; mode 0600
-calendar_id = "primary"             # where interviews are read from
-reminders_calendar_id = "primary"   # where reminders are written
-
-[daemon]
-# state_path = "state.sqlite"       # default: the per-user data folder
-poll_minutes = 5                    # how often `followup run` looks for changes
-
-[policy]
-default_timeline = "2 weeks"        # when nobody stated a timeline
-followup_time = "09:30"             # local time of day follow-ups fall due
-max_followups = 2                   # status follow-ups before waiting for the recruiter
-prep_minutes = 30                   # the prep reminder comes this long before the interview
-interview_keywords = []             # more title words that make an event an interview
-freemail_domains = []               # more free-mail domains ("gmx.*" patterns allowed)
-ats_domains = []                    # more applicant-tracking services' domains
-dormant_days = 30                   # an application quiet this long plans nothing (old interviews)
-
+CULTURES = """\
 [cultures]
 # A company's culture, by name or email domain: "paper" asks for a handwritten thank-you
 # when the timeline is longer than a week; "tech" (or nothing) means email.
 # "dundermifflin.com" = "paper"
 """
 
+_COMMENT_AT = 36
+_WIDTH = 100
 
-def _align(text: str) -> str:
-    """Line the trailing comments up in one column, whatever length the values took."""
-    lines = []
-    for line in text.splitlines():
-        left, marker, comment = line.partition("  # ")
-        if marker and left.strip() and not left.lstrip().startswith("#"):
-            line = f"{left.rstrip():<35} # {comment}"
-        elif line.startswith(" " * 20) and line.strip().startswith("#"):
-            line = " " * 36 + line.strip()
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+
+def starter_text(values: Mapping[tuple[str, str], str]) -> str:
+    """The commented config: `values` (TOML text by section and key) are written as given,
+    other keys with a default as that default, the rest commented out with an example."""
+    out = [HEADER]
+    for section in schema.SECTIONS:
+        out.append(f"[{section}]")
+        for key in schema.section_keys(section):
+            given = values.get((section, key.name))
+            if given is not None:
+                left = f"{key.name} = {given}"
+            elif key.default is not None:
+                left = f"{key.name} = {key.default_text()}"
+            else:
+                left = f"# {key.name} = {key.example}"
+            out.extend(_commented(left, key.doc))
+        out.append("")
+    out.append(CULTURES)
+    return "\n".join(out)
+
+
+def _commented(left: str, doc: str) -> list[str]:
+    """`left` with `doc` as a trailing comment in one column, wrapped onto comment lines."""
+    import textwrap
+
+    column = max(_COMMENT_AT, len(left) + 2)
+    lines = textwrap.wrap(doc, _WIDTH - column - 2) or [""]
+    first = f"{left:<{column - 1}} # {lines[0]}"
+    return [first, *(f"{'':<{_COMMENT_AT - 1}} # {line}" for line in lines[1:])]
 
 
 def local_timezone() -> str:
@@ -87,32 +75,12 @@ def local_timezone() -> str:
     return "UTC"
 
 
-def write_starter(
-    path: Path,
-    *,
-    email: str = "you@example.com",
-    name: str = "",
-    timezone: str | None = None,
-    country: str = "US",
-    local: bool = False,
-) -> Path:
-    """Write the commented config to `path`; never over an existing file."""
-    text = TEMPLATE.format(
-        email=email,
-        name=name or "Your Name",
-        timezone=timezone or local_timezone(),
-        country=country,
-        calendar_source="ics" if local else "google",
-        mail_source="mbox" if local else "gmail",
-    )
-    if local:
-        text = text.replace('# path = "calendar.ics"', 'path = "calendar.ics"')
-        text = text.replace(
-            '# reminders_path = "reminders.ics"', 'reminders_path = "reminders.ics"'
-        )
-        text = text.replace('# path = "mail.mbox"', 'path = "mail.mbox"')
-        text = text.replace('# drafts_path = "drafts"', 'drafts_path = "drafts"')
-    text = _align(text)
+def write_starter(path: Path, values: Mapping[tuple[str, str], str]) -> Path:
+    """Write the commented config to `path` (a folder gets `config.toml` inside it); never
+    over an existing file. Returns the file written."""
+    if path.is_dir() or str(path).endswith(("/", os.sep)):
+        path = path / "config.toml"
+    text = starter_text(values)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as out:
@@ -124,3 +92,229 @@ def write_starter(
     except OSError as error:
         raise FollowupError(f"{path}: cannot write: {error.strerror or error}") from None
     return path
+
+
+# --- the answers `init` needs, asked on a terminal or taken from flags ------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answers:
+    email: str
+    name: str
+    timezone: str
+    country: str
+    google: bool = False
+    calendar_path: str = ""  # absolute, local sources only
+    mail_path: str = ""
+    mail_source: str = "mbox"
+
+    def values(self) -> dict[tuple[str, str], str]:
+        """The starter's values, as TOML text."""
+        to = schema.to_toml
+        found = {
+            ("user", "email"): to(self.email),
+            ("user", "name"): to(self.name),
+            ("user", "timezone"): to(self.timezone),
+            ("user", "country"): to(self.country),
+        }
+        if self.google:
+            found["calendar", "source"] = to("google")
+            found["mail", "source"] = to("gmail")
+        else:
+            found["calendar", "path"] = to(self.calendar_path)
+            found["mail", "source"] = to(self.mail_source)
+            found["mail", "path"] = to(self.mail_path)
+        return found
+
+
+def check_email(text: str) -> str:
+    from daemon.config import address_problem
+
+    text = text.strip()
+    problem = address_problem(text) if text else "an address is needed"
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
+def check_name(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise ValueError("a name is needed: it signs the drafts")
+    return text
+
+
+def check_zone(text: str) -> str:
+    text = text.strip()
+    schema.zone(text)  # raises ValueError naming the problem
+    return text
+
+
+def check_country(text: str) -> str:
+    from policy.business_days import BusinessCalendar
+
+    code = text.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise ValueError(f"{text!r}: a two-letter country code (ISO 3166), like US, GB, DE")
+    try:
+        BusinessCalendar(code)
+    except ValueError:
+        raise ValueError(f"{code!r}: no public holidays known for this country code") from None
+    return code
+
+
+def check_calendar(text: str) -> str:
+    """An existing .ics file, as an absolute path."""
+    path = _existing(text, "calendar")
+    if not path.is_file():
+        raise ValueError(f"{path}: not a file (an .ics export of your calendar)")
+    with path.open("rb") as handle:
+        if b"BEGIN:VCALENDAR" not in handle.read(4096).upper():
+            raise ValueError(f"{path}: not an iCalendar file (no BEGIN:VCALENDAR)")
+    return str(path)
+
+
+def check_mail(text: str) -> tuple[str, str]:
+    """An existing mbox file or Maildir folder: (source, absolute path)."""
+    path = _existing(text, "mail")
+    if path.is_dir():
+        if not ((path / "cur").is_dir() or (path / "new").is_dir()):
+            raise ValueError(f"{path}: a folder but not a Maildir (no cur/ or new/)")
+        return "maildir", str(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: not a file or a Maildir folder")
+    return "mbox", str(path)
+
+
+def _existing(text: str, what: str) -> Path:
+    text = text.strip()
+    if not text:
+        raise ValueError(f"the path of your {what} export is needed")
+    try:
+        schema.path_text(text)
+        path = Path(text).expanduser().resolve()
+    except (ValueError, RuntimeError, OSError) as error:
+        raise ValueError(f"{text!r}: not a usable path ({error})") from None
+    if not path.exists():
+        raise ValueError(f"{path}: no such file")
+    return path
+
+
+def guess_name() -> str:
+    """The account's full name (the GECOS field), when it has one."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_gecos.split(",")[0].strip()
+    except (ImportError, KeyError, OSError):
+        return ""
+
+
+def guess_country() -> str:
+    """The country of the locale (en_GB → GB), else US."""
+    import locale
+
+    for name in (os.environ.get("LC_ALL"), os.environ.get("LANG"), locale.getlocale()[0]):
+        if name and "_" in name:
+            code = name.split("_", 1)[1][:2].upper()
+            if code.isalpha() and len(code) == 2:
+                return code
+    return "US"
+
+
+class Asker:
+    """Asks one question until the answer passes its check (a terminal, or anything like it)."""
+
+    def __init__(self, read: Callable[[str], str], write: Callable[[str], None]) -> None:
+        self.read = read
+        self.write = write
+
+    def ask(self, question: str, check: Callable[[str], Any], default: str = "") -> Any:
+        shown = f" [{default}]" if default else ""
+        while True:
+            try:
+                text = self.read(f"{question}{shown}: ")
+            except EOFError:
+                raise FollowupError("init: stopped before the last answer") from None
+            try:
+                return check(text.strip() or default)
+            except ValueError as error:
+                self.write(f"  ✗ {error}\n")
+
+
+def ask_answers(asker: Asker, given: Mapping[str, str | None], google: bool | None) -> Answers:
+    """Ask for what the flags did not give; every answer is checked as the flags are."""
+
+    def field(name: str, question: str, check: Callable[[str], Any], default: str = "") -> Any:
+        value = given.get(name)
+        if value:
+            return check(value)
+        return asker.ask(question, check, default)
+
+    email = field("email", "Your email address (the one recruiters write to)", check_email)
+    name = field("name", "Your name, to sign the drafts", check_name, guess_name())
+    zone = field("timezone", "Your time zone", check_zone, local_timezone())
+    country = field("country", "Country for public holidays", check_country, guess_country())
+    if google is None:
+        google = asker.ask(
+            "Read a local calendar export and mailbox, or Google? (local/google)",
+            _local_or_google,
+            "local",
+        )
+    if google:
+        return Answers(email=email, name=name, timezone=zone, country=country, google=True)
+    calendar = field("calendar", "Your calendar export (.ics file)", check_calendar)
+    mail_source, mail = field("mail", "Your mailbox (an mbox file or a Maildir folder)", check_mail)
+    return Answers(
+        email=email,
+        name=name,
+        timezone=zone,
+        country=country,
+        calendar_path=calendar,
+        mail_path=mail,
+        mail_source=mail_source,
+    )
+
+
+def _local_or_google(text: str) -> bool:
+    answer = text.strip().lower()
+    if answer in ("local", "l", "files"):
+        return False
+    if answer in ("google", "g", "gmail"):
+        return True
+    raise ValueError(f"{text!r}: answer local or google")
+
+
+def answers_from_flags(given: Mapping[str, str | None], google: bool) -> Answers:
+    """Without a terminal: every answer from a flag, checked; one line naming what is missing."""
+    needed = ["email", "name"] + ([] if google else ["calendar", "mail"])
+    missing = [f"--{name}" for name in needed if not given.get(name)]
+    if missing:
+        raise FollowupError(
+            f"init: missing {', '.join(missing)} (no terminal to ask on; "
+            "e.g. followup init --email me@example.org --name 'Alex Doe' "
+            "--calendar calendar.ics --mail mail.mbox)"
+        )
+
+    def checked(flag: str, check: Callable[[str], Any], default: str = "") -> Any:
+        try:
+            return check(given.get(flag) or default)
+        except ValueError as error:
+            raise FollowupError(f"init: --{flag}: {error}") from None
+
+    answers = Answers(
+        email=checked("email", check_email),
+        name=checked("name", check_name),
+        timezone=checked("timezone", check_zone, local_timezone()),
+        country=checked("country", check_country, guess_country()),
+        google=google,
+    )
+    if google:
+        return answers
+    source, mail = checked("mail", check_mail)
+    return replace(
+        answers,
+        calendar_path=checked("calendar", check_calendar),
+        mail_path=mail,
+        mail_source=source,
+    )

@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Ledger, Op, Recorded, Tombstoned
+from policy import errors
 from policy.models import Mark, MarkKind
 
 SCHEMA_VERSION = 1
@@ -59,7 +59,7 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 JOURNAL_KEEP = 2000
 
 
-class StateError(FollowupError):
+class StateError(errors.StateError):
     """The state file cannot be used: not SQLite, damaged, or from a newer followup."""
 
 
@@ -381,6 +381,17 @@ class State:
                 "INSERT INTO marks (interview_id, kind, value, marked_at) VALUES (?, ?, ?, ?)",
                 (mark.interview_id, mark.kind.value, mark.value, _iso(mark.marked_at)),
             )
+
+    @_guarded
+    def remove_mark(self, mark: Mark) -> bool:
+        """Remove one stored mark equal to `mark` (`followup unmark`); False if none was."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM marks WHERE id = (SELECT id FROM marks WHERE interview_id = ? "
+                "AND kind = ? AND value = ? AND marked_at = ? ORDER BY id DESC LIMIT 1)",
+                (mark.interview_id, mark.kind.value, mark.value, _iso(mark.marked_at)),
+            )
+            return cursor.rowcount > 0
 
     @_guarded
     def begin(

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from daemon.render import next_action
-from policy.models import Action, ActionType, Application, Plan
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
 
-# The why line that explains each kind of next step best starts with one of these.
+from daemon.render import next_action, why_text
+from daemon.wording import due, short_id, when
+from policy.models import Action, ActionType, Application, Outcome, Plan, Rule
+
+# The rules whose why explains each kind of next step best.
 _EXPLAINS = {
-    ActionType.PREP: ("interview:",),
-    ActionType.THANK_YOU: ("thank-you:",),
-    ActionType.FOLLOW_UP: ("auto-reply:", "follow-up", "follow-ups:"),
+    ActionType.PREP: frozenset({Rule.INTERVIEW}),
+    ActionType.THANK_YOU: frozenset(
+        {
+            Rule.THANK_YOU_HANDWRITTEN,
+            Rule.THANK_YOU_EMAIL_PAPER,
+            Rule.THANK_YOU_EMAIL,
+            Rule.THANK_YOU_SENT,
+            Rule.THANK_YOU_MARKED,
+        }
+    ),
+    ActionType.FOLLOW_UP: frozenset(
+        {
+            Rule.AUTO_REPLY,
+            Rule.FOLLOW_UP_SENT,
+            Rule.FOLLOW_UP_NEW_DATE,
+            Rule.FOLLOW_UP_DATELESS,
+            Rule.FOLLOW_UP_AFTER_P,
+            Rule.FOLLOW_UP_WEEK_AFTER,
+            Rule.FOLLOW_UPS_EXHAUSTED,
+        }
+    ),
 }
-_CLOSES = ("decision:", "next round:", "closed:")
+_CLOSES = frozenset({Rule.DECISION, Rule.NEXT_ROUND, Rule.STOPPED, Rule.DORMANT})
 
 
 def _describe(action: Action) -> str:
@@ -24,18 +47,45 @@ def _describe(action: Action) -> str:
 
 def reason(app: Application, upcoming: Action | None) -> str:
     """The one why line that best explains where the application stands."""
-    wanted: tuple[str, ...]
     if upcoming is None:
-        wanted = _CLOSES if app.outcome else ("follow-ups:", *_CLOSES)
+        wanted = _CLOSES if app.outcome else _CLOSES | {Rule.FOLLOW_UPS_EXHAUSTED}
     else:
         wanted = _EXPLAINS[upcoming.type]
-    for line in reversed(app.why):
-        if line.startswith(wanted):
-            return line
-    return app.why[-1] if app.why else ""
+    for why in reversed(app.why):
+        if why.rule in wanted:
+            return why_text(why)
+    return why_text(app.why[-1]) if app.why else ""
 
 
-def print_status(plan: Plan) -> None:
+def is_dormant(app: Application) -> bool:
+    """Old and quiet (POLICY.md "Old interviews"), whatever closed it first."""
+    return any(why.rule is Rule.DORMANT for why in app.why)
+
+
+def _month_and_outcome(app: Application, zone: tzinfo | None) -> str:
+    """ "Mar 2024", or "Mar 2024, rejected" when something else closed it first."""
+    month = f"{app.interview.start_at.astimezone(zone):%b %Y}"
+    if app.outcome is None or app.outcome is Outcome.DORMANT:
+        return month
+    return f"{month}, {app.outcome.value.replace('_', ' ')}"
+
+
+def dormant_line(apps: Sequence[Application], zone: tzinfo | None, *, shown: int = 8) -> str:
+    """One line for the dormant applications: company and month, the newest first."""
+    newest = sorted(apps, key=lambda a: a.interview.start_at, reverse=True)
+    names = [f"{a.company} ({_month_and_outcome(a, zone)})" for a in newest]
+    listed = ", ".join(names[:shown]) + (
+        f" and {len(names) - shown} more" if len(names) > shown else ""
+    )
+    days = next((w.count for a in apps for w in a.why if w.rule is Rule.DORMANT), None)
+    quiet = f"quiet more than {days} days" if days is not None else "quiet"
+    return (
+        f"Dormant, nothing planned ({quiet}): {len(apps)}: {listed}. "
+        "`followup status --all` shows them in the table."
+    )
+
+
+def print_status(plan: Plan, *, show_all: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -44,27 +94,39 @@ def print_status(plan: Plan) -> None:
         console.print("No interviews found in the calendar.")
         return
     zone = plan.generated_at.tzinfo
-    table = Table(title=f"followup — {plan.generated_at:%a %d %b %Y %H:%M %Z}")
+    dormant = [] if show_all else [a for a in plan.applications if is_dormant(a)]
+    shown = [a for a in plan.applications if show_all or not is_dormant(a)]
+    if shown:
+        _print_table(console, Table, shown, plan, zone)
+    else:
+        console.print("Nothing planned: every interview is dormant.")
+    if dormant:
+        console.print(dormant_line(dormant, zone), highlight=False, soft_wrap=True)
+
+
+def _print_table(
+    console: Any, table_type: Any, apps: Sequence[Application], plan: Plan, zone: tzinfo | None
+) -> None:
+    table = table_type(title=f"followup — {plan.generated_at:%a %d %b %Y %H:%M %Z}")
     for column in ("company", "interview", "state", "next", "due"):
         table.add_column(column, overflow="fold")
     reasons = []
-    for app in plan.applications:
+    for app in apps:
         upcoming = next_action(app)
         state = app.state.value.replace("_", " ")
         if app.outcome:
             state += f" ({app.outcome.value.replace('_', ' ')})"
-        starts = app.interview.start_at.astimezone(zone)
-        overdue = upcoming is not None and upcoming.due_at <= plan.generated_at
+        now = plan.generated_at
         table.add_row(
             app.company,
-            f"{starts:%a %d %b %H:%M}",
+            when(app.interview.start_at, zone, now) if zone else "",
             state,
             _describe(upcoming) if upcoming else "—",
-            (f"{upcoming.due_at.astimezone(zone):%a %d %b %H:%M}" + (" (now)" if overdue else ""))
-            if upcoming
-            else "",
+            due(upcoming.due_at, zone, now) if upcoming and zone else "",
         )
-        reasons.append(f"{app.company} ({app.interview.interview_id}): {reason(app, upcoming)}")
+        reasons.append(
+            f"{app.company} ({short_id(app.interview.interview_id)}): {reason(app, upcoming)}"
+        )
     console.print(table)
     console.print("Why:", style="bold")
     for line in reasons:

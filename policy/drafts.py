@@ -21,22 +21,40 @@ An unknown placeholder is left as written, never an error.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 from string import Template
 
-from policy.models import DEFAULT_INTERVIEW_KEYWORDS
+from policy.matching import RecruiterSide
+from policy.models import (
+    DEFAULT_INTERVIEW_KEYWORDS,
+    Action,
+    ActionType,
+    Channel,
+    Draft,
+    Interview,
+    Message,
+    Settings,
+    Status,
+    Thread,
+    Timeline,
+    TimelineSource,
+)
 
 __all__ = [
     "LEARNED_PLACEHOLDER",
     "TEMPLATE_NAMES",
     "default_template",
+    "follow_up_draft",
     "follow_up_text",
+    "follow_up_title",
     "handwritten_text",
+    "prep_reminder",
     "prep_text",
     "role_from_title",
+    "thank_you_action",
     "thank_you_text",
 ]
 
@@ -116,10 +134,14 @@ _NOT_A_PERSON = re.compile(
 )
 
 
-def _first_name(name: str) -> str:
-    """The first name in a display name: "Jane Doe" → "Jane", "Doe, Jane" → "Jane"."""
+def _first_name(name: str, email: str = "") -> str:
+    """The first name in a display name: "Jane Doe" → "Jane", "Doe, Jane" → "Jane"; with no
+    display name, the address's first part: "jane.doe@acme.com" → "Jane"."""
     cleaned = re.sub(r"\([^)]*\)|<[^>]*>", " ", name).strip().strip("\"'").strip()
-    if not cleaned or "@" in cleaned or _NOT_A_PERSON.search(cleaned):
+    if not cleaned or "@" in cleaned:
+        local = email.partition("@")[0].replace("_", ".").split(".")[0]
+        cleaned = local.capitalize() if local.isalpha() else ""
+    if not cleaned or _NOT_A_PERSON.search(cleaned):
         return ""
     if "," in cleaned:
         cleaned = cleaned.split(",", 1)[1].strip() or cleaned.split(",", 1)[0].strip()
@@ -359,7 +381,7 @@ def handwritten_text(
     recipients_names: tuple[str, ...],
     learned: str | None,
     my_name: str,
-    templates: Mapping[str, str] | None = None,
+    templates: Mapping[str, str],
     interview_title: str = "",
 ) -> str:
     """The reminder text with a suggested handwritten thank-you note: the same three parts
@@ -379,8 +401,8 @@ def prep_text(
     *,
     interview_title: str,
     company: str,
+    templates: Mapping[str, str],
     role: str = "",
-    templates: Mapping[str, str] | None = None,
 ) -> str:
     """The prep reminder's text: the four questions to ask about next steps and timeline."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
@@ -390,3 +412,136 @@ def prep_text(
     }
     _, body = _template(("prep",), "prep", templates)
     return _render(body, values)
+
+
+# --- composing the actions' texts from an application ---------------------------------------
+# Each takes the Settings, so the user's templates (and name) are never left out.
+
+
+def _interviewers(interview: Interview, settings: Settings) -> tuple[tuple[str, str], ...]:
+    """(email, name) of everyone on the invitation but me, organizer first."""
+    people: list[tuple[str, str]] = []
+    if interview.organizer and interview.organizer.email not in settings.me:
+        people.append((interview.organizer.email, interview.organizer.name))
+    for attendee in interview.attendees:
+        if attendee.email not in settings.me and all(attendee.email != e for e, _ in people):
+            people.append((attendee.email, attendee.name))
+    return tuple(people)
+
+
+def _names_of(people: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    return tuple(n for n in (_first_name(name, email) for email, name in people) if n)
+
+
+def prep_reminder(interview: Interview, company: str, settings: Settings) -> str:
+    """The prep reminder's text (the `prep` template)."""
+    return prep_text(
+        interview_title=interview.title, company=company, templates=dict(settings.templates)
+    )
+
+
+def thank_you_action(
+    interview: Interview,
+    company: str,
+    channel: Channel,
+    status: Status,
+    due_at: datetime,
+    settings: Settings,
+) -> Action:
+    """The thank-you: an email draft to the interviewers, or a reminder with a note's text."""
+    people = _interviewers(interview, settings)
+    names = _names_of(people)
+    templates = dict(settings.templates)
+    learned = interview.note("learned")
+    role = role_from_title(interview.title, company)
+    key = f"{interview.interview_id}/thank_you"
+    if channel is Channel.HANDWRITTEN:
+        return Action(
+            type=ActionType.THANK_YOU,
+            channel=channel,
+            due_at=due_at,
+            status=status,
+            key=key,
+            reminder_title=f"Write a handwritten thank-you note to {company}",
+            reminder_text=handwritten_text(
+                company=company,
+                role=role,
+                recipients_names=names,
+                learned=learned,
+                my_name=settings.name,
+                templates=templates,
+                interview_title=interview.title,
+            ),
+        )
+    subject, body = thank_you_text(
+        interview_title=interview.title,
+        company=company,
+        role=role,
+        recipients_names=names,
+        learned=learned,
+        my_name=settings.name,
+        templates=templates,
+    )
+    return Action(
+        type=ActionType.THANK_YOU,
+        channel=channel,
+        due_at=due_at,
+        status=status,
+        key=key,
+        draft=Draft(to=tuple(e for e, _ in people), subject=subject, body=body),
+        reminder_title=f"Send the thank-you to {company}",
+    )
+
+
+def follow_up_title(company: str, number: int, settings: Settings) -> str:
+    return f"Follow up with {company} ({number} of {settings.max_followups})"
+
+
+def follow_up_draft(
+    interview: Interview,
+    company: str,
+    number: int,
+    timeline: Timeline,
+    threads: Sequence[Thread],
+    side: RecruiterSide,
+    settings: Settings,
+) -> Draft:
+    """A reply in the recruiter thread with the latest mail; a new mail when there is none."""
+    latest: Message | None = None
+    for thread in threads:
+        for message in thread.messages:
+            if message.is_draft:
+                continue
+            if latest is None or message.sent_at > latest.sent_at:
+                latest = message
+    if latest is not None:
+        if latest.sender.email in settings.me:
+            people = tuple(
+                (p.email, p.name) for p in (*latest.to, *latest.cc) if side.includes(p.email)
+            )
+        else:
+            people = ((latest.sender.email, latest.sender.name),)
+        references = (*latest.references, latest.message_id)
+        thread_id, subject, in_reply_to = latest.thread_id, latest.subject, latest.message_id
+    else:
+        people = _interviewers(interview, settings)[:1]
+        references, thread_id, subject, in_reply_to = (), "", "", ""
+    mail_subject, body = follow_up_text(
+        number=number,
+        thread_subject=subject,
+        company=company,
+        role=role_from_title(interview.title, company),
+        recipient_names=_names_of(people),
+        timeline_text=None if timeline.source is TimelineSource.DEFAULT else timeline.text,
+        interview_on=interview.start_at.astimezone(settings.timezone).date(),
+        my_name=settings.name,
+        templates=dict(settings.templates),
+    )
+    return Draft(
+        to=tuple(e for e, _ in people),
+        subject=mail_subject,
+        body=body,
+        thread_id=thread_id,
+        in_reply_to=in_reply_to,
+        references=references,
+    )

@@ -24,6 +24,7 @@ class Outcome(StrEnum):
     OFFER = "offer"
     NEXT_ROUND = "next_round"
     STOPPED = "stopped"
+    DORMANT = "dormant"
 
 
 class ActionType(StrEnum):
@@ -60,6 +61,33 @@ class MarkKind(StrEnum):
     STOP = "stop"
     TIMELINE = "timeline"
     CULTURE = "culture"
+
+
+class Rule(StrEnum):
+    """The rule of POLICY.md a `Why` reports; daemon/render.py words each."""
+
+    INTERVIEW = "interview"  # text: why the event is an interview
+    MAIL = "mail"  # count: threads matched
+    TIMELINE_MARK = "timeline_mark"  # text, on (the anchor), promised_on
+    TIMELINE_NOTE = "timeline_note"  # text, on, promised_on
+    TIMELINE_EMAIL = "timeline_email"  # text, on, promised_on
+    TIMELINE_DEFAULT = "timeline_default"  # text, on, promised_on
+    STOPPED = "stopped"
+    DECISION = "decision"  # text: the outcome; on: the reply's date
+    NEXT_ROUND = "next_round"  # on: the later interview's date
+    DORMANT = "dormant"  # on: the last day anything happened; count: policy.dormant_days
+    THANK_YOU_HANDWRITTEN = "thank_you_handwritten"  # count: days from the interview to P
+    THANK_YOU_EMAIL_PAPER = "thank_you_email_paper"  # count: days from the interview to P
+    THANK_YOU_EMAIL = "thank_you_email"
+    THANK_YOU_SENT = "thank_you_sent"  # on
+    THANK_YOU_MARKED = "thank_you_marked"
+    FOLLOW_UP_SENT = "follow_up_sent"  # count: its number; on
+    FOLLOW_UP_NEW_DATE = "follow_up_new_date"  # count, on, promised_on, due_on
+    FOLLOW_UP_DATELESS = "follow_up_dateless"  # count, on
+    FOLLOW_UP_AFTER_P = "follow_up_after_p"  # count, due_on
+    FOLLOW_UP_WEEK_AFTER = "follow_up_week_after"  # count, due_on
+    FOLLOW_UPS_EXHAUSTED = "follow_ups_exhausted"  # count: how many were sent
+    AUTO_REPLY = "auto_reply"  # on: the return date R; due_on: the first day allowed
 
 
 # --- what the connectors read -------------------------------------------------------
@@ -283,6 +311,20 @@ class Timeline:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Why:
+    """One rule that fired for an application, with its figures (the plan's `why`).
+
+    Data, so code can ask which rule fired; daemon/render.py words it for people."""
+
+    rule: Rule
+    text: str = ""
+    count: int | None = None
+    on: date | None = None
+    promised_on: date | None = None
+    due_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Draft:
     """A ready-to-send email. `thread_id` and `in_reply_to` are set for replies."""
 
@@ -320,7 +362,7 @@ class Application:
     timeline: Timeline
     followups_done: int
     actions: tuple[Action, ...]
-    why: tuple[str, ...]
+    why: tuple[Why, ...]
     thread_ids: tuple[str, ...] = ()
 
 
@@ -328,3 +370,8 @@ class Application:
 class Plan:
     generated_at: datetime
     applications: tuple[Application, ...] = field(default_factory=tuple)
+    # The earliest moment after `generated_at` at which this plan could change with no new
+    # input (a message dated later arriving, a prep falling due, an interview ending, an
+    # application going dormant); None when nothing would. Until then, planning the same
+    # input again gives the same plan but for `generated_at` (daemon's PlanCache relies on it).
+    stable_until: datetime | None = None

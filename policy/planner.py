@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from policy import drafts
 from policy.business_days import BusinessCalendar
@@ -25,37 +24,49 @@ from policy.models import (
     ActionType,
     Application,
     CalendarEvent,
-    Channel,
-    Draft,
     Interview,
     Mark,
-    MarkKind,
     Message,
-    Outcome,
     Plan,
+    Rule,
     Settings,
-    State,
     Status,
     Thread,
     Timeline,
-    TimelineSource,
+    Why,
 )
 from policy.replies import decision_in, is_auto_reply, new_text
 from policy.rules import (
+    Closing,
+    FollowUpSchedule,
     Reply,
-    auto_reply_floor,
+    after_auto_replies,
+    application_state,
+    at_follow_up_time,
+    base_timeline,
+    counts_as_news,
     culture_of,
-    decision,
-    follow_ups_sent,
+    done_marks,
+    dormancy,
+    dormant_from,
+    follow_ups_done_at,
+    last_activity_on,
     local_date,
+    next_round_by_calendar,
+    now_turns,
+    outcome,
+    prep_due,
+    prep_status,
     schedule_follow_ups,
     stated_timeline,
     thank_you_channel,
+    thank_you_due,
     thank_you_sent,
+    thank_you_status,
+    timeline_why,
 )
 from policy.timeline import find_return_date, find_statement
 
-THANK_YOU_DELAY = timedelta(hours=1)
 _PLANNABLE_YEARS = (1900, 2200)
 
 
@@ -80,45 +91,54 @@ def plan(
     sides = [recruiter_side(interview, settings) for interview in interviews]
     groups = company_groups(sides)
     # Mail dated after `now` has not arrived yet, as far as this plan is concerned.
-    index = _ThreadIndex(_as_of(threads, now), settings)
+    arrived, next_arrival_at = _as_of(threads, now)
+    index = _ThreadIndex(arrived, settings)
     reader = _ReplyReader(settings, calendar)
     marks_by_id: dict[str, list[Mark]] = defaultdict(list)
     for mark in sorted(marks, key=lambda m: m.marked_at):
         marks_by_id[mark.interview_id].append(mark)
 
     applications = []
+    turns = [next_arrival_at] if next_arrival_at is not None else []
     for position, (interview, reason) in enumerate(found):
-        later = [
-            other
-            for other, group in zip(interviews, groups, strict=True)
-            if group == groups[position] and other.start_at > interview.start_at
-        ]
-        next_round = min(later, key=lambda i: i.start_at) if later else None
-        applications.append(
-            _application(
-                interview=interview,
-                reason=reason,
-                side=sides[position],
-                next_round=next_round,
-                threads=index.matching(sides[position]),
-                marks=marks_by_id.get(interview.interview_id, []),
-                reader=reader,
-                settings=settings,
-                calendar=calendar,
-                now=now,
-            )
+        same_company = (i for i, g in zip(interviews, groups, strict=True) if g == groups[position])
+        next_round = next_round_by_calendar(interview, same_company)
+        application, turns_at = _application(
+            interview=interview,
+            reason=reason,
+            side=sides[position],
+            next_round=next_round,
+            threads=index.matching(sides[position]),
+            marks=marks_by_id.get(interview.interview_id, []),
+            reader=reader,
+            settings=settings,
+            calendar=calendar,
+            now=now,
         )
-    return Plan(generated_at=now.astimezone(settings.timezone), applications=tuple(applications))
+        applications.append(application)
+        turns.extend(turns_at)
+    later = [moment for moment in turns if moment > now]
+    return Plan(
+        generated_at=now.astimezone(settings.timezone),
+        applications=tuple(applications),
+        stable_until=min(later).astimezone(settings.timezone) if later else None,
+    )
 
 
-def _as_of(threads: Iterable[Thread], now: datetime) -> Iterable[Thread]:
+def _as_of(threads: Iterable[Thread], now: datetime) -> tuple[list[Thread], datetime | None]:
+    """The threads as they stood at `now`, and when the next message after `now` arrives."""
+    arrived: list[Thread] = []
+    next_at: datetime | None = None
     for thread in threads:
         if all(m.sent_at <= now for m in thread.messages):
-            yield thread
-        else:
-            kept = tuple(m for m in thread.messages if m.sent_at <= now)
-            if kept:
-                yield replace(thread, messages=kept)
+            arrived.append(thread)
+            continue
+        kept = tuple(m for m in thread.messages if m.sent_at <= now)
+        if kept:
+            arrived.append(replace(thread, messages=kept))
+        first = min(m.sent_at for m in thread.messages if m.sent_at > now)
+        next_at = first if next_at is None or first < next_at else next_at
+    return arrived, next_at
 
 
 class _ThreadIndex:
@@ -186,6 +206,7 @@ class _Mail:
 
     mine: tuple[Message, ...]  # mine to the recruiter side, after the interview ended
     replies: tuple[Reply, ...]  # recruiter side, after the interview started
+    news: tuple[Message, ...]  # either side, any time, neither bulk nor an auto-reply
 
 
 def _gather_mail(
@@ -198,10 +219,13 @@ def _gather_mail(
 ) -> _Mail:
     mine: list[Message] = []
     replies: list[Reply] = []
+    news: list[Message] = []
     for thread in threads:
         for message in thread.messages:
             if message.is_draft or (until is not None and message.sent_at >= until):
                 continue
+            if counts_as_news(message):
+                news.append(message)
             if message.sender.email in settings.me:
                 if message.sent_at >= interview.end_at and any(
                     side.includes(p.email) for p in (*message.to, *message.cc)
@@ -211,7 +235,7 @@ def _gather_mail(
                 replies.append(reader.read(message))
     mine.sort(key=lambda m: m.sent_at)
     replies.sort(key=lambda r: r.sent_at)
-    return _Mail(mine=tuple(mine), replies=tuple(replies))
+    return _Mail(mine=tuple(mine), replies=tuple(replies), news=tuple(news))
 
 
 def _application(
@@ -226,282 +250,143 @@ def _application(
     settings: Settings,
     calendar: BusinessCalendar,
     now: datetime,
-) -> Application:
-    tz = settings.timezone
+) -> tuple[Application, tuple[datetime, ...]]:
+    """One application: the rules of POLICY.md in its order, each adding its `Why`; and the
+    moments at which a rule that reads `now` would answer otherwise."""
     company = company_name(interview, side, (name for name, _ in settings.cultures))
-    why = [reason]
+    why = [Why(rule=Rule.INTERVIEW, text=reason)]
     if threads:
-        why.append(f"mail: {len(threads)} thread(s) with the recruiter side")
+        why.append(Why(rule=Rule.MAIL, count=len(threads)))
     # Mail after the next round started belongs to that round's application.
     mail = _gather_mail(
         interview, side, threads, next_round.start_at if next_round else None, reader, settings
     )
-
-    timeline, timeline_why = stated_timeline(interview, mail.replies, marks, settings, calendar)
-    why.append(timeline_why)
-
-    # Which outcome, if any, closes the application.
-    outcome: Outcome | None = None
-    closed_by_decision = False
-    if any(m.kind is MarkKind.STOP for m in marks):
-        outcome = Outcome.STOPPED
-        why.append("closed: you stopped tracking it")
-    else:
-        decided, decision_why = decision(mail.replies, settings)
-        if decided is not None and decided.decision is not None and decision_why:
-            outcome = decided.decision
-            closed_by_decision = True
-            why.append(decision_why)
-        elif next_round is not None:
-            outcome = Outcome.NEXT_ROUND
-            why.append(
-                f"next round: a later interview with the same company on "
-                f"{local_date(next_round.start_at, settings)}"
-            )
-
-    done_marks = {m.value for m in marks if m.kind is MarkKind.DONE}
-    actions: list[Action] = []
-
-    # prep
-    prep_due = _elapsed(interview.start_at, -timedelta(minutes=settings.prep_minutes), tz)
-    prep_status = Status.DONE if now >= prep_due or "prep" in done_marks else Status.PENDING
-    if prep_status is Status.PENDING and outcome is not None:
-        prep_status = Status.CANCELLED
-    actions.append(
-        Action(
-            type=ActionType.PREP,
-            due_at=prep_due,
-            status=prep_status,
-            key=f"{interview.interview_id}/prep",
-            reminder_title=f"Prepare: {interview.title}",
-            reminder_text=drafts.prep_text(interview_title=interview.title, company=company),
-        )
-    )
-
-    # thank-you (always)
-    culture = culture_of(interview, company, side.domains, marks, settings)
-    channel, channel_why = thank_you_channel(culture, timeline, interview, settings)
-    why.append(channel_why)
-    # A mail within three days is the thank-you (never a follow-up) even when the note is to
-    # be handwritten; only then it does not make the handwritten note done: a mark does.
+    base = base_timeline(interview, settings, calendar)
+    timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
+    why.append(timeline_why(timeline))
+    last_on = last_activity_on(interview, mail.news, timeline, settings)
+    closing = outcome(marks, mail.replies, next_round, dormancy(last_on, settings, now), settings)
+    if closing is not None:
+        why.extend(w for w in (closing.why, closing.dormant) if w is not None)
+    prep = _prep_action(interview, company, done_marks(marks), closing, settings, now)
     thanked = thank_you_sent(interview, mail.mine)
-    if thanked is not None and channel is Channel.EMAIL:
-        thank_status = Status.DONE
-        why.append(f"thank-you: sent on {local_date(thanked.sent_at, settings)}")
-    elif "thank_you" in done_marks:
-        thank_status = Status.DONE
-        why.append("thank-you: you marked it done")
-    else:
-        thank_status = Status.PENDING
-    if thank_status is Status.PENDING and (closed_by_decision or outcome is Outcome.STOPPED):
-        thank_status = Status.CANCELLED  # a later round keeps its thank-you pending
-    actions.append(_thank_you_action(interview, company, channel, thank_status, settings))
+    thank_you, thank_you_whys = _thank_you_action(
+        interview, company, side, timeline, thanked, marks, closing, settings
+    )
+    why.extend(thank_you_whys)
 
-    # status follow-ups
-    sent = [m.sent_at for m in follow_ups_sent(mail.mine, thanked, mail.replies)]
-    sent += [m.marked_at for m in marks if m.kind is MarkKind.DONE and "follow_up" in m.value]
-    sent.sort()
     schedule = schedule_follow_ups(
-        interview=interview,
+        base=base,
         timeline=timeline,
-        sent=sent,
+        done_at=follow_ups_done_at(mail.mine, thanked, mail.replies, marks),
         replies=mail.replies,
-        user_timeline=timeline.source is TimelineSource.USER,
         settings=settings,
         calendar=calendar,
     )
-    if outcome is None:
-        why.extend(schedule.why)
-    else:  # what was sent still explains the count; nothing more is planned
-        why.extend(line for line in schedule.why if ": sent " in line)
-    for number, at in enumerate(schedule.done_at, start=1):
-        actions.append(
-            Action(
-                type=ActionType.FOLLOW_UP,
-                number=number,
-                due_at=at.astimezone(tz),
-                status=Status.DONE,
-                key=f"{interview.interview_id}/follow_up/{number}",
-                reminder_title=f"Follow up with {company} ({number} of {settings.max_followups})",
-            )
-        )
-    next_on = schedule.next_on
-    if next_on is not None:
-        floor, floor_why = auto_reply_floor(mail.replies, calendar)
-        if floor is not None and floor > next_on:
-            next_on = floor
-            if floor_why:
-                why.append(floor_why)
-        number = len(schedule.done_at) + 1
-        due_at = _at_local(next_on, settings)
-        actions.append(
-            Action(
-                type=ActionType.FOLLOW_UP,
-                number=number,
-                due_at=due_at,
-                status=Status.PENDING if outcome is None else Status.CANCELLED,
-                key=f"{interview.interview_id}/follow_up/{number}",
-                draft=_follow_up_draft(
-                    interview, company, number, timeline, threads, side, settings
-                ),
-                reminder_title=f"Follow up with {company} ({number} of {settings.max_followups})",
-            )
-        )
+    # Once closed, what was sent still explains the count; nothing more is planned.
+    shown = (w for w in schedule.why if closing is None or w.rule is Rule.FOLLOW_UP_SENT)
+    why.extend(shown)
+    follow_ups, floor_why = _follow_up_actions(
+        interview, company, schedule, timeline, mail, threads, side, closing, settings, calendar
+    )
+    if floor_why is not None:
+        why.append(floor_why)
 
     followups_done = len(schedule.done_at)
-    if outcome is not None:
-        state = State.CLOSED
-    elif now < interview.end_at:
-        state = State.SCHEDULED
-    elif followups_done >= settings.max_followups:
-        state = State.WAITING_FOR_RECRUITER
-    else:
-        state = State.AWAITING_DECISION
-
-    return Application(
+    application = Application(
         interview=interview,
         company=company,
-        state=state,
-        outcome=outcome,
+        state=application_state(interview, closing, followups_done, settings, now),
+        outcome=closing.outcome if closing else None,
         timeline=timeline,
         followups_done=followups_done,
-        actions=tuple(_with_reminder_text(a) for a in actions),
+        actions=tuple(_with_reminder_text(a) for a in (prep, thank_you, *follow_ups)),
         why=tuple(why),
         thread_ids=tuple(t.thread_id for t in threads),
     )
+    return application, now_turns(interview, prep.due_at, dormant_from(last_on, settings))
 
 
-def _elapsed(moment: datetime, delta: timedelta, zone: ZoneInfo) -> datetime:
-    """`moment` + `delta` of real time (aware arithmetic in one zone is wall-clock time,
-    which is an hour off across a DST change), shown in `zone`."""
-    return (moment.astimezone(UTC) + delta).astimezone(zone)
-
-
-def _at_local(day: date, settings: Settings) -> datetime:
-    """The follow-up time on `day` in the user's zone; a wall time skipped by DST moves on."""
-    aware = datetime.combine(day, settings.followup_time, tzinfo=settings.timezone)
-    return aware.astimezone(UTC).astimezone(settings.timezone)
-
-
-def _interviewers(interview: Interview, settings: Settings) -> tuple[tuple[str, str], ...]:
-    """(email, name) of everyone on the invitation but me, organizer first."""
-    people: list[tuple[str, str]] = []
-    if interview.organizer and interview.organizer.email not in settings.me:
-        people.append((interview.organizer.email, interview.organizer.name))
-    for attendee in interview.attendees:
-        if attendee.email not in settings.me and all(attendee.email != e for e, _ in people):
-            people.append((attendee.email, attendee.name))
-    return tuple(people)
-
-
-def _first_name(email: str, name: str) -> str:
-    if name and "@" not in name:
-        return name.split()[0].strip(",")
-    local = email.partition("@")[0]
-    first = local.replace("_", ".").split(".")[0]
-    return first.capitalize() if first.isalpha() else ""
+def _prep_action(
+    interview: Interview,
+    company: str,
+    marked: frozenset[str],
+    closing: Closing | None,
+    settings: Settings,
+    now: datetime,
+) -> Action:
+    due_at = prep_due(interview, settings)
+    return Action(
+        type=ActionType.PREP,
+        due_at=due_at,
+        status=prep_status(due_at, marked, closing, now),
+        key=f"{interview.interview_id}/prep",
+        reminder_title=f"Prepare: {interview.title}",
+        reminder_text=drafts.prep_reminder(interview, company, settings),
+    )
 
 
 def _thank_you_action(
-    interview: Interview, company: str, channel: Channel, status: Status, settings: Settings
-) -> Action:
-    people = _interviewers(interview, settings)
-    names = tuple(n for n in (_first_name(e, name) for e, name in people) if n)
-    templates = dict(settings.templates)
-    learned = interview.note("learned")
-    role = drafts.role_from_title(interview.title, company)
-    due_at = _elapsed(interview.end_at, THANK_YOU_DELAY, settings.timezone)
-    key = f"{interview.interview_id}/thank_you"
-    if channel is Channel.HANDWRITTEN:
-        return Action(
-            type=ActionType.THANK_YOU,
-            channel=channel,
-            due_at=due_at,
-            status=status,
-            key=key,
-            reminder_title=f"Write a handwritten thank-you note to {company}",
-            reminder_text=drafts.handwritten_text(
-                company=company,
-                role=role,
-                recipients_names=names,
-                learned=learned,
-                my_name=settings.name,
-                templates=templates,
-            ),
-        )
-    subject, body = drafts.thank_you_text(
-        interview_title=interview.title,
-        company=company,
-        role=role,
-        recipients_names=names,
-        learned=learned,
-        my_name=settings.name,
-        templates=templates,
-    )
-    return Action(
-        type=ActionType.THANK_YOU,
-        channel=channel,
-        due_at=due_at,
-        status=status,
-        key=key,
-        draft=Draft(to=tuple(e for e, _ in people), subject=subject, body=body),
-        reminder_title=f"Send the thank-you to {company}",
-    )
-
-
-def _follow_up_draft(
     interview: Interview,
     company: str,
-    number: int,
+    side: RecruiterSide,
     timeline: Timeline,
+    thanked: Message | None,
+    marks: Sequence[Mark],
+    closing: Closing | None,
+    settings: Settings,
+) -> tuple[Action, list[Why]]:
+    """The thank-you (always planned): its channel, whether it is done, and its text."""
+    culture = culture_of(interview, company, side.domains, marks, settings)
+    channel, channel_why = thank_you_channel(culture, timeline, interview, settings)
+    status, done_why = thank_you_status(channel, thanked, done_marks(marks), closing, settings)
+    due_at = thank_you_due(interview, settings)
+    action = drafts.thank_you_action(interview, company, channel, status, due_at, settings)
+    return action, [channel_why] if done_why is None else [channel_why, done_why]
+
+
+def _follow_up_actions(
+    interview: Interview,
+    company: str,
+    schedule: FollowUpSchedule,
+    timeline: Timeline,
+    mail: _Mail,
     threads: Sequence[Thread],
     side: RecruiterSide,
+    closing: Closing | None,
     settings: Settings,
-) -> Draft:
-    """A reply in the recruiter thread with the latest mail; a new mail when there is none."""
-    latest: Message | None = None
-    for thread in threads:
-        for message in thread.messages:
-            if message.is_draft:
-                continue
-            if latest is None or message.sent_at > latest.sent_at:
-                latest = message
-    if latest is not None:
-        if latest.sender.email in settings.me:
-            to = tuple(p.email for p in (*latest.to, *latest.cc) if side.includes(p.email))
-            names = tuple(p.name for p in (*latest.to, *latest.cc) if side.includes(p.email))
-        else:
-            to = (latest.sender.email,)
-            names = (latest.sender.name,)
-        references = (*latest.references, latest.message_id)
-        thread_id, subject, in_reply_to = latest.thread_id, latest.subject, latest.message_id
-    else:
-        people = _interviewers(interview, settings)
-        to = tuple(e for e, _ in people[:1])
-        names = tuple(n for _, n in people[:1])
-        references, thread_id, subject, in_reply_to = (), "", "", ""
-    first_names = tuple(
-        n for n in (_first_name(e, name) for e, name in zip(to, names, strict=False)) if n
+    calendar: BusinessCalendar,
+) -> tuple[list[Action], Why | None]:
+    """The follow-ups done, then the next one (cancelled when the application is closed)."""
+    actions = [
+        Action(
+            type=ActionType.FOLLOW_UP,
+            number=number,
+            due_at=at.astimezone(settings.timezone),
+            status=Status.DONE,
+            key=f"{interview.interview_id}/follow_up/{number}",
+            reminder_title=drafts.follow_up_title(company, number, settings),
+        )
+        for number, at in enumerate(schedule.done_at, start=1)
+    ]
+    if schedule.next_on is None:
+        return actions, None
+    next_on, floor_why = after_auto_replies(schedule.next_on, mail.replies, calendar)
+    number = schedule.number
+    actions.append(
+        Action(
+            type=ActionType.FOLLOW_UP,
+            number=number,
+            due_at=at_follow_up_time(next_on, settings),
+            status=Status.PENDING if closing is None else Status.CANCELLED,
+            key=f"{interview.interview_id}/follow_up/{number}",
+            draft=drafts.follow_up_draft(
+                interview, company, number, timeline, threads, side, settings
+            ),
+            reminder_title=drafts.follow_up_title(company, number, settings),
+        )
     )
-    mail_subject, body = drafts.follow_up_text(
-        number=number,
-        thread_subject=subject,
-        company=company,
-        role=drafts.role_from_title(interview.title, company),
-        recipient_names=first_names,
-        timeline_text=None if timeline.source is TimelineSource.DEFAULT else timeline.text,
-        interview_on=local_date(interview.start_at, settings),
-        my_name=settings.name,
-        templates=dict(settings.templates),
-    )
-    return Draft(
-        to=to,
-        subject=mail_subject,
-        body=body,
-        thread_id=thread_id,
-        in_reply_to=in_reply_to,
-        references=references,
-    )
+    return actions, floor_why
 
 
 def _with_reminder_text(action: Action) -> Action:

@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Creates .venv and installs followup with its test tools. Safe to run again.
+# Creates .venv and installs followup with its test tools. Safe to run again: when neither
+# pyproject.toml nor the Python changed since the last install, it installs nothing (the
+# install is editable, so code changes need none), and a second run takes a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+stamp=.venv/.installed
+wanted="$(python3 --version 2>&1) $(cat pyproject.toml | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
+if [ -x .venv/bin/followup ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+  exit 0
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+echo "$wanted" > "$stamp"

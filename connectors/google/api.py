@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 from google.oauth2.credentials import Credentials
 
 from connectors.google.auth import TokenStore
+from connectors.google.state import OwnWrites
 
 API_ROOT_ENV = "FOLLOWUP_GOOGLE_API_ROOT"
 DEFAULT_TIMEOUT = 60.0
@@ -67,6 +68,8 @@ class GoogleServices:
     calendar: object
     gmail: object
     credentials: Credentials
+    # The draft messages written through `gmail`, which its mail source skips in history.
+    own_writes: OwnWrites = field(default_factory=OwnWrites)
 
 
 def api_root() -> str | None:

@@ -32,6 +32,7 @@ from google.oauth2.credentials import Credentials
 from keyring.backend import KeyringBackend
 
 from connectors.errors import SourceError, describe_os_error
+from policy import errors
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +44,23 @@ SCOPES: tuple[str, ...] = (
 TOKEN_URI_ENV = "FOLLOWUP_GOOGLE_TOKEN_URI"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 KEYRING_SERVICE = "followup"
-INVALID_GRANT = "Google refused the saved token (invalid_grant): run `followup auth` again"
+INVALID_GRANT = (
+    "Google refused the saved token (invalid_grant): most likely the OAuth app is in "
+    "Testing, whose tokens expire 7 days after sign-in (publish it In production, or make it "
+    "Internal on Workspace: see the README), else it was revoked or unused for 6 months; "
+    "run `followup auth` again"
+)
+# What stops working without each scope, for a user who unticked it at consent.
+SCOPE_USES = {
+    SCOPES[0]: "reading interviews and writing reminders (Calendar)",
+    SCOPES[1]: "reading recruiter mail (Gmail)",
+    SCOPES[2]: "writing drafts (Gmail)",
+}
 _NEEDED = ("refresh_token", "client_id", "client_secret")
 _ERROR_CODE = re.compile(r"^\W*([a-z_]+)\b")
 
 
-class AuthError(SourceError):
+class AuthError(SourceError, errors.AuthError):
     """The Google token is missing, unreadable or refused; `followup auth` fixes it."""
 
 
@@ -60,6 +72,20 @@ def auth_error(error: RefreshError) -> AuthError:
     if code == "invalid_grant":
         return AuthError(INVALID_GRANT)
     return AuthError(f"Google refused the saved token ({code}): run `followup auth` again")
+
+
+def missing_scopes(granted: object) -> str:
+    """One line naming the scopes not granted and what stops without them; "" if none."""
+    have = set(granted.split() if isinstance(granted, str) else granted or ())  # type: ignore[call-overload]
+    lost = [scope for scope in SCOPES if scope not in have]
+    if not lost:
+        return ""
+    names = ", ".join(scope.rsplit("/", 1)[-1] for scope in lost)
+    uses = "; ".join(SCOPE_USES[scope] for scope in lost)
+    return (
+        f"Google sign-in: the permission for {names} was not granted (its box was unticked): "
+        f"without it, no {uses}; tick every box"
+    )
 
 
 def token_uri() -> str:

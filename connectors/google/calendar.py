@@ -4,7 +4,7 @@
 `GoogleCalendar` (a `CalendarSource`) lists every event once (full sync), then only what
 changed since (`syncToken`); an expired token (410) means a clean full sync. Events are
 kept in memory between reads and can be persisted with `snapshot()`/`restore()` (see
-`google_state`). Recurring events are read as the series, at its first start, and a
+`state`). Recurring events are read as the series, at its first start, and a
 changed instance as its own event, as the .ics reader does; nothing is expanded.
 
 `GoogleReminders` (a `ReminderSink`) writes one short event per action, with a popup at
@@ -29,7 +29,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.base import Found, Reminder, Written
-from connectors.google.retry import DEFAULT_POLICY, GoogleApiError, RetryPolicy, call
+from connectors.google.retry import (
+    DEFAULT_POLICY,
+    GoogleApiError,
+    RetryPolicy,
+    call,
+    get_or_none,
+    pages,
+)
 from connectors.google.state import Snapshot
 from policy.models import Attendee, CalendarEvent, Person
 
@@ -56,10 +63,6 @@ _KEPT = (
 )
 
 
-def _resource(service: object) -> Any:
-    return service
-
-
 class GoogleCalendar:
     """A `CalendarSource` over one Google calendar, synced incrementally between reads."""
 
@@ -72,7 +75,7 @@ class GoogleCalendar:
         retry: RetryPolicy = DEFAULT_POLICY,
         page_size: int = 2500,
     ) -> None:
-        self._service = _resource(service)
+        self._service: Any = service
         self.calendar_id = calendar_id
         self.timezone = timezone
         self._retry = retry
@@ -128,26 +131,24 @@ class GoogleCalendar:
 
     def _list(self, sync_token: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """Every page of one listing; the token of its last page."""
-        params: dict[str, Any] = {"calendarId": self.calendar_id, "maxResults": self._page_size}
-        if sync_token is not None:
-            params["syncToken"] = sync_token
-        items: list[dict[str, Any]] = []
-        page: str | None = None
-        pages = 0
-        while True:
-            query = {**params, "pageToken": page} if page else params
-            answer = call(
-                "Calendar events.list",
-                partial(self._service.events().list, **query),
-                self._retry,
-                context=f" (calendar {self.calendar_id})",
+
+        def page(token: str | None) -> Any:
+            return self._service.events().list(
+                calendarId=self.calendar_id,
+                maxResults=self._page_size,
+                syncToken=sync_token,
+                pageToken=token,
             )
-            pages += 1
-            items.extend(answer.get("items") or [])
-            page = answer.get("nextPageToken")
-            if not page:
-                logger.debug("calendar listing: %d items in %d pages", len(items), pages)
-                return items, answer.get("nextSyncToken")
+
+        items: list[dict[str, Any]] = []
+        last: dict[str, Any] = {}
+        count = 0
+        context = f" (calendar {self.calendar_id})"
+        for last in pages("Calendar events.list", page, self._retry, context=context):
+            count += 1
+            items.extend(last.get("items") or [])
+        logger.debug("calendar listing: %d items in %d pages", len(items), count)
+        return items, last.get("nextSyncToken")
 
     def snapshot(self) -> Snapshot:
         return {
@@ -257,7 +258,7 @@ class GoogleReminders:
     def __init__(
         self, service: object, calendar_id: str, *, retry: RetryPolicy = DEFAULT_POLICY
     ) -> None:
-        self._service = _resource(service)
+        self._service: Any = service
         self.calendar_id = calendar_id
         self._retry = retry
 
@@ -265,23 +266,18 @@ class GoogleReminders:
         return _event_hash(self._body(reminder, event_id=""))
 
     def find_all(self) -> dict[str, Found]:
-        found: dict[str, Found] = {}
-        page: str | None = None
-        duplicates = 0
-        while True:
-            query: dict[str, Any] = {
-                "calendarId": self.calendar_id,
-                "privateExtendedProperty": f"{MARK_PROPERTY}={MARK_VALUE}",
-                "maxResults": 2500,
-            }
-            if page:
-                query["pageToken"] = page
-            answer = call(
-                "Calendar events.list (reminders)",
-                partial(self._service.events().list, **query),
-                self._retry,
-                context=f" (calendar {self.calendar_id})",
+        def page(token: str | None) -> Any:
+            return self._service.events().list(
+                calendarId=self.calendar_id,
+                privateExtendedProperty=f"{MARK_PROPERTY}={MARK_VALUE}",
+                maxResults=2500,
+                pageToken=token,
             )
+
+        found: dict[str, Found] = {}
+        duplicates = 0
+        context = f" (calendar {self.calendar_id})"
+        for answer in pages("Calendar events.list (reminders)", page, self._retry, context=context):
             for item in answer.get("items") or []:
                 one = _found(item)
                 if one is None:
@@ -290,9 +286,6 @@ class GoogleReminders:
                     duplicates += 1
                     continue
                 found[one.key] = one
-            page = answer.get("nextPageToken")
-            if not page:
-                break
         if duplicates:
             logger.warning(
                 "%d reminders repeat an action key; the first of each is used", duplicates
@@ -415,16 +408,12 @@ class GoogleReminders:
         return True
 
     def _get(self, event_id: str) -> dict[str, Any] | None:
-        try:
-            answer: dict[str, Any] = call(
-                f"Calendar events.get {event_id}",
-                lambda: self._service.events().get(calendarId=self.calendar_id, eventId=event_id),
-                self._retry,
-            )
-        except GoogleApiError as error:
-            if error.status in (404, 410):
-                return None
-            raise
+        answer: dict[str, Any] | None = get_or_none(
+            f"Calendar events.get {event_id}",
+            lambda: self._service.events().get(calendarId=self.calendar_id, eventId=event_id),
+            self._retry,
+            gone=(404, 410),
+        )
         return answer
 
     def _body(self, reminder: Reminder, *, event_id: str) -> dict[str, Any]:

@@ -24,11 +24,12 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from connectors.errors import SourceError
+from connectors.errors import ItemRefused, SourceError
 from connectors.google.auth import AuthError, auth_error
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,15 @@ _THROTTLE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 class GoogleApiError(SourceError):
     """A Google API call that failed for good: `status` is None for connection failures."""
 
-    def __init__(self, user_message: str, *, status: int | None, reason: str) -> None:
+    def __init__(
+        self, user_message: str, *, status: int | None, reason: str, detail: str = ""
+    ) -> None:
         super().__init__(user_message)
         self.status = status
         self.reason = reason
+        # Google's own message ("Invalid thread_id value"), for decisions only: it can name
+        # an address ("Delegation denied for …"), so it is kept out of messages and logs.
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,6 +72,19 @@ class RetryPolicy:
 DEFAULT_POLICY = RetryPolicy()
 
 
+class RefusedCall(GoogleApiError, ItemRefused):
+    """A call refused for what it asked (400, 404, 409, 412, 413): nothing to do with the
+    connection, the token or the quota, so other calls are not affected."""
+
+
+_ITEM_STATUSES = frozenset({400, 404, 409, 410, 412, 413})
+
+
+def _fatal(what: str, failure: _Failure) -> GoogleApiError:
+    kind = RefusedCall if failure.status in _ITEM_STATUSES else GoogleApiError
+    return kind(what, status=failure.status, reason=failure.reason, detail=failure.detail)
+
+
 # --- classifying failures ------------------------------------------------------------------
 
 _FATAL, _RETRY, _THROTTLE = "fatal", "retry", "throttle"
@@ -77,6 +96,7 @@ class _Failure:
     status: int | None
     reason: str  # Google's reason ("backendError"), or the kind of network failure
     problem: str  # e.g. "500 backendError", "connection failed (RemoteDisconnected)"
+    detail: str = ""  # Google's message, never shown (see GoogleApiError.detail)
 
 
 def _classify(error: BaseException) -> _Failure:
@@ -101,7 +121,12 @@ def _classify(error: BaseException) -> _Failure:
             return _Failure(_THROTTLE, status, reason, problem)
         if status >= 500:
             return _Failure(_RETRY, status, reason, problem)
-        return _Failure(_FATAL, status, reason, problem)
+        if reason == "insufficientPermissions":
+            problem += (
+                " (the saved token lacks the permission for this: a box left unticked at "
+                "sign-in; run `followup auth` and tick every box)"
+            )
+        return _Failure(_FATAL, status, reason, problem, _detail(error))
     if isinstance(error, ClientError):  # e.g. BatchError: an answer the client cannot read
         kind = type(error).__name__
         return _Failure(_RETRY, None, kind, f"unreadable answer ({kind})")
@@ -130,6 +155,15 @@ def _reason(error: Any) -> str:
         pass
     phrase = str(getattr(error.resp, "reason", "") or "error")
     return "".join(phrase.title().split()) if " " in phrase else phrase
+
+
+def _detail(error: Any) -> str:
+    """The `message` of a Google error body, or ""."""
+    try:
+        detail = json.loads(error.content.decode("utf-8"))["error"]
+        return str(detail.get("message") or "") if isinstance(detail, dict) else ""
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        return ""
 
 
 def _tries_text(count: int) -> str:
@@ -163,11 +197,7 @@ def call(
         except Exception as error:  # classified below; unknown errors are re-raised
             failure = _classify(error)
         if failure.kind == _FATAL:
-            raise GoogleApiError(
-                f"{what}{context}: {failure.problem}",
-                status=failure.status,
-                reason=failure.reason,
-            )
+            raise _fatal(f"{what}{context}: {failure.problem}", failure)
         if failure.kind == _THROTTLE:
             throttles += 1
             count, budget = throttles, policy.throttle_tries
@@ -188,6 +218,43 @@ def call(
             if found is not None:
                 logger.info("%s: the earlier try had gone through; not repeated", what)
                 return found
+
+
+def get_or_none(
+    what: str,
+    make: Callable[[], Any],
+    policy: RetryPolicy = DEFAULT_POLICY,
+    *,
+    gone: tuple[int, ...] = (404,),
+) -> Any:
+    """`call`, with None for an item that is not there (404, or Calendar's 410 when asked):
+    both Google modules read items the user may have deleted meanwhile."""
+    try:
+        return call(what, make, policy)
+    except GoogleApiError as error:
+        if error.status in gone:
+            return None
+        raise
+
+
+def pages(
+    what: str,
+    request: Callable[[str | None], Any],
+    policy: RetryPolicy = DEFAULT_POLICY,
+    *,
+    context: str = "",
+) -> Iterator[dict[str, Any]]:
+    """Every page of one listing, in order: `request(token)` makes the request for a page
+    (token None for the first). The last page yielded is the one holding Calendar's
+    `nextSyncToken` or Gmail's final `historyId`. A page may be empty or lack its items key
+    (lieer#22): callers read items with `.get(...) or []`."""
+    token: str | None = None
+    while True:
+        answer: dict[str, Any] = call(what, partial(request, token), policy, context=context)
+        yield answer
+        token = answer.get("nextPageToken") or None
+        if not token:
+            return
 
 
 # --- many calls, batched ---------------------------------------------------------------------
@@ -297,9 +364,7 @@ def _collector(
 
 def _count_or_raise(item: _Pending, failure: _Failure, policy: RetryPolicy, what: str) -> None:
     if failure.kind == _FATAL:
-        raise GoogleApiError(
-            f"{what}: {failure.problem}", status=failure.status, reason=failure.reason
-        )
+        raise _fatal(f"{what}: {failure.problem}", failure)
     if failure.kind == _THROTTLE:
         item.throttles += 1
         count, budget = item.throttles, policy.throttle_tries

@@ -29,3 +29,21 @@ class Resumable(Protocol):
     def snapshot(self) -> Snapshot: ...
 
     def restore(self, data: Mapping[str, object]) -> bool: ...
+
+
+class OwnWrites:
+    """Gmail message ids this process wrote as drafts (created, replaced or deleted).
+
+    Gmail's history records our own draft messages like anyone's; the mail source skips
+    history entries of these ids, so the pass after a write costs no thread fetch. Shared
+    by the draft sink and the mail source of one account (`api.GoogleServices`).
+    """
+
+    def __init__(self) -> None:
+        self._ids: set[str] = set()
+
+    def add(self, *message_ids: str) -> None:
+        self._ids.update(m for m in message_ids if m)
+
+    def __contains__(self, message_id: object) -> bool:
+        return message_id in self._ids

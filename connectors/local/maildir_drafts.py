@@ -91,6 +91,7 @@ class MaildirDrafts:
             )
         data, content = self._render(draft)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes one level only
             box = mailbox.Maildir(str(self.path), factory=None, create=True)
             uniq = box.add(data)
             new = self.path / "new" / uniq

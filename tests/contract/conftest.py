@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,30 @@ def services(google_env: FakeGoogle, token_file: Path) -> object:
     from connectors.google.api import connect
 
     return connect(token_file, timeout=1.0)
+
+
+@pytest.fixture
+def gmail(services: Any, fast_retry: Any) -> Any:
+    """The mail source on the fake, searching for the recruiter sides of `test_gmail.seed`."""
+    from zoneinfo import ZoneInfo
+
+    from connectors.google.gmail import Gmail
+
+    zone = ZoneInfo("America/New_York")
+    source = Gmail(services.gmail, zone, retry=fast_retry, own=services.own_writes)
+    source.set_participants(["jane@talent.acme.com", "sam@gmail.com"], ["acme.com"])
+    return source
+
+
+@pytest.fixture
+def drafts(services: Any, fast_retry: Any) -> Any:
+    """The draft sink on the fake, sharing the mail source's record of our own writes."""
+    from connectors.google.gmail_drafts import GmailDrafts
+
+    return GmailDrafts(
+        services.gmail,
+        me="alex@example.com",
+        name="Alex Doe",
+        retry=fast_retry,
+        own=services.own_writes,
+    )

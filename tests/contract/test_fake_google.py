@@ -740,6 +740,7 @@ def test_batch_limits_calendar_batch_and_part_faults(fake, gmail, cal):
         for i in range(3)
     ]
     fake.faults.add("calendar.events.patch", status=503, where="part")
+    fake.batch_order = "as sent"  # the fault hits the first part run: make it the first sent
     out: dict[str, Any] = {}
     batch = cal.new_batch_http_request(
         callback=lambda rid, resp, exc: out.update({rid: resp or exc})
@@ -1019,3 +1020,22 @@ def test_wild_mail_renders_in_every_format(fake, gmail):
     for q in ("has:attachment", "from:example.com OR from:example.org", "-in:drafts newer_than:1y"):
         gmail.users().threads().list(userId="me", q=q).execute()
     assert failures == [] and fake.internal_errors == []
+
+
+def test_batch_parts_run_in_any_order_and_answer_in_order(fake, gmail):
+    for number in range(20):
+        fake.gmail.deliver(f"From: a@b.test\r\nSubject: s{number}\r\n\r\nhi\r\n")
+    threads = sorted(fake.gmail.threads)
+    orders = set()
+    for _ in range(3):
+        fake.log.clear()
+        out: dict[str, Any] = {}
+        batch = gmail.new_batch_http_request(
+            callback=lambda rid, resp, exc, out=out: out.update({rid: resp})
+        )
+        for thread_id in threads:
+            batch.add(gmail.users().threads().get(userId="me", id=thread_id, format="minimal"))
+        batch.execute()
+        assert [out[str(n + 1)]["id"] for n in range(len(threads))] == threads
+        orders.add(tuple(r.path for r in fake.log.calls("gmail.users.threads.get")))
+    assert len(orders) > 1  # shuffled: 20 parts in the same order three times is 1 in 10^36

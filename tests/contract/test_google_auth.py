@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
+import threading
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from fakegoogle import FakeGoogle
@@ -23,6 +29,7 @@ from connectors.google.auth import (
     TokenStore,
     usable_keyring,
 )
+from connectors.google.retry import GoogleApiError, call
 from daemon.config import load_config
 from daemon.errors import FollowupError
 
@@ -136,9 +143,8 @@ def test_invalid_grant_message(google_env: FakeGoogle, token_file: Path) -> None
     with pytest.raises(AuthError) as failure:
         gmail.users().getProfile(userId="me").execute()
     assert str(failure.value) == INVALID_GRANT
-    assert (
-        INVALID_GRANT == "Google refused the saved token (invalid_grant): run `followup auth` again"
-    )
+    assert INVALID_GRANT.startswith("Google refused the saved token (invalid_grant): ")
+    assert INVALID_GRANT.endswith("run `followup auth` again") and "\n" not in INVALID_GRANT
 
 
 # --- building the services ---------------------------------------------------------------------
@@ -216,5 +222,158 @@ def test_auth_runs_the_installed_app_flow(
         "https://www.googleapis.com/auth/gmail.readonly",
         "https://www.googleapis.com/auth/gmail.compose",
     ]
-    assert asked["options"] == {"port": 0, "open_browser": True}
+    assert asked["options"] == {
+        "port": 0,
+        "open_browser": True,
+        "prompt": "consent",
+        "access_type": "offline",
+    }
     assert json.loads(saved.read_text())["refresh_token"] == fake_google.oauth.refresh_token
+
+
+# --- the real sign-in against the fake's consent screen ------------------------------------
+
+
+class _Browser:
+    """Stands in for the user's browser: opens the consent URL and follows the redirect
+    back to the loopback server, as a click on "Continue" would."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.threads: list[threading.Thread] = []
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.urls.append(url)
+
+        def visit() -> None:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(url, timeout=10).read()
+
+        thread = threading.Thread(target=visit, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+        return True
+
+
+def _sign_in(
+    tmp_path: Path, fake: FakeGoogle, monkeypatch: pytest.MonkeyPatch, kind: str = "installed"
+) -> tuple[_Browser, Path]:
+    from daemon.auth import run_auth
+
+    (tmp_path / "client_secret.json").write_text(json.dumps(fake.client_file(kind)))
+    browser = _Browser()
+    monkeypatch.setattr("webbrowser.get", lambda *_: browser)
+    monkeypatch.setattr("keyring.get_keyring", lambda: fail.Keyring())
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the fake's token endpoint is http
+    return browser, run_auth(load_config(_config(tmp_path)))
+
+
+def test_sign_in_always_asks_consent_so_a_refresh_token_comes(
+    tmp_path: Path, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    browser, saved = _sign_in(tmp_path, fake_google, monkeypatch)
+    first = json.loads(saved.read_text())["refresh_token"]
+    # Signing in again while that grant stands: consent is asked again, a new token comes.
+    browser, saved = _sign_in(tmp_path, fake_google, monkeypatch)
+    second = json.loads(saved.read_text())["refresh_token"]
+    query = parse_qs(urlsplit(browser.urls[-1]).query)
+    assert query["prompt"] == ["consent"] and query["access_type"] == ["offline"]
+    assert first and second and first != second and fake_google.oauth.consents == 2
+    assert second == fake_google.oauth.refresh_token
+
+
+def test_the_fake_gives_no_refresh_token_without_consent(fake_google: FakeGoogle) -> None:
+    oauth = fake_google.oauth
+    tokens = []
+    for _ in range(2):
+        url = (
+            f"{fake_google.auth_uri}?client_id={oauth.client_id}&response_type=code"
+            "&redirect_uri=http%3A%2F%2Flocalhost%3A9%2F&access_type=offline&scope=a"
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            opener.open(url)
+        code = parse_qs(urlsplit(answer.value.headers["Location"]).query)["code"][0]
+        form = urlencode(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": "http://localhost:9/",
+                "client_id": oauth.client_id,
+                "client_secret": oauth.client_secret,
+            }
+        ).encode()
+        with urllib.request.urlopen(fake_google.token_uri, form) as reply:
+            tokens.append(json.loads(reply.read()))
+    assert "refresh_token" in tokens[0] and "refresh_token" not in tokens[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def test_a_web_client_file_is_refused_in_one_line(
+    tmp_path: Path, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(FollowupError) as failure:
+        _sign_in(tmp_path, fake_google, monkeypatch, kind="web")
+    message = str(failure.value)
+    assert "\n" not in message and "Web application" in message and "Desktop app" in message
+    assert fake_google.oauth.consents == 0
+
+
+def test_an_unticked_scope_is_named_with_what_stops(
+    tmp_path: Path, fake_google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_google.oauth.unticked = frozenset({"https://www.googleapis.com/auth/gmail.compose"})
+    with pytest.raises(FollowupError) as failure:
+        _sign_in(tmp_path, fake_google, monkeypatch)
+    message = str(failure.value)
+    assert "\n" not in message and "gmail.compose" in message and "drafts" in message
+    assert "gmail.readonly" not in message
+    assert not (tmp_path / "token.json").exists()
+
+
+def test_a_call_outside_the_granted_scopes_says_so(
+    google_env: FakeGoogle, token_file: Path
+) -> None:
+    services = connect(token_file, timeout=2)
+    google_env.oauth.granted_scopes = google_env.oauth.granted_scopes[:2]  # no compose
+    google_env.oauth.expire_access_tokens()
+    gmail: Any = services.gmail
+    body = {"message": {"raw": "VG86IGpAZXhhbXBsZS5jb20NCg0KaGk="}}
+    with pytest.raises(GoogleApiError) as failure:
+        call("Gmail drafts.create", lambda: gmail.users().drafts().create(userId="me", body=body))
+    assert "insufficientPermissions" in str(failure.value)
+    assert "followup auth" in str(failure.value) and "unticked" in str(failure.value)
+
+
+def test_a_testing_project_token_dies_after_seven_days_and_the_message_says_why(
+    google_env: FakeGoogle, token_file: Path
+) -> None:
+    now = [datetime(2026, 3, 1, 12, 0, tzinfo=UTC)]
+    google_env.set_clock(lambda: now[0])
+    google_env.oauth.consented_in_testing()
+    gmail: Any = connect(token_file, timeout=2).gmail
+    google_env.oauth.expire_access_tokens()
+    gmail.users().getProfile(userId="me").execute()  # day 0: refreshed
+    now[0] += timedelta(days=6, hours=23)
+    google_env.oauth.expire_access_tokens()
+    gmail.users().getProfile(userId="me").execute()  # day 6: still fine
+    now[0] += timedelta(hours=2)
+    google_env.oauth.expire_access_tokens()
+    with pytest.raises(AuthError) as failure:
+        gmail.users().getProfile(userId="me").execute()
+    assert str(failure.value) == INVALID_GRANT
+    assert "Testing" in INVALID_GRANT and "7 days" in INVALID_GRANT
+    assert "In production" in INVALID_GRANT and "Internal" in INVALID_GRANT
+
+
+def test_a_production_project_token_lasts(google_env: FakeGoogle, token_file: Path) -> None:
+    now = [datetime(2026, 3, 1, 12, 0, tzinfo=UTC)]
+    google_env.set_clock(lambda: now[0])
+    gmail: Any = connect(token_file, timeout=2).gmail
+    now[0] += timedelta(days=60)
+    google_env.oauth.expire_access_tokens()
+    assert gmail.users().getProfile(userId="me").execute()["historyId"]

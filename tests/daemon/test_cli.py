@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -53,34 +55,24 @@ def test_plan_status_and_explain_never_create_the_state(example: Path) -> None:
     assert not (example.parent / "out").exists()
 
 
-def test_sync_names_the_missing_key(tmp_path: Path, example: Path) -> None:
+def test_local_outputs_default_to_the_user_data_folder(tmp_path: Path, example: Path) -> None:
+    """Issue 13: with no reminders_path or drafts_path, they go to the per-user data folder
+    (XDG_DATA_HOME on Linux), never beside the config."""
     text = example.read_text().replace('reminders_path = "out/reminders.ics"\n', "")
-    example.write_text(text)
-    done = run("sync", "--once", "--config", str(example), "--now", NOW)
-    one_line_error(done, "config.toml", "[calendar] reminders_path: missing")
-    text = example.read_text().replace('drafts_path = "out/drafts"\n', "")
-    text = text.replace("[calendar]\n", '[calendar]\nreminders_path = "out/r.ics"\n')
-    example.write_text(text)
-    one_line_error(run("sync", "--once", "--config", str(example)), "[mail] drafts_path: missing")
-
-
-def test_init_writes_a_config_that_loads_and_never_overwrites(tmp_path: Path) -> None:
-    path = tmp_path / "conf" / "config.toml"
-    done = run(
-        "init", "--path", str(path), "--email", "me@example.org", "--timezone", "Europe/Paris"
+    example.write_text(text.replace('drafts_path = "out/drafts"\n', ""))
+    data = tmp_path / "data"
+    env = {**os.environ, "XDG_DATA_HOME": str(data)}
+    done = subprocess.run(
+        [*followup_command(), "sync", "--once", "--config", str(example), "--now", NOW],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    config = load_config(path)
-    assert config.settings.me == frozenset({"me@example.org"})
-    assert config.settings.timezone.key == "Europe/Paris"
-    assert config.calendar_source == "google"
-    assert "# " in path.read_text()  # commented
-    before = path.read_text()
-    one_line_error(run("init", "--path", str(path)), "already exists")
-    assert path.read_text() == before
-    local = tmp_path / "local.toml"
-    assert run("init", "--path", str(local), "--local").returncode == 0
-    assert 'reminders_path = "reminders.ics"' in local.read_text()
+    assert (data / "followup" / "reminders.ics").is_file()
+    assert list((data / "followup" / "drafts").glob("*/*"))
+    assert not (example.parent / "reminders.ics").exists()
 
 
 def test_marks_are_validated_and_stored(example: Path) -> None:
@@ -153,3 +145,55 @@ def test_one_daemon_per_state_and_sigterm_stops_it(example: Path) -> None:
         line.split(" ", 1)[0] in ("INFO", "WARNING", "DEBUG") for line in stderr.splitlines()
     )
     assert "Thank you" not in stderr and "@" not in stderr.replace(str(example.parent), "")
+
+
+def test_mark_done_says_which_action_refuses_one_not_due_and_unmark_undoes(
+    example: Path,
+) -> None:
+    base = ("--config", str(example), "--now", NOW)
+    done = run("mark", "globex", "done", *base)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("marked globex-1 (Globex) done: thank-you ")
+    # The next action of Globex is now follow-up 1, due tomorrow: not done by accident.
+    one_line_error(
+        run("mark", "globex", "done", *base),
+        "mark globex-1 done: follow-up 1 is not due until Fri 11 Dec 09:30 EST",
+        "--early",
+    )
+    assert run("mark", "globex", "done", "--early", *base).returncode == 0
+    assert run("mark", "globex", "culture", "paper", *base).returncode == 0
+
+    undone = run("unmark", "globex", "done", "thank-you", *base)
+    assert undone.returncode == 0, undone.stderr
+    assert undone.stdout.startswith("unmarked globex-1 (Globex) done: thank-you (marked Thu 10")
+    assert run("unmark", "globex-1", *base).returncode == 0  # the latest: the culture
+    with State.open(load_config(example).state_path) as state:
+        left = [(m.kind, m.value) for m in state.marks()]
+    assert left == [(MarkKind.DONE, "follow_up:1")]
+    one_line_error(run("unmark", "globex", "stop", *base), "no stop mark to remove")
+
+
+def test_manners_zone_on_every_time_overdue_since_would_create(example: Path) -> None:
+    """Issue 13: a time names its zone, a passed due date says since when, a dry run says
+    "would create", the sync header is in the user's zone even without --now."""
+    base = ("--config", str(example), "--now", NOW)
+    status = subprocess.run(
+        [*followup_command(), "status", *base],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert "overdue since Wed 09 Dec" in status.stdout
+    assert "(now)" not in status.stdout
+    assert "13:00 EST" in status.stdout
+    dry = run("sync", "--once", "--dry-run", *base)
+    assert dry.stdout.splitlines()[0] == "followup sync as of Thu 10 Dec 2026 12:00 EST (dry run)"
+    assert "would create 3 drafts, would create 12 reminders" in dry.stdout
+    real = run("sync", "--once", "--dry-run", "--config", str(example))
+    zone = load_config(example).settings.timezone
+    assert real.stdout.splitlines()[0].endswith(datetime.now(zone).strftime("%Z (dry run)"))
+    assert run("sync", "--once", *base).returncode == 0
+    again = run("sync", "--once", "-v", *base)
+    assert "  left as they are: 15 up to date" in again.stdout
+    assert "unchanged" not in again.stdout

@@ -21,7 +21,7 @@ import pytest
 
 from connectors.errors import SourceError
 from daemon.config import Config, load_config
-from daemon.diff import Leave, Tombstone
+from daemon.diff import Leave, Tombstone, is_write
 from daemon.items import Kind
 from daemon.observer import Observer
 from daemon.reconcile import Summary, TransientError, run_pass
@@ -111,14 +111,16 @@ def google(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Google]:
         zone = config.settings.timezone
         sinks = Sinks(
             reminders=GoogleReminders(services.calendar, "primary", retry=retry),
-            drafts=GmailDrafts(services.gmail, me=ME, name="Alex Doe", retry=retry),
+            drafts=GmailDrafts(
+                services.gmail, me=ME, name="Alex Doe", retry=retry, own=services.own_writes
+            ),
             where={Kind.REMINDER: "Google calendar primary", Kind.DRAFT: "Gmail drafts"},
             lazy_listing=True,  # as build_sinks makes them for Google
         )
         observer = Observer(
             config,
             calendar=GoogleCalendar(services.calendar, "primary", zone, retry=retry),
-            mail=Gmail(services.gmail, zone, retry=retry),
+            mail=Gmail(services.gmail, zone, retry=retry, own=services.own_writes),
         )
         with State.open(config.state_path) as state:
             yield Google(fake, config, sinks, observer, state, sleeps)
@@ -149,6 +151,31 @@ def test_a_poll_with_nothing_changed_costs_two_requests(google: Google) -> None:
     assert google.fake.log.quota_units(api="gmail") <= 5
 
 
+def test_the_pass_right_after_writes_costs_two_requests(google: Google) -> None:
+    google.sync(MOMENT[0])
+    wrote = google.sync(MOMENT[2])  # drafts fall due: created in Gmail, reminders moved
+    assert any(op.kind is Kind.DRAFT for op in wrote.applied)
+    google.fake.log.clear()
+    after = google.sync(MOMENT[2] + timedelta(minutes=5))
+    assert after.writes() == 0
+    assert google.fake.log.http_requests == 2  # events.list and history.list
+    assert google.fake.log.quota_units(api="gmail") == 2
+    assert google.fake.log.calls("gmail.users.threads.get") == []
+
+
+def test_one_refused_write_does_not_block_the_others(google: Google) -> None:
+    google.sync(MOMENT[0])
+    google.fake.faults.add("gmail.users.drafts.create", status=400, times=1)
+    summary = google.sync(MOMENT[2])
+    created = [op for op in summary.applied if op.kind is Kind.DRAFT]
+    assert not summary.stopped and len(created) >= 2
+    assert len(google.fake.gmail.drafts) == len(created)
+    again = google.sync(MOMENT[2] + timedelta(minutes=5))  # the refused one, tried again
+    assert [op.kind for op in again.applied if is_write(op)] == [Kind.DRAFT]
+    assert google.sync(MOMENT[2] + timedelta(minutes=10)).writes() == 0
+    assert google.state.open_intents() == () and google.state.tombstones() == {}
+
+
 def test_user_edits_and_deletions_are_respected(google: Google) -> None:
     google.sync(MOMENT[2])
     calendar, gmail = google.fake.calendar, google.fake.gmail
@@ -160,8 +187,8 @@ def test_user_edits_and_deletions_are_respected(google: Google) -> None:
     raw = EmailMessage()
     raw["To"] = "pat0@company0.example"
     raw["Subject"] = "My own subject"
-    raw["X-Followup-Key"] = edit_d
     raw.set_content("My own words.\n")
+    gmail.ui_drops_headers = True  # as Gmail's web and mobile apps rebuild a draft
     gmail.user_edit_draft(drafts[edit_d].remote_id, raw.as_bytes())
     gmail.send_draft(drafts[send_d].remote_id)
     for now in (MOMENT[3], MOMENT[0], MOMENT[2]):

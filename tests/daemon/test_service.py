@@ -22,16 +22,56 @@ def config(tmp_path: Path) -> Path:
 
 
 def test_a_systemd_user_unit_on_linux(tmp_path: Path, config: Path) -> None:
-    done = service.install(platform="linux", home=tmp_path, config=config, python="/opt/py/python3")
+    done = service.install(
+        platform="linux", home=tmp_path, config=config, python="/opt/py/python3", environ={}
+    )
     assert done.path == tmp_path / ".config/systemd/user/followup.service"
     text = done.path.read_text()
-    assert f'ExecStart=/opt/py/python3 -m daemon.cli run --config "{config.resolve()}"' in text
+    # -I: the user's working folder is never on the import path (a ~/daemon/ would run).
+    assert f'ExecStart=/opt/py/python3 -I -m daemon.cli run --config "{config.resolve()}"' in text
     assert "Restart=on-failure" in text
     assert "WantedBy=default.target" in text
+    assert "network-online" not in text  # it does nothing in a user unit
     assert "systemctl --user enable --now followup.service" in done.enable
-    assert service.uninstall(platform="linux", home=tmp_path) is not None
+    calls: list[tuple[str, ...]] = []
+
+    def manager(args: object) -> tuple[bool, str]:
+        calls.append((*args, "file there" if done.path.exists() else "file gone"))  # type: ignore[misc]
+        return True, ""
+
+    removed = service.uninstall(platform="linux", home=tmp_path, environ={}, run=manager)
+    assert removed is not None and removed.stopped
+    assert calls == [
+        ("systemctl", "--user", "disable", "--now", "followup.service", "file there"),
+        ("systemctl", "--user", "daemon-reload", "file gone"),
+    ]
     assert not done.path.exists()
-    assert service.uninstall(platform="linux", home=tmp_path) is None
+    assert service.uninstall(platform="linux", home=tmp_path, environ={}, run=manager) is None
+
+
+def test_the_unit_runs_the_console_script_and_follows_xdg_config_home(
+    tmp_path: Path, config: Path
+) -> None:
+    bin_folder = tmp_path / "venv" / "bin"
+    bin_folder.mkdir(parents=True)
+    (bin_folder / "followup").write_text("#!/bin/sh\n")
+    xdg = tmp_path / "xdg"
+    done = service.install(
+        platform="linux",
+        home=tmp_path,
+        config=config,
+        python=str(bin_folder / "python3"),
+        environ={"XDG_CONFIG_HOME": str(xdg)},
+    )
+    assert done.path == xdg / "systemd" / "user" / "followup.service"
+    assert f"ExecStart={bin_folder / 'followup'} run --config" in done.path.read_text()
+
+
+def test_running_asks_the_service_manager() -> None:
+    assert service.running(platform="linux", run=lambda args: (True, "active")) is True
+    assert service.running(platform="linux", run=lambda args: (False, "inactive")) is False
+    no_bus = "Failed to connect to bus: No medium found"
+    assert service.running(platform="linux", run=lambda args: (False, no_bus)) is None
 
 
 def test_a_launchd_agent_on_macos(tmp_path: Path, config: Path) -> None:
@@ -40,6 +80,7 @@ def test_a_launchd_agent_on_macos(tmp_path: Path, config: Path) -> None:
     agent = plistlib.loads(done.path.read_bytes())
     assert agent["ProgramArguments"] == [
         "/usr/bin/py",
+        "-I",
         "-m",
         "daemon.cli",
         "run",
@@ -68,7 +109,16 @@ def test_systemd_quoting() -> None:
 def test_the_command_writes_the_file_and_prints_how_to_enable_it(tmp_path: Path) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("the unit file test runs on Linux")
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    log = tmp_path / "manager.log"
+    fake = tmp_path / "fake-systemctl"
+    fake.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\n')
+    fake.chmod(0o755)
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "XDG_CONFIG_HOME": str(tmp_path / ".config"),
+        "FOLLOWUP_SERVICE_MANAGER": str(fake),  # never the real service manager
+    }
     config = ROOT / "examples" / "config.toml"
     done = subprocess.run(
         [*followup_command(), "service", "install", "--config", str(config)],
@@ -89,3 +139,8 @@ def test_the_command_writes_the_file_and_prints_how_to_enable_it(tmp_path: Path)
         timeout=60,
     )
     assert removed.returncode == 0 and not unit.exists()
+    assert "stopped and disabled" in removed.stdout
+    assert log.read_text().splitlines() == [
+        "--user disable --now followup.service",
+        "--user daemon-reload",
+    ]

@@ -451,13 +451,30 @@ class GoogleWorker(Worker):
         return found
 
     def _drafts(self) -> list[tuple[str, str, bytes]]:
-        """(key, draft id, raw) for each draft of ours in the fake."""
+        """(key, draft id, raw) for each draft of ours in the fake. Drafts carry no mark of
+        the program: they are told by the state (the draft ids written or tombstoned) and by
+        the Message-ID the sink derives from each intent's key and content hash."""
+        from connectors.google.gmail_drafts import message_id_for
+
+        by_id: dict[str, str] = {}
+        by_message_id: dict[str, str] = {}
+        if self.state_path.exists():
+            with _db(self.state_path) as db:
+                for table in ("written", "tombstones"):
+                    query = f"SELECT key, remote_id FROM {table} WHERE kind = 'draft'"
+                    by_id.update((str(r), str(k)) for k, r in db.execute(query) if r)
+                for key, content_hash in db.execute(
+                    "SELECT key, content_hash FROM journal WHERE kind = 'draft'"
+                ):
+                    domain = ME.rpartition("@")[2]
+                    by_message_id[message_id_for(key, content_hash, domain)] = str(key)
         found = []
         for draft_id in list(self.fake.gmail.drafts):
             stored = self.fake.gmail.draft_message(draft_id)
-            key = stored.parsed.get("X-Followup-Key")
+            message_id = str(stored.parsed.get("Message-ID", "")).strip().strip("<>")
+            key = by_id.get(draft_id) or by_message_id.get(message_id)
             if key:
-                found.append((str(key), draft_id, stored.raw))
+                found.append((key, draft_id, stored.raw))
         return found
 
     def check_duplicates(self) -> list[str]:
@@ -477,7 +494,7 @@ class GoogleWorker(Worker):
         message = EmailMessage()
         message["To"] = "pat@example.org"
         message["Subject"] = "My own subject"
-        message["X-Followup-Key"] = key
+        message["Message-ID"] = self.fake.gmail.draft_message(remote_id).parsed["Message-ID"]
         message.set_content(f"{marker}\n\nMy own words.\n")
         self.fake.gmail.user_edit_draft(remote_id, message.as_bytes())
 

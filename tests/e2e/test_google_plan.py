@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
+from connectors.google.auth import INVALID_GRANT
 from tests.conftest import SHARED, followup_command
 
 _TESTS = str(Path(__file__).resolve().parents[1])
@@ -212,6 +213,4 @@ def test_google_problems_are_one_line(tmp_path: Path) -> None:
         fake.oauth.expire_access_tokens()
         fake.oauth.revoke()
         done = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
-        assert done.stderr.strip().splitlines() == [
-            "followup: Google refused the saved token (invalid_grant): run `followup auth` again"
-        ]
+        assert done.stderr.strip().splitlines() == [f"followup: {INVALID_GRANT}"]

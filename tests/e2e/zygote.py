@@ -35,6 +35,7 @@ if os.environ.get("FOLLOWUP_GOOGLE_API_ROOT"):  # the Google connectors, importe
     import connectors.google.api  # noqa: F401
     import connectors.google.calendar  # noqa: F401
     import connectors.google.gmail  # noqa: F401
+    import connectors.google.gmail_drafts  # noqa: F401
 
 
 def _run(stderr: str, args: list[str]) -> int:

@@ -168,6 +168,10 @@ class GmailStore:
         self.history_id = start_history_id
         self.history_floor = start_history_id
         self.strict_threading = True
+        # Gmail's web and mobile apps rebuild a draft on edit and send: custom headers
+        # (X-*) are dropped and the Message-ID is replaced. A switchable fault (off by
+        # default, as not every client does it).
+        self.ui_drops_headers = False
         self._empty_history_pages = 0
         self._next_msg = 0x18C0_0000_0000_0000 + secrets.randbelow(1 << 40)
         self._next_draft = 5_100_000_000_000_000_000 + secrets.randbelow(1 << 40)
@@ -258,7 +262,8 @@ class GmailStore:
         if not thread_id:
             return None
         if thread_id not in self.threads:
-            raise not_found()
+            # Gmail answers 400, not 404, for a thread id it cannot resolve.
+            raise ApiError(400, "invalidArgument", "Invalid thread_id value")
         members = [self.messages[i] for i in self.threads[thread_id]]
         subject = normalize_subject(decode_header_value(parsed.get("Subject", "")))
         if not any(normalize_subject(m.subject) == subject for m in members):
@@ -309,7 +314,7 @@ class GmailStore:
 
     def _send_draft(self, draft_id: str) -> MessageRef:
         old = self.messages[self.drafts.pop(draft_id)]
-        parsed = email.message_from_bytes(old.raw)
+        parsed = email.message_from_bytes(self._as_the_ui_writes(old.raw))
         if parsed.get("Message-ID") is None:
             parsed["Message-ID"] = f"<{secrets.token_hex(12)}@mail.gmail.com>"
         if parsed.get("Date") is None:
@@ -331,15 +336,30 @@ class GmailStore:
 
     @locked
     def user_edit_draft(self, draft_id: str, message: bytes | str | Message) -> MessageRef:
-        """The user edits a draft in Gmail: same draft id, new message id."""
+        """The user edits a draft in Gmail: same draft id, new message id. A changed
+        subject moves the draft to a new thread, as Gmail does."""
         if draft_id not in self.drafts:
             raise KeyError(f"no draft {draft_id}")
         old = self.messages[self.drafts[draft_id]]
+        raw = self._as_the_ui_writes(_to_bytes(message))
+        subject = decode_header_value(email.message_from_bytes(raw).get("Subject", ""))
+        same_subject = normalize_subject(subject) == normalize_subject(old.subject)
         self._remove(old.id)
-        thread_id = old.thread_id if old.thread_id in self.threads else None
-        new = self._store(_to_bytes(message), ["DRAFT"], thread_id, self._now_ms())
+        thread_id = old.thread_id if old.thread_id in self.threads and same_subject else None
+        new = self._store(raw, ["DRAFT"], thread_id, self._now_ms())
         self.drafts[draft_id] = new.id
         return MessageRef(new.id, new.thread_id)
+
+    def _as_the_ui_writes(self, raw: bytes) -> bytes:
+        """With `ui_drops_headers`: X-* headers gone and a Message-ID of Gmail's own."""
+        if not self.ui_drops_headers:
+            return raw
+        parsed = email.message_from_bytes(raw)
+        for name in {n for n in parsed if n.lower().startswith("x-")}:
+            del parsed[name]
+        del parsed["Message-ID"]
+        parsed["Message-ID"] = f"<CA{secrets.token_hex(16)}@mail.gmail.com>"
+        return parsed.as_bytes()
 
     @locked
     def user_delete_draft(self, draft_id: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import random
 import re
 import socket
 import sys
@@ -175,8 +176,11 @@ class FakeGoogle:
             client_secret=client_secret,
             refresh_token=refresh_token,
             scopes=scopes,
+            clock=self.now,
         )
         self.faults = Faults()
+        self.batch_order = "shuffled"  # or "reversed", "as sent"
+        self._random = random.Random()
         self.log = RequestLog()
         self.internal_errors: list[str] = []  # tracebacks of bugs in the fake (answered 500)
         self._host = host
@@ -247,6 +251,22 @@ class FakeGoogle:
     @property
     def token_uri(self) -> str:
         return f"{self.root_url}token"
+
+    @property
+    def auth_uri(self) -> str:
+        """The consent screen (`auth_uri` of a client file pointed at the fake)."""
+        return f"{self.root_url}o/oauth2/auth"
+
+    def client_file(self, kind: str = "installed") -> dict[str, Any]:
+        """A client secrets file as Google Cloud console downloads it, pointed at the fake."""
+        info: dict[str, Any] = {
+            "client_id": self.oauth.client_id,
+            "client_secret": self.oauth.client_secret,
+            "auth_uri": self.auth_uri,
+            "token_uri": self.token_uri,
+        }
+        info["redirect_uris"] = ["http://localhost"] if kind == "installed" else []
+        return {kind: info}
 
     @property
     def access_token(self) -> str:
@@ -460,13 +480,21 @@ class FakeGoogle:
         limit = GMAIL_BATCH_LIMIT if api == "gmail" else CALENDAR_BATCH_LIMIT
         if len(parts) > limit:
             raise ApiError(400, "badRequest", f"Too many requests in batch; the limit is {limit}.")
-        answers = []
-        for part in parts:
+        # Google runs the parts of a batch in any order: shuffled by default, or
+        # `batch_order = "reversed"` for a test that needs the worst order every time.
+        order = list(range(len(parts)))
+        if self.batch_order == "shuffled":
+            self._random.shuffle(order)
+        elif self.batch_order == "reversed":
+            order.reverse()
+        answered: dict[int, Response] = {}
+        for index in order:
+            part = parts[index]
             inner = Request.from_target(
                 part.method, part.target, part.headers, part.body, in_batch=True
             )
-            answers.append((part.content_id, self._serve_part(inner, api)))
-        return format_batch(answers)
+            answered[index] = self._serve_part(inner, api)
+        return format_batch([(part.content_id, answered[i]) for i, part in enumerate(parts)])
 
     def _serve_part(self, req: Request, api: str) -> Response:
         route, params = self._resolve(req)
@@ -501,6 +529,9 @@ class FakeGoogle:
         if req.path == "/token" and not req.in_batch:
             with self.lock:
                 return self.oauth.handle_token(req), 0
+        if req.path == "/o/oauth2/auth" and req.method == "GET" and not req.in_batch:
+            with self.lock:
+                return self.oauth.handle_consent(req), 0
         if route is None:
             return Response(404, _NOT_FOUND_HTML, {"Content-Type": "text/html; charset=UTF-8"}), 0
         style = route.style

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -99,3 +100,122 @@ def test_user_template_beside_the_config_overrides_the_thank_you(tmp_path: Path)
     ]
     assert drafts
     assert all(d.subject.startswith("Thanks from") for d in drafts)
+
+
+def test_config_example_states_the_schemas_defaults() -> None:
+    """Issue 7: every key once, in daemon/schema.py; the example may not state another default."""
+    import re
+    import tomllib
+
+    from daemon import schema
+
+    text = (ROOT / "config.example.toml").read_text()
+    section = ""
+    seen: set[tuple[str, str]] = set()
+    for line in text.splitlines():
+        header = re.match(r"^\[(\w+)\]", line)
+        if header:
+            section = header.group(1)
+            continue
+        entry = re.match(r"^(#\s*)?(\w+) = (.+?)(\s+#.*)?$", line)
+        key = schema.find(section, entry.group(2)) if entry else None
+        if entry is None or key is None:
+            continue
+        seen.add((section, key.name))
+        if key.default is None or entry.group(1):
+            continue
+        stated = tomllib.loads(f"v = {entry.group(3)}")["v"]
+        expected = tomllib.loads(f"v = {key.default_text()}")["v"]
+        assert stated == expected, f"[{section}] {key.name}"
+    assert seen == {(k.section, k.name) for k in schema.KEYS}
+
+
+def test_the_starter_is_made_from_the_schema_and_loads(tmp_path: Path) -> None:
+    from daemon import schema
+    from daemon.starter import starter_text
+
+    (tmp_path / "cal.ics").write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    (tmp_path / "mail.mbox").write_text("")
+    text = starter_text(
+        {
+            ("user", "email"): '"alex@work.example"',
+            ("user", "name"): '"Alex"',
+            ("user", "timezone"): '"Europe/Berlin"',
+            ("calendar", "path"): '"cal.ics"',
+            ("mail", "path"): '"mail.mbox"',
+        }
+    )
+    for key in schema.KEYS:
+        assert re.search(rf"^#? ?{key.name} = ", text, re.MULTILINE), key.name
+    config = load_config(write(tmp_path, text))
+    assert config.settings.followup_time == schema.default("policy", "followup_time")
+    assert config.settings.max_followups == schema.default("policy", "max_followups")
+    assert config.poll_minutes == schema.default("daemon", "poll_minutes")
+
+
+def test_a_template_file_that_is_no_template_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "thankyou.txt").write_text("Dear $names\n")
+    with pytest.raises(ConfigError, match=r"thankyou\.txt is not a template name \(known: "):
+        load_config(write(tmp_path, MINIMAL))
+    (tmp_path / "templates" / "thankyou.txt").rename(tmp_path / "templates" / "follow_up.txt")
+    assert load_config(write(tmp_path, MINIMAL)).settings.templates[0][0] == "follow_up"
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (('timezone = "Europe/Berlin"', 'timezone = "America"'), "unknown time zone 'America'"),
+        (('timezone = "Europe/Berlin"', f'timezone = "{"x/" * 3000}"'), "not a time zone"),
+        (("[user]\n", "user = 3\n[usr]\n"), "[user]: must be a table"),
+        (('path = "mail.mbox"', 'path = "~nosuchuser/mail.mbox"'), "'~nosuchuser': no such user"),
+        (('path = "mail.mbox"', 'path = "mail\\u0000.mbox"'), "must not contain a NUL"),
+        (("[mail]\n", '[policy]\nfollowup_time = "09:30+02:00"\n[mail]\n'), "no offset here"),
+        (('email = "Alex@Example.com"', 'email = "you@example.com"'), "is a placeholder"),
+        (('email = "Alex@Example.com"', 'email = "notanemail"'), "is not an email address"),
+        (('email = "Alex@Example.com"\n', ""), "[user] email: missing"),
+    ],
+)
+def test_bad_values_are_one_line(tmp_path: Path, change: tuple[str, str], needle: str) -> None:
+    text = MINIMAL.replace(*change)
+    assert text != MINIMAL
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert needle in caught.value.user_message
+    assert "\n" not in caught.value.user_message
+
+
+def test_deep_nesting_a_bom_and_odd_files(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        load_config(write(tmp_path, MINIMAL + "\nx = " + "[" * 50_000 + "]" * 50_000 + "\n"))
+    path = write(tmp_path, MINIMAL)
+    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
+    assert load_config(path).settings.country == "DE"
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(Path("/dev/null"))
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(tmp_path)
+
+
+def test_sources_must_be_regular_files_and_outputs_never_a_source(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.mbox"
+    os.mkfifo(fifo)
+    for source, needle in (("/dev/zero", "not a regular file"), (str(fifo), "not a regular")):
+        text = MINIMAL.replace('path = "mail.mbox"', f'path = "{source}"')
+        with pytest.raises(ConfigError, match=rf"\[mail\] path: .*{needle}"):
+            load_config(write(tmp_path, text))
+    same = 'path = "cal/calendar.ics"\nreminders_path = "cal/calendar.ics"'
+    text = MINIMAL.replace('path = "cal/calendar.ics"', same)
+    with pytest.raises(ConfigError, match=r"\[calendar\] reminders_path: is a file followup reads"):
+        load_config(write(tmp_path, text))
+
+
+def test_a_template_that_is_a_pipe_is_reported_not_read(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "templates").mkdir()
+    os.mkfifo(tmp_path / "templates" / "thank_you.txt")
+    with pytest.raises(ConfigError, match=r"thank_you\.txt is not a regular file"):
+        load_config(write(tmp_path, MINIMAL))

@@ -227,14 +227,19 @@ def test_handwritten_text_has_three_parts_and_is_shorter() -> None:
 
 def test_handwritten_text_without_names_or_note() -> None:
     text = handwritten_text(
-        company="Acme", role="the role", recipients_names=(), learned=None, my_name="Alex"
+        company="Acme",
+        role="the role",
+        recipients_names=(),
+        learned=None,
+        my_name="Alex",
+        templates=NO_TEMPLATES,
     )
     assert "Dear Acme team," in text
     assert LEARNED_PLACEHOLDER in text
 
 
 def test_prep_text_has_the_four_questions() -> None:
-    text = prep_text(interview_title="Interview with Acme", company="Acme")
+    text = prep_text(interview_title="Interview with Acme", company="Acme", templates=NO_TEMPLATES)
     for question in (
         "What are the next steps",
         "When do you expect to make a decision?",
@@ -283,7 +288,9 @@ def _all_default_renderings() -> list[str]:
                 texts.extend(
                     follow_up(number=number, timeline_text=timeline, thread_subject=thread)
                 )
-    texts.append(prep_text(interview_title="Interview with Acme", company="Acme"))
+    texts.append(
+        prep_text(interview_title="Interview with Acme", company="Acme", templates=NO_TEMPLATES)
+    )
     return texts
 
 

@@ -1,0 +1,416 @@
+"""Gmail drafts: `GmailDrafts`, the `DraftSink` writing one draft per email action. It never
+sends (nothing here calls drafts.send or messages.send).
+
+Nothing of this program is in a draft (no `X-Followup-*` header: a draft sent from a mail
+program would carry it to the recruiter). Our drafts are found again by what is recorded:
+- the draft id, recorded by the daemon (`remember`) or written in this process. A web or
+  mobile edit keeps the draft id but rotates the message id, may drop headers and moves
+  the draft to a new thread when its subject changes: found by its id, its content hash
+  then differs from the one recorded, and the daemon leaves it alone. A draft sent from
+  Gmail is deleted (a SENT message joins the thread): gone, and never written again.
+- for a create whose answer was never recorded (killed mid-write, or the answer lost):
+  the Message-ID we chose, derived from the action key and the content hash (so the
+  daemon's open intent, which holds both, finds it), or the content hash alone where
+  Gmail replaced the Message-ID. An identical second copy (httplib2 re-sends a request
+  whose answer was lost, and Gmail carries it out twice) is deleted.
+
+- `create` posts `drafts.create` with `message.raw` (base64url RFC 2822, JSON body) and,
+  for replies, the `threadId`, `In-Reply-To`, `References` and the thread's subject. A
+  thread Gmail cannot resolve (404, or 400 "Invalid thread_id value") is gone: the draft is
+  written as a new mail.
+- `content_hash` hashes what the user can change (recipients, subject, body). `update` and
+  `delete` first read the draft: one whose message id or hash moved since it was found
+  (the user edited it) is left alone. Gmail has no If-Match for drafts; this check is
+  the closest.
+- Drafts are read (`drafts.get format=raw`) once per version (message id): ours to hash
+  them, and the others only while a create is unsettled.
+- The message ids written are handed to `OwnWrites`, so the mail source does not take our
+  own drafts for news.
+"""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.policy
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, getaddresses
+from functools import partial
+from typing import Any
+
+from connectors._email import decode_words, header_block, read_bodies, read_fields
+from connectors.base import DraftMessage, Found, Written
+from connectors.google.gmail_payload import b64decode, b64encode
+from connectors.google.retry import (
+    DEFAULT_POLICY,
+    MAX_BATCH,
+    BatchCall,
+    GoogleApiError,
+    RetryPolicy,
+    call,
+    get_or_none,
+    pages,
+    run_batch,
+)
+from connectors.google.state import OwnWrites
+
+logger = logging.getLogger(__name__)
+
+_LIST_PAGE = 500
+
+
+def vanished_thread(error: GoogleApiError) -> bool:
+    """Gmail's answers for a thread it cannot resolve: 404, or 400 "Invalid thread_id"."""
+    if error.status == 404:
+        return True
+    return error.status == 400 and "thread_id" in error.detail.lower()
+
+
+def message_id_for(key: str, content_hash: str, domain: str) -> str:
+    """The Message-ID we give a draft (without <>): unique per action and content, under
+    the user's own domain, and telling nothing of this program or the action."""
+    digest = hashlib.sha256(f"{key}\0{content_hash}".encode()).digest()
+    local = base64.b32encode(digest[:15]).decode("ascii").lower()
+    return f"{local}@{domain or 'localhost'}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """One draft version looked at: the Message-ID it carries and its content hash."""
+
+    message_id: str
+    content_hash: str
+
+
+class GmailDrafts:
+    """A `DraftSink` writing Gmail drafts, found again by what is recorded; it never sends."""
+
+    def __init__(
+        self,
+        service: object,
+        *,
+        me: str = "",
+        name: str = "",
+        domain: str = "",
+        retry: RetryPolicy = DEFAULT_POLICY,
+        batch_size: int = MAX_BATCH,
+        own: OwnWrites | None = None,
+    ) -> None:
+        self._service: Any = service
+        self.me = me  # "" leaves From to Gmail (the account's default address)
+        self.name = name
+        self.domain = domain or me.rpartition("@")[2]
+        self._retry = retry
+        self._batch_size = batch_size
+        self.own = own if own is not None else OwnWrites()
+        self._seen: dict[str, _Seen] = {}  # by Gmail message id
+        self._known: dict[str, str] = {}  # draft id -> action key
+        self._pending: dict[str, str] = {}  # action key -> content hash, draft id unknown
+
+    def _drafts(self) -> Any:
+        return self._service.users().drafts()
+
+    # --- the protocol ----------------------------------------------------------------------
+
+    def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
+        """What the daemon recorded: action key -> draft id of each draft written, and
+        action key -> content hash of each create whose result is not recorded yet."""
+        self._known = {draft_id: key for key, draft_id in written.items() if draft_id}
+        self._pending = dict(pending)
+
+    def content_hash(self, draft: DraftMessage) -> str:
+        d = draft.draft
+        return _draft_hash(d.to, d.cc, d.subject, d.body)
+
+    def find_all(self) -> dict[str, Found]:
+        rows = self._list()
+        wanted = [
+            row
+            for row in rows
+            if row[1] not in self._seen and (self._pending or row[0] in self._known)
+        ]
+        self._look_at(wanted)
+        present = {message_id for _, message_id, _ in rows}
+        self._seen = {m: s for m, s in self._seen.items() if m in present}
+        found: dict[str, Found] = {}
+        for draft_id, message_id, _ in rows:
+            key = self._known.get(draft_id)
+            seen = self._seen.get(message_id)
+            if key is None or seen is None or key in found:
+                continue
+            found[key] = Found(
+                key=key, remote_id=draft_id, etag=message_id, content_hash=seen.content_hash
+            )
+        if self._pending:
+            self._settle_pending(rows, found)
+        logger.info("drafts: %d listed, %d ours", len(rows), len(found))
+        return found
+
+    def _settle_pending(
+        self, rows: Sequence[tuple[str, str, str]], found: dict[str, Found]
+    ) -> None:
+        """Drafts not recorded that are ours: a create whose answer was not recorded."""
+        expected = {
+            message_id_for(key, wanted, self.domain): key for key, wanted in self._pending.items()
+        }
+        for draft_id, message_id, _ in rows:
+            seen = self._seen.get(message_id)
+            if draft_id in self._known or seen is None:
+                continue
+            key = expected.get(seen.message_id)
+            if key is None:  # Gmail may have replaced our Message-ID: the content tells
+                key = next((k for k, h in self._pending.items() if h == seen.content_hash), None)
+            if key is None or self._pending.get(key) != seen.content_hash:
+                continue
+            if key in found:
+                self._drop_copy(found[key], draft_id)
+                continue
+            logger.info("draft %s of an unsettled create found (%s)", draft_id, key)
+            self._known[draft_id] = key
+            found[key] = Found(
+                key=key, remote_id=draft_id, etag=message_id, content_hash=seen.content_hash
+            )
+        self._pending = {k: h for k, h in self._pending.items() if k not in found}
+
+    def create(self, draft: DraftMessage) -> Written:
+        wanted = self.content_hash(draft)
+        raw = self.render(draft)
+        thread_id = draft.draft.thread_id
+        # Until the next find_all: a copy Gmail made twice is recognised and dropped there.
+        self._pending[draft.key] = wanted
+
+        def make(thread: str) -> Callable[[], Any]:
+            message: dict[str, str] = {"raw": b64encode(raw)}
+            if thread:
+                message["threadId"] = thread
+            return lambda: self._drafts().create(userId="me", body={"message": message})
+
+        def recover() -> Any:
+            found = self.find_all().get(draft.key)
+            if found is None or found.content_hash != wanted:
+                return None
+            self._pending[draft.key] = wanted
+            return {"id": found.remote_id, "message": {"id": found.etag}}
+
+        what = f"Gmail drafts.create {draft.key}"
+        try:
+            answer = call(what, make(thread_id), self._retry, recover=recover)
+        except GoogleApiError as error:
+            if not thread_id or not vanished_thread(error):
+                raise
+            logger.info("draft %s: thread %s is gone; written as a new mail", draft.key, thread_id)
+            answer = call(what, make(""), self._retry, recover=recover)
+        draft_id, message_id = str(answer["id"]), str(answer["message"]["id"])
+        self._known[draft_id] = draft.key
+        self.own.add(message_id)
+        logger.info("draft created: %s (%s)", draft_id, draft.key)
+        return Written(remote_id=draft_id, etag=message_id, content_hash=wanted)
+
+    def update(self, found: Found, draft: DraftMessage) -> Written | None:
+        if not self._unchanged(found):
+            return None
+        raw = self.render(draft)
+        wanted = self.content_hash(draft)
+        message: dict[str, str] = {"raw": b64encode(raw)}
+        if draft.draft.thread_id:
+            message["threadId"] = draft.draft.thread_id
+
+        def recover() -> Any:
+            current = self._get(found.remote_id, "raw")
+            if current is None:
+                return None
+            raw_now = b64decode(str(current["message"].get("raw") or ""))
+            if _raw_hash(raw_now) == wanted and current["message"]["id"] != found.etag:
+                return current
+            return None
+
+        self.own.add(found.etag)  # replaced: Gmail deletes this message
+        try:
+            answer = call(
+                f"Gmail drafts.update {found.remote_id}",
+                lambda: self._drafts().update(
+                    userId="me",
+                    id=found.remote_id,
+                    body={"id": found.remote_id, "message": message},
+                ),
+                self._retry,
+                recover=recover,
+            )
+        except GoogleApiError as error:
+            if error.status == 404:
+                logger.info("draft %s is gone; not updated", found.remote_id)
+                return None
+            raise
+        self.own.add(str(answer["message"]["id"]))
+        logger.info("draft updated: %s", found.remote_id)
+        return Written(
+            remote_id=found.remote_id,
+            etag=str(answer["message"]["id"]),
+            content_hash=wanted,
+        )
+
+    def delete(self, found: Found) -> bool:
+        """True when it is gone (deleted now or before); False when the user changed it."""
+        current = self._get(found.remote_id, "minimal")
+        if current is None:
+            return True
+        if str(current["message"]["id"]) != found.etag:
+            logger.info("draft %s changed by the user; left alone", found.remote_id)
+            return False
+        self.own.add(found.etag)
+        try:
+            call(
+                f"Gmail drafts.delete {found.remote_id}",
+                lambda: self._drafts().delete(userId="me", id=found.remote_id),
+                self._retry,
+            )
+        except GoogleApiError as error:
+            if error.status != 404:
+                raise
+        self._known.pop(found.remote_id, None)
+        logger.info("draft deleted: %s", found.remote_id)
+        return True
+
+    def _drop_copy(self, kept: Found, draft_id: str) -> None:
+        """An identical second draft for a key: a create Gmail carried out twice (httplib2
+        re-sends a request whose answer was lost). Deleted; ours by Message-ID and hash."""
+        try:
+            call(
+                f"Gmail drafts.delete {draft_id}",
+                partial(self._drafts().delete, userId="me", id=draft_id),
+                self._retry,
+            )
+        except GoogleApiError as error:
+            if error.status != 404:
+                raise
+        logger.info("duplicate draft %s of %s deleted", draft_id, kept.remote_id)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def render(self, draft: DraftMessage) -> bytes:
+        """The RFC 5322 message for a draft: Date and a Message-ID under the user's domain,
+        nothing that names this program."""
+        d = draft.draft
+        message = EmailMessage(policy=email.policy.SMTP)
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = (
+            f"<{message_id_for(draft.key, self.content_hash(draft), self.domain)}>"
+        )
+        if self.me:
+            message["From"] = formataddr((self.name, self.me)) if self.name else self.me
+        message["To"] = ", ".join(d.to)
+        if d.cc:
+            message["Cc"] = ", ".join(d.cc)
+        message["Subject"] = d.subject
+        if d.in_reply_to:
+            message["In-Reply-To"] = f"<{d.in_reply_to}>"
+        references = list(dict.fromkeys((*d.references, d.in_reply_to)))
+        references = [r for r in references if r]
+        if references:
+            message["References"] = " ".join(f"<{r}>" for r in references)
+        message.set_content(d.body)
+        return message.as_bytes()
+
+    def _list(self) -> list[tuple[str, str, str]]:
+        """(draft id, message id, thread id) of every draft."""
+
+        def page(token: str | None) -> Any:
+            return self._drafts().list(userId="me", maxResults=_LIST_PAGE, pageToken=token)
+
+        rows: list[tuple[str, str, str]] = []
+        for answer in pages("Gmail drafts.list", page, self._retry):
+            for item in answer.get("drafts") or []:
+                message = item.get("message") or {}
+                rows.append(
+                    (str(item["id"]), str(message.get("id")), str(message.get("threadId") or ""))
+                )
+        return rows
+
+    def _look_at(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        """Read drafts not seen in this version: their Message-ID and content hash."""
+        if not rows:
+            return
+        calls = [
+            BatchCall(
+                draft_id,
+                f"Gmail drafts.get {draft_id}",
+                partial(self._drafts().get, userId="me", id=draft_id, format="raw"),
+            )
+            for draft_id, _, _ in rows
+        ]
+        answers = run_batch(
+            self._service.new_batch_http_request,
+            calls,
+            self._retry,
+            what="Gmail batch",
+            size=self._batch_size,
+        )
+        for draft_id, message_id, _ in rows:
+            answer = answers.get(draft_id)
+            if answer is None:
+                continue
+            message = answer.get("message") or {}
+            raw = b64decode(str(message.get("raw") or ""))
+            self._seen[str(message.get("id") or message_id)] = _Seen(
+                message_id=_message_id_of(raw), content_hash=_raw_hash(raw)
+            )
+
+    def _get(self, draft_id: str, fmt: str) -> dict[str, Any] | None:
+        answer: dict[str, Any] | None = get_or_none(
+            f"Gmail drafts.get {draft_id}",
+            lambda: self._drafts().get(userId="me", id=draft_id, format=fmt),
+            self._retry,
+        )
+        return answer
+
+    def _unchanged(self, found: Found) -> bool:
+        """Whether the draft is still the version found, with the content found."""
+        current = self._get(found.remote_id, "raw")
+        if current is None:
+            logger.info("draft %s is gone; left alone", found.remote_id)
+            return False
+        message = current.get("message") or {}
+        raw = b64decode(str(message.get("raw") or ""))
+        if str(message.get("id")) != found.etag or _raw_hash(raw) != found.content_hash:
+            logger.info("draft %s changed by the user; left alone", found.remote_id)
+            return False
+        return True
+
+    # --- persistence -----------------------------------------------------------------------
+
+
+def _message_id_of(raw: bytes) -> str:
+    value = read_fields(header_block(raw)).get("message-id", "")
+    return value.strip().strip("<>").strip()
+
+
+def _raw_hash(raw: bytes) -> str:
+    """The content hash of a stored draft, comparable with `GmailDrafts.content_hash`."""
+    fields = read_fields(header_block(raw))
+
+    def addresses(name: str) -> list[str]:
+        value = decode_words(fields.get(name, ""))
+        return [address for _, address in getaddresses([value]) if address]
+
+    text, _ = read_bodies(raw)
+    return _draft_hash(
+        addresses("to"), addresses("cc"), decode_words(fields.get("subject", "")), text
+    )
+
+
+def _draft_hash(to: Iterable[str], cc: Iterable[str], subject: str, body: str) -> str:
+    """A hash of what the user can change in a draft: recipients, subject, text."""
+    lines = body.replace("\r\n", "\n").split("\n")
+    canonical = {
+        "to": sorted(a.strip().lower() for a in to),
+        "cc": sorted(a.strip().lower() for a in cc),
+        "subject": " ".join(subject.split()),
+        "body": "\n".join(line.rstrip() for line in lines).strip(),
+    }
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
