@@ -566,3 +566,42 @@ def test_gmail_refusing_one_draft_is_that_drafts_line(google: Google) -> None:  
     again = google.sync(MOMENT[2])
     assert not again.failed and again.writes() == 1
     assert google.sync(MOMENT[2]).writes() == 0
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        b"=?utf-8?q?Pat=E2=80=A8Evil?= <pat0@company0.example>",  # U+2028 in the name
+        b"=?utf-8?q?Pat=0AEvil?= <pat0@company0.example>",  # a newline in the name
+        b'"Pat" <pat0=?utf-8?q?=0B?=@company0.example>, =?utf-8?q?=E2=80=AEPat?= <p@x.example>',
+    ],
+)
+def test_a_hostile_from_is_cleaned_and_the_rest_is_written(
+    config: Config, tmp_path: Path, sender: bytes
+) -> None:
+    head = (
+        b"From pat0@company0.example Mon Dec  7 10:00:00 2026\nFrom: " + sender + b"\n"
+        b"To: alex@example.com\nSubject: Re: Interview with Company 0\n"
+        b"Date: Mon, 07 Dec 2026 10:00:00 -0500\nMessage-ID: <from@company0.example>\n\n"
+        b"Thanks for checking in, we are still talking to people.\n\n"
+    )
+    assert config.mail_path is not None
+    with config.mail_path.open("ab") as out:
+        out.write(head)
+    done = sync(config)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    reminders, drafts = written_keys(config)
+    clean_reminders, clean_drafts = baseline(tmp_path)
+    # the reply may move interview 0's own follow-up; every other interview is as without it
+
+    def others(keys: set[str]) -> set[str]:
+        return {key for key in keys if not key.startswith("int-0/")}
+
+    assert others(clean_reminders) == others(reminders)
+    assert others(clean_drafts) == others(drafts)
+    assert any(key.startswith("int-0/") for key in reminders)
+    assert config.drafts_path is not None
+    for path in config.drafts_path.glob("*/*"):
+        text = path.read_bytes().decode("utf-8", "replace")
+        for char in "\u2028\u202e\x0b":
+            assert char not in text
