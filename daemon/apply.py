@@ -103,9 +103,10 @@ def apply_all(
             run.sink_down(kind, f"writing the {kind.value}s: {describe(error)}")
             run.pending.extend(item.op for item in made)
             continue
-        for item in made:
-            settle_write(state, item.intent, item.op, item.result, now)
-            run.applied.append(item.op)
+        with state.together():  # one commit for the whole batch's records
+            for item in made:
+                settle_write(state, item.intent, item.op, item.result, now)
+        run.applied.extend(item.op for item in made)
     return Outcome(
         applied=tuple(run.applied),
         stopped=run.stopped(),

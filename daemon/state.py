@@ -161,6 +161,7 @@ class State:
     def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
         self._db = connection
         self.path = path
+        self._joined = False  # inside `together()`: transactions join the open one
 
     # -- opening ------------------------------------------------------------------------
 
@@ -225,7 +226,21 @@ class State:
         self.close()
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """Make the writes inside one transaction: one commit (one fsync) for many records,
+        e.g. the results of a batched write. All of them or none land."""
+        with self._transaction():
+            self._joined = True
+            try:
+                yield
+            finally:
+                self._joined = False
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._joined:
+            yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
