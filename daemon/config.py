@@ -47,6 +47,9 @@ class Config:
     google: GoogleConfig
     state_path: Path
     poll_minutes: int
+    mail_paths: tuple[Path, ...] = ()  # `[mail] path`: one path or a list; `mail_path` is the first
+    # `followup board`'s page, rewritten by the daemon after a pass that changed the plan.
+    board_path: Path | None = None
 
 
 def default_config_path() -> Path:
@@ -156,9 +159,9 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
 
     base = path.parent
 
-    def where(section: str, name: str) -> Path | None:
-        text = value(section, name)
-        if text is None:
+    def where(section: str, name: str, text: Any = None) -> Path | None:
+        text = value(section, name) if text is None else text
+        if text is None or isinstance(text, tuple):  # a list of mail paths: one by one below
             return None
         try:
             return (base / Path(text).expanduser()).resolve()
@@ -182,14 +185,24 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
             ("google", "client_secrets_path"),
             ("google", "token_path"),
             ("daemon", "state_path"),
+            ("daemon", "board_path"),
             ("policy", "templates_dir"),
         )
     }
+    mail_paths: tuple[Path, ...] = ()
+    if isinstance(value("mail", "path"), tuple):
+        found = [where("mail", "path", text) for text in value("mail", "path")]
+        mail_paths = tuple(p for p in found if p is not None)
+        paths["mail", "path"] = mail_paths[0] if mail_paths else None
+    elif paths["mail", "path"] is not None:
+        mail_paths = (paths["mail", "path"],)
     data = _data_folder()
     if calendar_source == "ics" and paths["calendar", "reminders_path"] is None:
         paths["calendar", "reminders_path"] = data / "reminders.ics"
     if mail_source in ("mbox", "maildir") and paths["mail", "drafts_path"] is None:
         paths["mail", "drafts_path"] = data / "drafts"
+    for more in mail_paths[1:]:
+        _check_sources({**paths, ("mail", "path"): more}, "", mail_source, problems)
     _check_sources(paths, calendar_source, mail_source, problems)
     templates = () if problems else _templates(paths["policy", "templates_dir"], problems)
     if problems:
@@ -229,10 +242,12 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         reminders_path=paths["calendar", "reminders_path"],
         mail_source=mail_source,
         mail_path=paths["mail", "path"],
+        mail_paths=mail_paths,
         drafts_path=paths["mail", "drafts_path"],
         google=google,
         state_path=paths["daemon", "state_path"] or data / "state.sqlite",
         poll_minutes=value("daemon", "poll_minutes"),
+        board_path=paths["daemon", "board_path"],
     )
 
 
@@ -279,6 +294,8 @@ def _check_sources(
                 f"[{section}] {name}: is a file followup reads; reminders and drafts "
                 "go to a file of their own"
             )
+    if paths.get(("daemon", "board_path")) in read:
+        problems.append("[daemon] board_path: is a file followup reads; the board needs its own")
 
 
 _KINDS = {"file": "source is a regular file", "folder": "Maildir is a folder"}

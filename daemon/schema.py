@@ -51,6 +51,15 @@ def path_text(value: Any) -> str:
     return text
 
 
+def path_texts(value: Any) -> str | tuple[str, ...]:
+    """One path, or a non-empty list of them (Thunderbird's Inbox and Sent, Maildirs)."""
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("must be a path or a non-empty list of paths")
+        return tuple(path_text(item) for item in value)
+    return path_text(value)
+
+
 def strings(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("must be a list of strings")
@@ -218,8 +227,9 @@ KEYS: tuple[Key, ...] = (
     Key(
         section="mail",
         name="path",
-        check=path_text,
-        doc='"mbox": one mbox of received and sent mail (Gmail Takeout); "maildir": a folder',
+        check=path_texts,
+        doc='"mbox": one mbox of received and sent mail (Gmail Takeout); "maildir": a folder; '
+        'or a list of them, e.g. ["Inbox", "Sent"]',
         example='"mail.mbox"',
     ),
     Key(
@@ -271,6 +281,13 @@ KEYS: tuple[Key, ...] = (
         check=integer(1, 24 * 60),
         default=5,
         doc="how often `followup run` looks for changes",
+    ),
+    Key(
+        section="daemon",
+        name="board_path",
+        check=path_text,
+        doc="optional: `followup board`'s page, kept current by each pass (mode 0600)",
+        example='"board.html"',
     ),
     Key(
         section="policy",
