@@ -13,6 +13,7 @@ import codecs
 import email
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -25,7 +26,17 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from connectors import hygiene
 from policy.models import Message, Person, Thread
+
+logger = logging.getLogger(__name__)
+
+# What one message can make us read (README "Limits"): a recruiter's words are in its text
+# parts, near the start; a 200 MB attachment must not cost gigabytes of memory.
+MESSAGE_BYTES = 16 << 20  # of one stored message, headers and bodies
+HEADER_BYTES = 256 << 10  # of its header block
+FIELD_CHARS = 16 << 10  # of one header field's value
+PART_CHARS = 8 << 20  # of one decoded text/plain or text/html part
 
 # The headers the policy reads (auto-reply and bulk markers), in the order they are reported.
 POLICY_HEADERS = (
@@ -121,14 +132,17 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
 def read_fields(block: bytes) -> dict[str, str]:
-    """The first value of each field we read (lower-case names), unfolded, decoded to text."""
+    """The first value of each field we read (lower-case names), unfolded, decoded to text.
+
+    At most `HEADER_BYTES` of the block and `FIELD_CHARS` of a value are read.
+    """
     fields: dict[str, str] = {}
-    for name, value in _FIELD_LINE.findall(_to_text(block)):
+    for name, value in _FIELD_LINE.findall(_to_text(block[:HEADER_BYTES])):
         key = name.lower()
         if key not in fields:
             if "\n" in value:
                 value = _FOLD.sub("", value)
-            fields[key] = value.strip()
+            fields[key] = value.strip()[:FIELD_CHARS]
     return fields
 
 
@@ -250,13 +264,13 @@ def to_message(envelope: Envelope, thread_id: str) -> Message:
 
 
 def decode_words(value: str) -> str:
-    """A header value with RFC 2047 encoded words decoded and whitespace collapsed."""
+    """A header value with RFC 2047 encoded words decoded, controls and whitespace collapsed."""
     if "=?" not in value:
-        return " ".join(value.split())
+        return hygiene.one_line(" ".join(value.split()))
     try:
         parts = decode_header(value)
     except Exception:  # a malformed encoded word: keep the text as written
-        return " ".join(value.split())
+        return hygiene.one_line(" ".join(value.split()))
     out: list[str] = []
     for chunk, charset in parts:
         if isinstance(chunk, str):
@@ -265,7 +279,7 @@ def decode_words(value: str) -> str:
             out.append(chunk.decode("raw-unicode-escape", errors="replace"))
         else:
             out.append(decode_text(chunk, charset))
-    return " ".join("".join(out).split())
+    return hygiene.one_line(" ".join("".join(out).split()))
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
@@ -372,11 +386,13 @@ def _people(value: str) -> tuple[Person, ...]:
         pairs = getaddresses([value])
     except Exception:  # the stdlib parser on hostile input
         return ()
-    return tuple(
-        Person(email=address.strip().lower(), name=decode_words(name))
-        for name, address in pairs
-        if "@" in address
-    )
+    people = []
+    for name, address in pairs:
+        # An address holding spaces or controls (a forged header) is no one to write to.
+        email = hygiene.clean_address(address.strip().lower())
+        if email and "@" in email:
+            people.append(Person(email=email, name=_name(name)))
+    return tuple(people)
 
 
 def _simple_person(piece: str) -> Person | None:
@@ -385,25 +401,74 @@ def _simple_person(piece: str) -> Person | None:
         return Person(email=bare.group(1).lower())
     named = _NAMED_ADDRESS.fullmatch(piece)
     if named:
-        return Person(email=named.group(2).lower(), name=decode_words(named.group(1)))
+        return Person(email=named.group(2).lower(), name=_name(named.group(1)))
     return None
+
+
+def _name(value: str) -> str:
+    """A display name as greetings use it: decoded, one line, no bidi controls."""
+    return hygiene.display_name(decode_words(value))
 
 
 # --- bodies ----------------------------------------------------------------------------
 
 
 def with_bodies(message: Message, raw: bytes) -> Message:
-    """The message with its text/plain and text/html parts decoded from the raw bytes."""
+    """The message with its text/plain and text/html parts decoded from the raw bytes.
+
+    A message over `MESSAGE_BYTES` is read that far (the readers load one byte more, so
+    they never hold a whole huge message) (its text parts come first, in practice),
+    with a line; a part over `PART_CHARS` is cut there.
+    """
     text, html = read_bodies(raw)
     return replace(message, body_text=text, body_html=html)
 
 
 def read_bodies(raw: bytes) -> tuple[str, str]:
-    """(first inline text/plain, first inline text/html), decoded; "" where absent."""
-    parsed = email.message_from_bytes(raw)  # compat32: see the module docstring
+    """(first inline text/plain, first inline text/html), decoded; "" where absent.
+
+    A multipart nested deeper than the parser's recursion allows (a hostile message) is
+    read flat instead: each piece between boundary lines on its own.
+    """
+    if len(raw) > MESSAGE_BYTES:
+        logger.warning(
+            "message %s: over %d MiB, only the first %d MiB read",
+            _id_of(raw),
+            MESSAGE_BYTES >> 20,
+            MESSAGE_BYTES >> 20,
+        )
+        raw = raw[:MESSAGE_BYTES]
+    try:
+        parsed = email.message_from_bytes(raw)  # compat32: see the module docstring
+        return _first_texts([parsed])
+    except RecursionError:
+        logger.warning(
+            "message %s: nested too deeply for the mail parser; its parts were read flat",
+            _id_of(raw),
+        )
+        return _flat_bodies(raw)
+
+
+def _id_of(raw: bytes) -> str:
+    """A message's id for a log line (never an address or a subject)."""
+    match = _ANGLE_ID.search(read_fields(header_block(raw[:HEADER_BYTES])).get("message-id", ""))
+    return match.group(1)[:80] if match else "(no Message-ID)"
+
+
+_BOUNDARY_LINE = re.compile(rb"^--[^\r\n]*\r?\n", re.MULTILINE)
+
+
+def _flat_bodies(raw: bytes) -> tuple[str, str]:
+    """The text parts of a message, found between boundary lines without nesting."""
+    pieces = (email.message_from_bytes(piece) for piece in _BOUNDARY_LINE.split(raw)[1:])
+    return _first_texts(part for part in pieces if not part.is_multipart())
+
+
+def _first_texts(parts: Iterable[EmailMessage]) -> tuple[str, str]:
+    """(first inline text/plain, first inline text/html) among `parts` and what they hold."""
     text: str | None = None
     html: str | None = None
-    stack: list[EmailMessage] = [parsed]
+    stack: list[EmailMessage] = list(parts)[::-1]
     while stack and (text is None or html is None):
         part = stack.pop()
         payload = part.get_payload()
@@ -433,7 +498,7 @@ def _part_text(part: EmailMessage) -> str:
         charset = part.get_content_charset()
     except Exception:  # a charset parameter that is not text
         charset = None
-    return decode_text(data, charset).replace("\r\n", "\n")
+    return decode_text(data[: PART_CHARS * 4], charset)[:PART_CHARS].replace("\r\n", "\n")
 
 
 # --- one message, and threads ----------------------------------------------------------

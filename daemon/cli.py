@@ -41,6 +41,8 @@ def _parse_now(value: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"--now needs an offset: {value!r} (e.g. 2026-12-16T12:00:00-05:00)"
         )
+    if not 1900 <= moment.year <= 2200:  # date arithmetic overflows near 0001 and 9999
+        raise argparse.ArgumentTypeError(f"year {moment.year} is outside 1900-2200: {value!r}")
     return moment
 
 
@@ -195,6 +197,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if summary.stopped:
             print(
                 f"followup: pass stopped: {summary.stopped}; nothing lost, the next pass retries",
+                file=sys.stderr,
+            )
+            return 1
+        if summary.failed:
+            print(
+                f"followup: {len(summary.failed)} writes failed (see above); the others were "
+                "made, and the next pass tries those again",
                 file=sys.stderr,
             )
             return 1

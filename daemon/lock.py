@@ -25,6 +25,16 @@ class StateLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
+        """Take the lock; AlreadyRunning if another process holds it, StateError (one line)
+        if the lock file cannot be made (a full disk, a read-only folder, a file in the way)."""
+        try:
+            self._acquire()
+        except OSError as error:
+            from daemon.state import StateError, problem_with
+
+            raise StateError(problem_with(self.path, error)) from None
+
+    def _acquire(self) -> None:
         import fcntl
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,8 +49,12 @@ class StateLock:
                 f"{self.path.with_suffix('')}: another followup is already running on this "
                 f"state{who}; stop it first (`followup run` syncs every few minutes by itself)"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError:
+            os.close(fd)
+            raise
         self._fd = fd
 
     def release(self) -> None:

@@ -19,31 +19,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from connectors.base import (
-    DraftMessage,
-    DraftSink,
-    Found,
-    RemembersWrites,
-    Reminder,
-    ReminderSink,
-    SavesProgress,
-    Written,
-)
-from connectors.errors import ItemRefused, SourceError
+from connectors.base import Found, RemembersWrites, SavesProgress
+from connectors.errors import SourceError
 from daemon import diff
-from daemon.diff import (
-    Adopt,
-    Create,
-    Delete,
-    Forget,
-    Leave,
-    Operation,
-    Settlement,
-    Tombstone,
-    Update,
-)
+from daemon.apply import apply_all, verb
+from daemon.diff import Leave, Operation, Settlement
 from daemon.errors import FollowupError
-from daemon.items import Intent, Kind, Op, Recorded, Tombstoned
+from daemon.items import Intent, Kind, Op, Recorded
 from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
@@ -78,6 +60,8 @@ class Summary:
     stopped: str = ""
     next_due_at: datetime | None = None
     pending: tuple[Operation, ...] = field(default=())
+    # Writes that failed on their own while the others went on, one line each.
+    failed: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         """e.g. {"create reminder": 3, "leave draft": 2}, over the decided operations."""
@@ -93,6 +77,7 @@ class Summary:
             "counts": self.counts(),
             "writes": self.writes(),
             "stopped": self.stopped,
+            "failed": len(self.failed),
             "next_due_at": self.next_due_at.astimezone(UTC).isoformat()
             if self.next_due_at
             else None,
@@ -167,54 +152,9 @@ def run_pass(
         plan = make_plan(
             observation.events, observation.threads, settings, now, marks, observation.replies
         )
-    recorded = state.written()
-    intents = state.open_intents()
-    wanted = diff.want(
-        plan,
-        now,
-        reminder_hash=sinks.reminders.content_hash,
-        draft_hash=sinks.drafts.content_hash,
-        recorded=recorded,
-        drafts_where=sinks.where.get(Kind.DRAFT, ""),
+    operations, settlements = _decide(
+        plan, sinks=sinks, state=state, now=now, dry_run=dry_run, force=force
     )
-
-    def operations_against(found: dict[Kind, dict[str, Found]]) -> tuple[Operation, ...]:
-        return diff.compute(
-            wanted=wanted,
-            recorded=recorded,
-            tombstones=state.tombstones(),
-            found=found,
-            history=diff.history_keys(plan, now),
-            applications=len(plan.applications),
-            where=sinks.where,
-            force=force,
-        )
-
-    # Listing what was written costs requests (two per poll with Google): such sinks skip
-    # it when, with everything as recorded, the pass would write nothing anyway.
-    settlements: tuple[Settlement, ...] = ()
-    needs_listing = bool(intents) or force or not sinks.lazy_listing
-    if not needs_listing:
-        operations = operations_against(diff.as_recorded(recorded))
-        needs_listing = any(diff.is_write(op) for op in operations)
-    if needs_listing:
-        _tell_what_was_written(sinks, recorded, intents)
-        try:
-            found = {
-                Kind.REMINDER: sinks.reminders.find_all(),
-                Kind.DRAFT: sinks.drafts.find_all(),
-            }
-        except OSError as error:
-            raise TransientError(
-                f"listing what was written: {_describe(error)}; nothing changed"
-            ) from None
-        settlements = diff.settle(intents, recorded, found)
-        if settlements:
-            logger.info("settled %d writes an interrupted pass left open", len(settlements))
-            if not dry_run:
-                _record_settlements(state, settlements, now)
-            recorded = diff.apply_settlements(recorded, settlements)
-        operations = operations_against(found)
     summary = Summary(
         now=now,
         plan=plan,
@@ -229,37 +169,23 @@ def run_pass(
     if dry_run:
         return summary
 
-    applied: list[Operation] = []
-    stopped = ""
-    for at, op in enumerate(operations):
-        if progress is not None:  # a first sync writes thousands of items: show how far
-            progress(at, len(operations))
-        if should_stop():
-            stopped = "asked to stop"
-            summary = _with(summary, applied, stopped, operations[at:])
-            break
-        try:
-            _apply(op, sinks, state, now)
-        except ItemRefused as error:
-            # This item's own problem: the others still go; its intent stays open, so the
-            # next pass settles it and tries again.
-            logger.warning(
-                "%s %s %s refused: %s; the other writes go on",
-                _verb(op),
-                op.kind.value,
-                op.key,
-                _describe(error),
-            )
-            continue
-        except (OSError, SourceError) as error:
-            # The intent stays open: the next pass looks the item up before writing again.
-            stopped = f"{_verb(op)} {op.kind.value} {op.key}: {_describe(error)}"
-            logger.warning("pass stopped: %s; the next pass retries", stopped)
-            summary = _with(summary, applied, stopped, operations[at:])
-            break
-        applied.append(op)
-    else:
-        summary = _with(summary, applied, "", ())
+    outcome = apply_all(
+        operations,
+        sinks=sinks,
+        state=state,
+        now=now,
+        should_stop=should_stop,
+        describe=_describe,
+        progress=progress,
+    )
+    summary = replace(
+        summary,
+        applied=outcome.applied,
+        stopped=outcome.stopped,
+        pending=outcome.pending,
+        failed=outcome.failed,
+    )
+    if not outcome.stopped:
         snapshots = observer.snapshots()
         if snapshots:
             state.save_cursors(snapshots, now)
@@ -287,6 +213,81 @@ def _keep_what_was_read(observer: Observes, state: State, now: datetime) -> None
         state.save_cursors(snapshots, now)
 
 
+def _decide(
+    plan: Plan, *, sinks: Sinks, state: State, now: datetime, dry_run: bool, force: bool
+) -> tuple[tuple[Operation, ...], tuple[Settlement, ...]]:
+    """The pass's operations, and the settlements of intents an interrupted pass left open.
+
+    Listing what was written costs requests (two per poll with Google): such sinks skip it
+    when, with everything as recorded, the pass would write nothing anyway.
+    """
+    recorded = state.written()
+    intents = state.open_intents()
+    wanted = diff.want(
+        plan,
+        now,
+        reminder_hash=sinks.reminders.content_hash,
+        draft_hash=sinks.drafts.content_hash,
+        recorded=recorded,
+        drafts_where=sinks.where.get(Kind.DRAFT, ""),
+    )
+
+    def operations_against(
+        found: Mapping[Kind, Mapping[str, Found]], recorded: Mapping[tuple[Kind, str], Recorded]
+    ) -> tuple[Operation, ...]:
+        return diff.compute(
+            wanted=wanted,
+            recorded=recorded,
+            tombstones=state.tombstones(),
+            found=found,
+            history=diff.history_keys(plan, now),
+            applications=len(plan.applications),
+            where=sinks.where,
+            force=force,
+        )
+
+    if not (intents or force or not sinks.lazy_listing):
+        operations = operations_against(diff.as_recorded(recorded), recorded)
+        if not any(diff.is_write(op) for op in operations):
+            return operations, ()
+    _tell_what_was_written(sinks, recorded, intents)
+    found = _list_written(sinks)
+    settlements = _settle_open(intents, recorded, found, state=state, now=now, dry_run=dry_run)
+    recorded = diff.apply_settlements(recorded, settlements)
+    return operations_against(found, recorded), settlements
+
+
+def _list_written(sinks: Sinks) -> dict[Kind, dict[str, Found]]:
+    """What each sink holds of ours now, by kind and action key."""
+    try:
+        return {
+            Kind.REMINDER: sinks.reminders.find_all(),
+            Kind.DRAFT: sinks.drafts.find_all(),
+        }
+    except OSError as error:
+        raise TransientError(
+            f"listing what was written: {_describe(error)}; nothing changed"
+        ) from None
+
+
+def _settle_open(
+    intents: tuple[Intent, ...],
+    recorded: Mapping[tuple[Kind, str], Recorded],
+    found: Mapping[Kind, Mapping[str, Found]],
+    *,
+    state: State,
+    now: datetime,
+    dry_run: bool,
+) -> tuple[Settlement, ...]:
+    """Decide each open intent by what is there now, and record it (not on a dry run)."""
+    settlements = diff.settle(intents, recorded, found)
+    if settlements:
+        logger.info("settled %d writes an interrupted pass left open", len(settlements))
+        if not dry_run:
+            _record_settlements(state, settlements, now)
+    return settlements
+
+
 def _tell_what_was_written(
     sinks: Sinks, recorded: Mapping[tuple[Kind, str], Recorded], intents: tuple[Intent, ...]
 ) -> None:
@@ -298,12 +299,6 @@ def _tell_what_was_written(
                 {key: r.remote_id for (k, key), r in recorded.items() if k is kind},
                 {i.key: i.content_hash for i in intents if i.kind is kind and i.op is Op.CREATE},
             )
-
-
-def _with(
-    summary: Summary, applied: list[Operation], stopped: str, pending: tuple[Operation, ...]
-) -> Summary:
-    return replace(summary, applied=tuple(applied), stopped=stopped, pending=pending)
 
 
 def _record_settlements(state: State, settlements: tuple[Settlement, ...], now: datetime) -> None:
@@ -319,105 +314,7 @@ def _record_settlements(state: State, settlements: tuple[Settlement, ...], now: 
             state.settle(intent.intent_id, settlement.outcome, now)
 
 
-def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
-    if isinstance(op, Leave):
-        return
-    if isinstance(op, Tombstone):
-        state.tombstone(
-            Tombstoned(kind=op.kind, key=op.key, reason=op.reason, remote_id=op.remote_id, at=now)
-        )
-        return
-    if isinstance(op, Forget):
-        state.record_gone(None, op.kind, op.key, outcome="forgotten", now=now)
-        return
-    if isinstance(op, Adopt):
-        state.record_written(None, _recorded(op.kind, op.key, op.found, now), outcome="adopted")
-        return
-    if isinstance(op, Create):
-        intent = state.begin(
-            kind=op.kind,
-            key=op.key,
-            op=Op.CREATE,
-            content_hash=op.content_hash,
-            remote_id="",
-            now=now,
-        )
-        _record(state, intent, op, _create(sinks, op.item), now, "created")
-        return
-    if isinstance(op, Update):
-        intent = state.begin(
-            kind=op.kind,
-            key=op.key,
-            op=Op.UPDATE,
-            content_hash=op.content_hash,
-            remote_id=op.found.remote_id,
-            now=now,
-        )
-        result = _update(sinks, op.found, op.item)
-        if result is None:
-            state.settle(intent, "changed meanwhile: left as it is", now)
-            return
-        _record(state, intent, op, result, now, "updated")
-        return
-    assert isinstance(op, Delete)
-    intent = state.begin(
-        kind=op.kind,
-        key=op.key,
-        op=Op.DELETE,
-        content_hash=op.found.content_hash,
-        remote_id=op.found.remote_id,
-        now=now,
-    )
-    sink: ReminderSink | DraftSink = sinks.of(op.kind)
-    if sink.delete(op.found):
-        state.record_gone(intent, op.kind, op.key, outcome="deleted", now=now)
-    else:
-        state.settle(intent, "changed meanwhile: left as it is", now)
-
-
-def _record(
-    state: State, intent: int, op: Create | Update, written: Written, now: datetime, outcome: str
-) -> None:
-    """Close a write's intent with what the sink reports it wrote."""
-    state.record_written(
-        intent,
-        Recorded(
-            kind=op.kind,
-            key=op.key,
-            remote_id=written.remote_id,
-            content_hash=written.content_hash,
-            etag=written.etag,
-            written_at=now,
-        ),
-        outcome=outcome,
-    )
-
-
-def _create(sinks: Sinks, item: Reminder | DraftMessage) -> Written:
-    if isinstance(item, Reminder):
-        return sinks.reminders.create(item)
-    return sinks.drafts.create(item)
-
-
-def _update(sinks: Sinks, found: Found, item: Reminder | DraftMessage) -> Written | None:
-    if isinstance(item, Reminder):
-        return sinks.reminders.update(found, item)
-    return sinks.drafts.update(found, item)
-
-
-def _recorded(kind: Kind, key: str, found: Found, now: datetime) -> Recorded:
-    return Recorded(
-        kind=kind,
-        key=key,
-        remote_id=found.remote_id,
-        content_hash=found.content_hash,
-        etag=found.etag,
-        written_at=now,
-    )
-
-
-def _verb(op: Operation) -> str:
-    return type(op).__name__.lower()
+_verb = verb
 
 
 def _describe(error: Exception) -> str:

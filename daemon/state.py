@@ -7,18 +7,23 @@ at the next start means the process died in between, and the reconcile settles i
 looking the item up by its action key. Connections run in autocommit (`isolation_level=None`)
 with explicit `BEGIN IMMEDIATE`, WAL and `synchronous=FULL`, as vdirsyncer's status store does.
 The schema is versioned in `meta`, migrated by numbered steps from v1, and a file written by
-a newer version is refused rather than guessed at.
+a newer version is refused rather than guessed at. The file (and its -wal/-shm, which
+SQLite creates with the file's mode) is private, 0600: it holds recruiters' names. Every
+problem with it (a full disk, a read-only folder, a damaged or hand-edited file) is one
+`StateError` line naming the file and what to do, never a traceback.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from daemon.items import Intent, Kind, Ledger, Op, Recorded, Tombstoned
 from policy import errors
@@ -58,6 +63,90 @@ class StateError(errors.StateError):
     """The state file cannot be used: not SQLite, damaged, or from a newer followup."""
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_MODE = 0o600
+
+
+def problem_with(path: Path | None, error: Exception) -> str:
+    """One line for what went wrong with the state file at `path`, and what to do."""
+    where = str(path) if path is not None else "the state"
+    text = str(error).lower()
+    if isinstance(error, OSError):
+        import errno
+
+        if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return f"{where}: the disk is full; free some space and run again (nothing is lost)"
+        if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+            return (
+                f"{where}: cannot write there (permission denied or read-only); make the folder "
+                "writable or set [daemon] state_path"
+            )
+        if isinstance(error, NotADirectoryError | FileExistsError):
+            return (
+                f"{where}: a file stands where its folder should be; move it or set "
+                "[daemon] state_path"
+            )
+        return f"{where}: {error.strerror or type(error).__name__}; check the state folder"
+    if "disk is full" in text or "disk i/o error" in text:
+        return f"{where}: the disk is full; free some space and run again (nothing is lost)"
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"{where}: cannot write the state (read-only); make it and its folder writable "
+            "or set [daemon] state_path"
+        )
+    if "unable to open" in text:
+        return (
+            f"{where}: cannot open the state file; check that its folder exists and is "
+            "writable, or set [daemon] state_path"
+        )
+    if "locked" in text or "busy" in text:
+        return f"{where}: the state is busy (another program holds it); run again shortly"
+    detail = " ".join(str(error).split())[:80] or type(error).__name__
+    return (
+        f"{where}: damaged state file ({detail}); move it aside and run again: followup "
+        "starts a new one and adopts what it wrote by the keys it carries"
+    )
+
+
+def _guarded(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Turn a database problem inside `method` into one StateError line."""
+
+    @functools.wraps(method)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except StateError:
+            raise
+        except (sqlite3.Error, OSError, ValueError, TypeError, KeyError) as error:
+            self = args[0]
+            path = self.path if isinstance(self, State) else None
+            raise StateError(problem_with(path, error)) from None
+
+    return run
+
+
+def _private(path: Path) -> None:
+    """Create the state file 0600 (SQLite gives -wal/-shm its mode) or make it so."""
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, _MODE)
+    except IsADirectoryError:
+        raise StateError(
+            f"{path}: is a folder, not a state file; set [daemon] state_path"
+        ) from None
+    except OSError as error:
+        raise StateError(problem_with(path, error)) from None
+    try:
+        os.fchmod(handle, _MODE)
+    except OSError:
+        pass  # not ours to change (another user's file): SQLite says more when it opens it
+    finally:
+        os.close(handle)
+    for suffix in ("-wal", "-shm"):
+        with suppress(OSError):
+            os.chmod(path.with_name(path.name + suffix), _MODE)
+
+
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
@@ -72,6 +161,7 @@ class State:
     def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
         self._db = connection
         self.path = path
+        self._joined = False  # inside `together()`: transactions join the open one
 
     # -- opening ------------------------------------------------------------------------
 
@@ -81,7 +171,8 @@ class State:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StateError(f"{path.parent}: cannot create the state folder: {error}") from None
+            raise StateError(problem_with(path, error)) from None
+        _private(path)
         return cls._connect(path, f"file:{path}?mode=rwc")
 
     @classmethod
@@ -89,6 +180,7 @@ class State:
         """Open the state file if there is one; never create it (for read-only commands)."""
         if not path.exists():
             return None
+        _private(path)
         return cls._connect(path, f"file:{path}?mode=rw")
 
     @classmethod
@@ -103,12 +195,25 @@ class State:
     def _connect(cls, path: Path, uri: str) -> State:
         try:
             connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10)
+        except sqlite3.Error as error:
+            raise StateError(problem_with(path, error)) from None
+        try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
             state = cls(connection, path)
             state._migrate()
+        except StateError:
+            connection.close()
+            raise
         except sqlite3.DatabaseError as error:
-            raise StateError(f"{path}: not a usable followup state file ({error})") from None
+            connection.close()
+            text = str(error).lower()
+            if "not a database" in text or "malformed" in text or "encrypted" in text:
+                raise StateError(f"{path}: not a usable followup state file ({error})") from None
+            raise StateError(problem_with(path, error)) from None
+        except ValueError as error:
+            connection.close()
+            raise StateError(problem_with(path, error)) from None
         return state
 
     def close(self) -> None:
@@ -121,14 +226,30 @@ class State:
         self.close()
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """Make the writes inside one transaction: one commit (one fsync) for many records,
+        e.g. the results of a batched write. All of them or none land."""
+        with self._transaction():
+            self._joined = True
+            try:
+                yield
+            finally:
+                self._joined = False
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._joined:
+            yield self._db
+            return
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk): never hide the first error.
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def _version(self) -> int:
         exists = self._db.execute(
@@ -140,7 +261,16 @@ class State:
                 raise StateError(f"{self.path}: an SQLite file, but not followup's state")
             return 0
         row = self._db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        if row is None:
+            return 0
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise StateError(
+                f"{self.path}: damaged state file (schema_version is {str(row[0])[:20]!r}, not "
+                "a number); move it aside and run again: followup starts a new one and adopts "
+                "what it wrote by the keys it carries"
+            ) from None
 
     def _migrate(self) -> None:
         version = self._version()
@@ -163,6 +293,7 @@ class State:
 
     # -- reading ------------------------------------------------------------------------
 
+    @_guarded
     def written(self) -> dict[tuple[Kind, str], Recorded]:
         rows = self._db.execute(
             "SELECT kind, key, remote_id, content_hash, etag, written_at FROM written"
@@ -179,6 +310,7 @@ class State:
             for kind, key, remote_id, content_hash, etag, written_at in rows
         }
 
+    @_guarded
     def tombstones(self) -> dict[tuple[Kind, str], Tombstoned]:
         rows = self._db.execute("SELECT kind, key, reason, remote_id, at FROM tombstones")
         return {
@@ -188,6 +320,7 @@ class State:
             for kind, key, reason, remote_id, at in rows
         }
 
+    @_guarded
     def marks(self) -> tuple[Mark, ...]:
         rows = self._db.execute(
             "SELECT interview_id, kind, value, marked_at FROM marks ORDER BY marked_at, id"
@@ -197,6 +330,7 @@ class State:
             for i, k, v, at in rows
         )
 
+    @_guarded
     def open_intents(self) -> tuple[Intent, ...]:
         rows = self._db.execute(
             "SELECT id, kind, key, op, content_hash, remote_id, started_at FROM journal "
@@ -215,6 +349,7 @@ class State:
             for row in rows
         )
 
+    @_guarded
     def history(self, key_prefix: str = "", limit: int = 50) -> tuple[dict[str, str], ...]:
         """The latest journal rows (newest first), optionally for keys under one interview."""
         rows = self._db.execute(
@@ -225,13 +360,16 @@ class State:
         names = ("kind", "key", "op", "started_at", "settled_at", "outcome")
         return tuple(dict(zip(names, row, strict=True)) for row in rows)
 
+    @_guarded
     def cursors(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT name, value FROM cursors").fetchall())
 
+    @_guarded
     def meta(self, name: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return None if row is None else str(row[0])
 
+    @_guarded
     def last_pass(self) -> dict[str, Any] | None:
         """What the last completed pass did (time and counts), if any."""
         text = self.meta("last_pass")
@@ -240,6 +378,7 @@ class State:
         value = json.loads(text)
         return value if isinstance(value, dict) else None
 
+    @_guarded
     def ledger(self) -> Ledger:
         return Ledger(
             written=self.written(),
@@ -250,6 +389,7 @@ class State:
 
     # -- writing ------------------------------------------------------------------------
 
+    @_guarded
     def add_mark(self, mark: Mark) -> None:
         with self._transaction() as db:
             db.execute(
@@ -257,6 +397,7 @@ class State:
                 (mark.interview_id, mark.kind.value, mark.value, _iso(mark.marked_at)),
             )
 
+    @_guarded
     def remove_mark(self, mark: Mark) -> bool:
         """Remove one stored mark equal to `mark` (`followup unmark`); False if none was."""
         with self._transaction() as db:
@@ -267,6 +408,7 @@ class State:
             )
             return cursor.rowcount > 0
 
+    @_guarded
     def begin(
         self, *, kind: Kind, key: str, op: Op, content_hash: str, remote_id: str, now: datetime
     ) -> int:
@@ -281,6 +423,7 @@ class State:
         assert intent_id is not None
         return intent_id
 
+    @_guarded
     def record_written(self, intent_id: int | None, item: Recorded, *, outcome: str) -> None:
         """The item is on the remote side as recorded; settle the intent that wrote it."""
         with self._transaction() as db:
@@ -298,6 +441,7 @@ class State:
             )
             self._settle(db, intent_id, outcome, item.written_at)
 
+    @_guarded
     def record_gone(
         self, intent_id: int | None, kind: Kind, key: str, *, outcome: str, now: datetime
     ) -> None:
@@ -306,11 +450,13 @@ class State:
             db.execute("DELETE FROM written WHERE kind = ? AND key = ?", (kind.value, key))
             self._settle(db, intent_id, outcome, now)
 
+    @_guarded
     def settle(self, intent_id: int, outcome: str, now: datetime) -> None:
         """Close an intent without changing what is recorded (the write did not happen)."""
         with self._transaction() as db:
             self._settle(db, intent_id, outcome, now)
 
+    @_guarded
     def tombstone(self, item: Tombstoned) -> None:
         """The user took the item over (deleted, sent or changed it): never write it again."""
         with self._transaction() as db:
@@ -323,6 +469,7 @@ class State:
                 "DELETE FROM written WHERE kind = ? AND key = ?", (item.kind.value, item.key)
             )
 
+    @_guarded
     def save_cursors(self, cursors: Mapping[str, str], now: datetime) -> None:
         if not cursors:
             return
@@ -332,6 +479,7 @@ class State:
                 [(name, value, _iso(now)) for name, value in cursors.items()],
             )
 
+    @_guarded
     def record_pass(self, summary: Mapping[str, Any]) -> None:
         """Remember the last pass (for `followup status`) and trim old journal rows."""
         with self._transaction() as db:

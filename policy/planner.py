@@ -69,6 +69,8 @@ from policy.rules import (
     timeline_why,
 )
 
+_PLANNABLE_YEARS = (1900, 2200)
+
 
 def plan(
     events: Iterable[CalendarEvent],
@@ -86,6 +88,8 @@ def plan(
         settings = replace(settings, name=drafts.name_from_sent(threads, settings))
     found = []
     for event in events:
+        if not _PLANNABLE_YEARS[0] <= event.start_at.year <= _PLANNABLE_YEARS[1]:
+            continue  # dates near 0001/9999 overflow; the connectors warn about such events
         reason = interview_reason(event, settings)
         if reason is not None:
             found.append((to_interview(event), reason))

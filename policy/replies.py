@@ -116,8 +116,46 @@ def _quotequail_top(text: str) -> str:
     return top
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+# lxml (under quotequail) silently cuts a tree deeper than about 255 elements: the text down
+# there, a recruiter's statement included, would be lost. Deeper HTML is read whole.
+_DEEPEST = 200
+
+
+def _too_deep(html: str) -> bool:
+    depth = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            if depth > _DEEPEST:
+                return True
+    return False
+
+
 def _quotequail_html_top(html: str) -> str:
     """The HTML above any quoted or forwarded block, or the whole HTML when quotequail fails."""
+    if _too_deep(html):
+        return html
     try:
         parts = quotequail.quote_html(html, quote_intro_line=True)
     except Exception:

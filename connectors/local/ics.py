@@ -16,7 +16,7 @@ import hashlib
 import logging
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -25,7 +25,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component
 
+from connectors import hygiene
 from connectors.errors import SourceError, describe_os_error
+from connectors.local.ics_quick import Item, QuickEvent, Scanned, scan
 from policy.models import Attendee, CalendarEvent, Person
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ _UNFOLD = re.compile(r"\r\n[ \t]|\n[ \t]|\r[ \t]")
 _UNFOLD_BYTES = re.compile(rb"\r?\n[ \t]")
 _UID_LINE = re.compile(r"^UID(?:;[^:]*)?:(.*)$", re.IGNORECASE | re.MULTILINE)
 _TZID_LINE = re.compile(r"^TZID(?:;[^:]*)?:(.*)$", re.IGNORECASE | re.MULTILINE)
+# Years an interview can plausibly be in; beyond them date arithmetic overflows (9999, 0001).
+_YEARS = range(1900, 2201)
 
 
 class IcsCalendar:
@@ -101,12 +105,15 @@ def _held_log() -> Iterator[_Holder]:
 class _Found:
     """One VEVENT with the calendar METHOD it came under."""
 
-    event: Component
+    event: Component | QuickEvent
     method: str
 
 
 def _read(data: bytes, source: str, timezone: ZoneInfo) -> tuple[CalendarEvent, ...]:
     text = _decode(data, source)
+    scanned = scan(text)
+    if scanned is not None and scanned.items:
+        return _convert_all(_resolve(scanned, source), source, timezone)
     problem = ""
     try:
         calendars = Calendar.from_ical(text, multiple=True)
@@ -126,6 +133,51 @@ def _read(data: bytes, source: str, timezone: ZoneInfo) -> tuple[CalendarEvent, 
         "%s: damaged calendar (%s); read %d events event by event", source, problem, len(events)
     )
     return events
+
+
+def _resolve(scanned: Scanned, source: str) -> list[_Found]:
+    """The scanned events in file order; those not read quickly are read by icalendar,
+    all in one calendar with every VTIMEZONE (one by one if that calendar is refused)."""
+    slow = [item for item in scanned.items if item.event is None]
+    read = _read_together(slow, scanned) if slow else None
+    if read is None:
+        read = [_read_alone(item, scanned, source) for item in slow]
+    by_item = iter(read)
+    found: list[_Found] = []
+    for item in scanned.items:
+        if item.event is not None:
+            found.append(_Found(item.event, item.method))
+        else:
+            found.extend(next(by_item))
+    return found
+
+
+def _read_together(slow: list[Item], scanned: Scanned) -> list[list[_Found]] | None:
+    zones = [zone for _, zone in scanned.timezones]
+    texts = [item.text for item in slow]
+    wrapped = "\r\n".join(["BEGIN:VCALENDAR", *zones, *texts, "END:VCALENDAR", ""])
+    try:
+        (calendar,) = Calendar.from_ical(wrapped, multiple=True)
+    except Exception:  # one damaged event: each is read on its own instead
+        return None
+    events = list(calendar.walk("VEVENT"))
+    if len(events) != len(slow):  # an event inside another: read each on its own
+        return None
+    return [[_Found(event, item.method)] for event, item in zip(events, slow, strict=True)]
+
+
+def _read_alone(item: Item, scanned: Scanned, source: str) -> list[_Found]:
+    zones = [zone for tzid, zone in scanned.timezones if tzid and tzid in item.text]
+    wrapped = "\r\n".join(["BEGIN:VCALENDAR", *zones, item.text, "END:VCALENDAR", ""])
+    try:
+        calendars = Calendar.from_ical(wrapped, multiple=True)
+    except Exception as error:  # icalendar raises many types for damaged events
+        match = _UID_LINE.search(item.text)
+        uid = match.group(1).strip() if match else "(no UID)"
+        problem = _one_line(f"{type(error).__name__}: {error}")
+        logger.warning("%s: event %s skipped: %s", source, _one_line(uid), problem)
+        return []
+    return [_Found(found.event, item.method or found.method) for found in _walk_events(calendars)]
 
 
 def _walk_events(calendars: Iterable[Component]) -> Iterator[_Found]:
@@ -246,20 +298,32 @@ def _convert_all(
 
 
 def _to_event(
-    event: Component, method: str, uid: str, source: str, timezone: ZoneInfo
+    event: Component | QuickEvent, method: str, uid: str, source: str, timezone: ZoneInfo
 ) -> CalendarEvent | None:
-    label = uid or "(no UID)"
+    label = _one_line(uid) or "(no UID)"
     start_prop = _first(event.get("DTSTART"))
     if start_prop is None:
         logger.warning("%s: event %s skipped: no DTSTART", source, label)
         return None
     start_value = _dt_value(start_prop)
+    end_prop = _first(event.get("DTEND"))
+    end_value = _dt_value(end_prop) if end_prop is not None else start_value
+    for value in (start_value, end_value):
+        if value.year not in _YEARS:
+            logger.warning(
+                "%s: event %s skipped: year %d is outside %d-%d",
+                source,
+                label,
+                value.year,
+                _YEARS.start,
+                _YEARS.stop - 1,
+            )
+            return None
     all_day = not isinstance(start_value, datetime)
     start_at, unknown_zone = _to_aware(start_prop, start_value, timezone)
-    end_prop = _first(event.get("DTEND"))
     duration_prop = _first(event.get("DURATION"))
     if end_prop is not None:
-        end_at, unknown_end_zone = _to_aware(end_prop, _dt_value(end_prop), timezone)
+        end_at, unknown_end_zone = _to_aware(end_prop, end_value, timezone)
         unknown_zone = unknown_zone or unknown_end_zone
     elif duration_prop is not None:
         duration = getattr(duration_prop, "dt", None)
@@ -281,29 +345,49 @@ def _to_event(
     elif end_at < start_at:
         logger.warning("%s: event %s ends before it starts; end set to start", source, label)
         end_at = start_at
-    title = _text(event.get("SUMMARY"))
+    cleaned: list[str] = []
+    title = _clean("SUMMARY", _text(event.get("SUMMARY")), hygiene.one_line, cleaned)
     if not uid:
         digest = hashlib.sha256(f"{title}|{start_at.isoformat()}".encode()).hexdigest()
         uid = f"nouid-{digest[:20]}"
         logger.warning("%s: event without UID read as %s", source, uid)
-    event_id = uid
+    event_id = _clean("UID", uid, hygiene.safe_id, cleaned)
     recurrence = _first(event.get("RECURRENCE-ID"))
     if recurrence is not None:
-        event_id = f"{uid}/{_compact(recurrence)}"
+        event_id = f"{event_id}/{hygiene.safe_id(_compact(recurrence))}"
     status = _text(event.get("STATUS")).strip().upper()
+    description = _clean("DESCRIPTION", _text(event.get("DESCRIPTION")), hygiene.multiline, cleaned)
+    location = _clean("LOCATION", _text(event.get("LOCATION")), hygiene.one_line, cleaned)
+    organizer = _organizer(event.get("ORGANIZER"), cleaned)
+    attendees = _attendees(event.get("ATTENDEE"), cleaned)
+    if cleaned:
+        logger.warning(
+            "%s: event %s: control characters removed from %s",
+            source,
+            _one_line(event_id),
+            ", ".join(dict.fromkeys(cleaned)),
+        )
     return CalendarEvent(
         event_id=event_id,
         title=title,
         start_at=start_at,
         end_at=end_at,
-        description=_text(event.get("DESCRIPTION")),
-        location=_text(event.get("LOCATION")),
+        description=description,
+        location=location,
         all_day=all_day,
         cancelled=status == "CANCELLED" or method == "CANCEL",
-        organizer=_organizer(event.get("ORGANIZER")),
-        attendees=_attendees(event.get("ATTENDEE")),
+        organizer=organizer,
+        attendees=attendees,
         created_by_followup=_FOLLOWUP_KEY in event,
     )
+
+
+def _clean(name: str, value: str, cleaner: Callable[[str], str], cleaned: list[str]) -> str:
+    """`value` through `cleaner`; `name` is noted in `cleaned` when that changed it."""
+    result = cleaner(value)
+    if result != value:
+        cleaned.append(name)
+    return result
 
 
 def _dt_value(prop: object) -> date:
@@ -347,7 +431,7 @@ def _compact(prop: object) -> str:
     return str(prop).rpartition(":")[2]
 
 
-def _sequence(event: Component) -> int:
+def _sequence(event: Component | QuickEvent) -> int:
     try:
         return int(str(_first(event.get("SEQUENCE")) or 0))
     except ValueError:
@@ -368,33 +452,43 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _address(value: object) -> tuple[str, str]:
-    """(lower-case email without mailto:, CN) of an ORGANIZER or ATTENDEE."""
+def _address(value: object, cleaned: list[str]) -> tuple[str, str]:
+    """(lower-case email without mailto:, CN) of an ORGANIZER or ATTENDEE.
+
+    An address holding spaces or controls is no address ("" with a note in `cleaned`).
+    """
     raw = str(value).strip()
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :]
     params = getattr(value, "params", None)
     name = params.get("CN") if params is not None else None
-    return raw.strip().lower(), name if isinstance(name, str) else ""
+    name = name if isinstance(name, str) else ""
+    shown = hygiene.display_name(name)
+    if shown != name.strip() and hygiene.has_controls(name):
+        cleaned.append("CN")
+    email = hygiene.clean_address(raw.strip().lower())
+    if email is None:
+        cleaned.append("an address (left out)")
+    return email or "", shown
 
 
-def _organizer(value: object) -> Person | None:
+def _organizer(value: object, cleaned: list[str]) -> Person | None:
     value = _first(value)
     if value is None:
         return None
-    email, name = _address(value)
+    email, name = _address(value, cleaned)
     if not email and not name:
         return None
     return Person(email=email, name=name)
 
 
-def _attendees(value: object) -> tuple[Attendee, ...]:
+def _attendees(value: object, cleaned: list[str]) -> tuple[Attendee, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
     attendees: list[Attendee] = []
     for item in items:
-        email, name = _address(item)
+        email, name = _address(item, cleaned)
         if not email:
             continue
         params = getattr(item, "params", None)

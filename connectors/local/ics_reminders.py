@@ -7,7 +7,11 @@ local state) and `X-FOLLOWUP-HASH:<content hash>.<digest of the block's other li
 the block is exactly as written, its content hash is read from there (no parsing); once a
 calendar program rewrote it, the block is parsed and hashed from its fields, so a mere
 re-serialisation is not an edit but a changed title, time, text or alarm is.
-Every change rewrites the file atomically (a temp file in the same folder, renamed over).
+Every change rewrites the file atomically (a temp file in the same folder, renamed over),
+with mode 0600 (the file holds recruiters' names); inside `batch()` the changes of a whole
+pass are made in memory and written once. Blocks are found on unfolded lines only, so a
+title padded until `END:VEVENT` starts a folded continuation line cannot cut a block, and
+each line keeps its own line ending (an LF-only event of the user's stays LF-only).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from connectors import hygiene
 from connectors.base import Found, Reminder, Written
 from connectors.errors import SourceError, describe_os_error
 
@@ -39,6 +45,9 @@ _EMPTY_CALENDAR = (
 )
 # How often a write retries when another program changed the file while we were writing.
 _ATTEMPTS = 3
+# One physical line with its own ending (CRLF, LF or a lone CR), or a last line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
+_MODE = 0o600
 
 
 def uid_for(key: str) -> str:
@@ -59,8 +68,22 @@ class _Block:
 class _Parsed:
     stamp: tuple[int, int, int] | None  # the file's (inode, mtime, size) when read
     lines: tuple[str, ...]  # physical lines, without line endings
+    raw: tuple[str, ...]  # the same lines with their endings, as they are written back
     blocks: dict[str, _Block]  # by action key (the first block when a key repeats)
     duplicates: int
+
+
+_NOTHING = _Parsed(stamp=None, lines=(), raw=(), blocks={}, duplicates=0)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """The writes of one `batch()`, made in memory: new blocks, and replaced or deleted ones
+    (None) with the etag each had when the batch first changed it."""
+
+    creates: dict[str, tuple[list[str], _Rendered]]
+    replaces: dict[str, list[str] | None]
+    expected: dict[str, str]
 
 
 class IcsReminders:
@@ -71,6 +94,7 @@ class IcsReminders:
         self.durable = durable
         self._cache: tuple[tuple[int, int, int], _Parsed] | None = None
         self._memo: dict[str, Found | None] = {}
+        self._batch: _Batch | None = None
 
     # -- the Protocol ---------------------------------------------------------------------
 
@@ -81,29 +105,22 @@ class IcsReminders:
         return {key: block.found for key, block in self._read().blocks.items()}
 
     def create(self, reminder: Reminder) -> Written:
+        if self._batch is not None:
+            return self._batch_create(self._batch, reminder)
         for _ in range(_ATTEMPTS):
             parsed = self._read()
             existing = parsed.blocks.get(reminder.key)
             if existing is not None:
                 # Already there (a pass was killed after writing it): never a second copy.
-                return Written(
-                    remote_id=existing.found.remote_id,
-                    etag=existing.found.etag,
-                    content_hash=self.content_hash(reminder),
-                )
+                return self._as_written(existing, reminder)
             lines, block = _render(reminder)
-            end = _calendar_end(parsed.lines)
-            if end is None and any(line.strip() for line in parsed.lines):
-                raise SourceError(f"{self.path}: damaged calendar (no END:VCALENDAR); not written")
-            if end is None:  # an empty or new file
-                new = [*_EMPTY_CALENDAR[:-1], *lines, _EMPTY_CALENDAR[-1]]
-            else:
-                new = [*parsed.lines[:end], *lines, *parsed.lines[end:]]
-            if self._replace(parsed, new):
+            if self._replace(parsed, self._with_blocks(parsed, {}, [lines])):
                 return Written(remote_id=block.remote_id, etag=block.etag, content_hash=block.hash)
         raise SourceError(f"{self.path}: changed by another program during every attempt")
 
     def update(self, found: Found, reminder: Reminder) -> Written | None:
+        if self._batch is not None:
+            return self._batch_update(self._batch, found, reminder)
         for _ in range(_ATTEMPTS):
             parsed = self._read()
             existing = parsed.blocks.get(found.key)
@@ -112,12 +129,13 @@ class IcsReminders:
             lines, block = _render(
                 reminder, _next_sequence(parsed.lines[existing.start : existing.end])
             )
-            new = [*parsed.lines[: existing.start], *lines, *parsed.lines[existing.end :]]
-            if self._replace(parsed, new):
+            if self._replace(parsed, self._with_blocks(parsed, {found.key: lines}, [])):
                 return Written(remote_id=block.remote_id, etag=block.etag, content_hash=block.hash)
         raise SourceError(f"{self.path}: changed by another program during every attempt")
 
     def delete(self, found: Found) -> bool:
+        if self._batch is not None:
+            return self._batch_delete(self._batch, found)
         for _ in range(_ATTEMPTS):
             parsed = self._read()
             existing = parsed.blocks.get(found.key)
@@ -125,10 +143,143 @@ class IcsReminders:
                 return True
             if existing.found.etag != found.etag:
                 return False
-            new = [*parsed.lines[: existing.start], *parsed.lines[existing.end :]]
-            if self._replace(parsed, new):
+            if self._replace(parsed, self._with_blocks(parsed, {found.key: None}, [])):
                 return True
         raise SourceError(f"{self.path}: changed by another program during every attempt")
+
+    # -- many changes, one write ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make the creates, updates and deletes inside one write of the file, at the end.
+
+        What they return holds once the block exits normally; if the final write fails it
+        raises `SourceError` and the file is as it was (the caller's intents stay open).
+        A block left by an exception writes nothing.
+        """
+        if self._batch is not None:
+            yield
+            return
+        self._batch = _Batch(creates={}, replaces={}, expected={})
+        try:
+            yield
+        except BaseException:
+            self._batch = None
+            raise
+        batch, self._batch = self._batch, None
+        if batch.creates or batch.replaces:
+            self._flush(batch)
+
+    def _batch_create(self, batch: _Batch, reminder: Reminder) -> Written:
+        existing = self._read().blocks.get(reminder.key)
+        if existing is not None and batch.replaces.get(reminder.key, []) is not None:
+            return self._as_written(existing, reminder)
+        lines, block = _render(reminder)
+        if existing is not None:  # deleted earlier in this batch: written again in its place
+            batch.replaces[reminder.key] = lines
+        else:
+            batch.creates[reminder.key] = (lines, block)
+        return Written(remote_id=block.remote_id, etag=block.etag, content_hash=block.hash)
+
+    def _batch_update(self, batch: _Batch, found: Found, reminder: Reminder) -> Written | None:
+        key = found.key
+        previous: list[str] | tuple[str, ...] = ()
+        if key in batch.creates:
+            current: str | None = batch.creates[key][1].etag
+        elif key in batch.replaces:
+            pending = batch.replaces[key]
+            current = None if pending is None else _etag(pending)
+            previous = pending or ()
+        else:
+            parsed = self._read()
+            existing = parsed.blocks.get(key)
+            current = None if existing is None else existing.found.etag
+            if existing is not None:
+                previous = parsed.lines[existing.start : existing.end]
+        if current is None or current != found.etag:
+            return None
+        lines, block = _render(reminder, _next_sequence(previous) if previous else 0)
+        if key in batch.creates:
+            batch.creates[key] = (lines, block)
+        else:
+            batch.expected.setdefault(key, found.etag)
+            batch.replaces[key] = lines
+        return Written(remote_id=block.remote_id, etag=block.etag, content_hash=block.hash)
+
+    def _batch_delete(self, batch: _Batch, found: Found) -> bool:
+        key = found.key
+        if key in batch.creates:
+            if batch.creates[key][1].etag != found.etag:
+                return False
+            del batch.creates[key]
+            return True
+        if key in batch.replaces:
+            pending = batch.replaces[key]
+            if pending is not None and _etag(pending) != found.etag:
+                return False
+        else:
+            existing = self._read().blocks.get(key)
+            if existing is None:
+                return True
+            if existing.found.etag != found.etag:
+                return False
+            batch.expected[key] = found.etag
+        batch.replaces[key] = None
+        return True
+
+    def _flush(self, batch: _Batch) -> None:
+        """Write a batch's changes in one go, unless another program changed our blocks."""
+        for _ in range(_ATTEMPTS):
+            parsed = self._read()
+            for key, etag in batch.expected.items():
+                block = parsed.blocks.get(key)
+                if block is None or block.found.etag != etag:
+                    raise SourceError(
+                        f"{self.path}: a reminder was changed by another program during the "
+                        "pass; nothing written, the next pass retries"
+                    )
+            creates = [
+                lines for key, (lines, _) in batch.creates.items() if key not in parsed.blocks
+            ]
+            if self._replace(parsed, self._with_blocks(parsed, batch.replaces, creates)):
+                return
+        raise SourceError(f"{self.path}: changed by another program during every attempt")
+
+    def _as_written(self, existing: _Block, reminder: Reminder) -> Written:
+        return Written(
+            remote_id=existing.found.remote_id,
+            etag=existing.found.etag,
+            content_hash=self.content_hash(reminder),
+        )
+
+    def _with_blocks(
+        self, parsed: _Parsed, replaces: dict[str, list[str] | None], creates: list[list[str]]
+    ) -> list[str]:
+        """The file's lines (with their endings) with our blocks replaced or removed (None)
+        and new blocks added before END:VCALENDAR; ours are written with CRLF."""
+        out: list[str] = []
+        at = 0
+        spans = sorted(
+            (parsed.blocks[key].start, parsed.blocks[key].end, lines)
+            for key, lines in replaces.items()
+            if key in parsed.blocks
+        )
+        for start, end, lines in spans:
+            out.extend(parsed.raw[at:start])
+            if lines is not None:
+                out.extend(line + _CRLF for line in lines)
+            at = end
+        out.extend(parsed.raw[at:])
+        if not creates:
+            return out
+        added = [line + _CRLF for lines in creates for line in lines]
+        end_at = _calendar_end(tuple(line.rstrip("\r\n") for line in out))
+        if end_at is None and any(line.strip() for line in out):
+            raise SourceError(f"{self.path}: damaged calendar (no END:VCALENDAR); not written")
+        if end_at is None:  # an empty or new file
+            head = [line + _CRLF for line in _EMPTY_CALENDAR[:-1]]
+            return [*head, *added, _EMPTY_CALENDAR[-1] + _CRLF]
+        return [*out[:end_at], *added, *out[end_at:]]
 
     # -- reading and writing the file -----------------------------------------------------
 
@@ -145,7 +296,7 @@ class IcsReminders:
         """The file's lines and our blocks; re-parsed only when the file changed."""
         stamp = self._stat()
         if stamp is None:
-            return _Parsed(stamp=None, lines=(), blocks={}, duplicates=0)
+            return _NOTHING
         if self._cache is not None and self._cache[0] == stamp:
             return self._cache[1]
         try:
@@ -165,8 +316,9 @@ class IcsReminders:
         return parsed
 
     def _replace(self, parsed: _Parsed, lines: list[str]) -> bool:
-        """Write `lines` as the new file unless it changed since `parsed` was read."""
-        text = _CRLF.join(lines) + _CRLF
+        """Write `lines` (with their endings) as the new file unless it changed since
+        `parsed` was read."""
+        text = "".join(lines)
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -183,10 +335,7 @@ class IcsReminders:
                 os.unlink(temp)
                 self._cache = None
                 return False
-            try:
-                os.chmod(temp, self.path.stat().st_mode & 0o777)
-            except FileNotFoundError:
-                os.chmod(temp, 0o644)
+            os.chmod(temp, _MODE)
             os.replace(temp, self.path)
         except OSError as error:
             with contextlib.suppress(OSError):
@@ -212,6 +361,9 @@ def _render(reminder: Reminder, sequence: int = 0) -> tuple[list[str], _Rendered
     """The VEVENT's physical lines, and what `find_all` will report for it. A moved or
     changed reminder has a higher SEQUENCE and a new LAST-MODIFIED (RFC 5545 3.8.7), so
     calendar programs that cache it take the new version."""
+    if hygiene.has_controls(reminder.key):
+        # Found again by its key: one that cannot be written as it is would repeat forever.
+        raise SourceError(f"reminder {reminder.key!r} not written: its key holds controls")
     starts_at = reminder.starts_at.astimezone(UTC)
     ends_at = starts_at + timedelta(minutes=reminder.minutes)
     uid = uid_for(reminder.key)
@@ -255,8 +407,9 @@ def _utc(moment: datetime) -> str:
 
 
 def _escape(text: str) -> str:
-    """RFC 5545 TEXT escaping."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """RFC 5545 TEXT escaping; controls (NUL, BEL, ESC, ...) are dropped, every line break
+    (CR, U+2028, NEL, ...) is a newline."""
+    text = hygiene.multiline(text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -295,9 +448,8 @@ def _fold(line: str) -> list[str]:
 def _parse(text: str, stamp: tuple[int, int, int] | None, memo: dict[str, Found | None]) -> _Parsed:
     """The file's lines and our blocks. `memo` (block text -> what it reports) spares
     re-reading the blocks an earlier parse already read; it is refilled with this file's."""
-    lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
+    raw = tuple(_LINE.findall(text))
+    lines = tuple(line.rstrip("\r\n") for line in raw)
     blocks: dict[str, _Block] = {}
     duplicates = 0
     seen: dict[str, Found | None] = {}
@@ -314,7 +466,7 @@ def _parse(text: str, stamp: tuple[int, int, int] | None, memo: dict[str, Found 
         blocks[found.key] = _Block(start=start, end=end, found=found)
     memo.clear()
     memo.update(seen)
-    return _Parsed(stamp=stamp, lines=lines, blocks=blocks, duplicates=duplicates)
+    return _Parsed(stamp=stamp, lines=lines, raw=raw, blocks=blocks, duplicates=duplicates)
 
 
 def _found(physical: tuple[str, ...]) -> Found | None:
@@ -331,11 +483,14 @@ def _found(physical: tuple[str, ...]) -> Found | None:
 
 
 def _vevents(lines: tuple[str, ...]) -> Iterator[tuple[int, int]]:
-    """(first, after-last) line index of each VEVENT, at any depth outside another VEVENT."""
+    """(first, after-last) line index of each VEVENT, at any depth outside another VEVENT.
+
+    Only unfolded (logical) lines open or close a block: a continuation line (one that
+    starts with a space or a tab) is part of the line before it, whatever it says.
+    """
     start: int | None = None
     depth = 0
-    for index, line in enumerate(lines):
-        upper = line.strip().upper()
+    for index, upper in _markers(lines):
         if upper == "BEGIN:VEVENT" and start is None:
             start, depth = index, 0
         if start is None:
@@ -345,19 +500,38 @@ def _vevents(lines: tuple[str, ...]) -> Iterator[tuple[int, int]]:
         elif upper.startswith("END:"):
             depth -= 1
             if depth == 0:
-                yield start, index + 1
+                yield start, _logical_end(lines, index)
                 start = None
 
 
+def _markers(lines: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+    """(index, upper-cased unfolded text) of each logical BEGIN:/END: line."""
+    for index, line in enumerate(lines):
+        if line[:1] in ("B", "b", "E", "e") and line[:6].upper().startswith(("BEGIN:", "END:")):
+            end = _logical_end(lines, index)
+            whole = (
+                line if end == index + 1 else line + "".join(x[1:] for x in lines[index + 1 : end])
+            )
+            yield index, whole.rstrip().upper()
+
+
+def _logical_end(lines: tuple[str, ...], index: int) -> int:
+    """Index just after the logical line that begins at `index` (its continuations)."""
+    end = index + 1
+    while end < len(lines) and lines[end][:1] in (" ", "\t"):
+        end += 1
+    return end
+
+
 def _logical(physical: tuple[str, ...] | list[str]) -> list[str]:
-    """Unfolded lines."""
-    out: list[str] = []
+    """Unfolded lines, in time linear in their length."""
+    out: list[list[str]] = []
     for line in physical:
         if line[:1] in (" ", "\t") and out:
-            out[-1] += line[1:]
+            out[-1].append(line[1:])
         else:
-            out.append(line)
-    return out
+            out.append([line])
+    return ["".join(pieces) for pieces in out]
 
 
 def _own_property(physical: tuple[str, ...] | list[str], name: str) -> str | None:
@@ -404,8 +578,8 @@ def _block_hash(physical: tuple[str, ...]) -> str:
 def _canonical_of(reminder: Reminder) -> list[Any]:
     starts_at = reminder.starts_at.astimezone(UTC)
     return [
-        _norm(reminder.title),
-        _norm(reminder.text),
+        _norm(hygiene.multiline(reminder.title)),
+        _norm(hygiene.multiline(reminder.text)),
         starts_at.isoformat(),
         reminder.minutes * 60,
         [["DISPLAY", "0"]],

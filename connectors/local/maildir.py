@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from connectors._email import DamagedMessage, Envelope, build_threads, envelope_from_headers
+from connectors._email import (
+    MESSAGE_BYTES,
+    DamagedMessage,
+    Envelope,
+    build_threads,
+    envelope_from_headers,
+)
 from connectors.errors import SourceError, describe_os_error
 from policy.models import Thread
 
@@ -143,7 +149,7 @@ class MaildirMail:
             for position in positions:
                 try:
                     with open(stored[position].path, "rb") as handle:
-                        data = handle.read()
+                        data = handle.read(MESSAGE_BYTES + 1)
                 except OSError as error:  # gone since the headers were read
                     logger.warning(
                         "%s: %s: %s", source, stored[position].label, describe_os_error(error)

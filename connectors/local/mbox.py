@@ -24,6 +24,7 @@ from typing import BinaryIO, NamedTuple
 from zoneinfo import ZoneInfo
 
 from connectors._email import (
+    MESSAGE_BYTES,
     DamagedMessage,
     Envelope,
     build_threads,
@@ -108,7 +109,8 @@ class MboxMail:
                 for position in positions:
                     start, end = scan.spans[position]
                     handle.seek(start)
-                    yield position, unescape_from_lines(_trim(handle.read(end - start)))
+                    raw = handle.read(min(end - start, MESSAGE_BYTES + 1))
+                    yield position, unescape_from_lines(_trim(raw))
 
             def on_body_error(position: int, error: Exception) -> None:
                 logger.warning(
@@ -143,7 +145,7 @@ class _Scan:
         self.spans: list[tuple[int, int]] = []  # by envelope position: (start, end) offsets
         self.numbers: list[int] = []  # by envelope position: the message's number in the file
         self.count = first_number - 1
-        self._buffer = b""
+        self._buffer = bytearray()  # appended in place: linear even for one huge message
         self._base = 0  # file offset of self._buffer[0]
         self._done = 0  # bytes before this offset may be forgotten
         self._eof = False
@@ -234,7 +236,8 @@ class _Scan:
             self._eof = True
             return False
         consumed = self._done - self._base
-        self._buffer = self._buffer[consumed:] + data
+        del self._buffer[:consumed]
+        self._buffer += data
         self._base = self._done
         return True
 
@@ -243,7 +246,7 @@ class _Scan:
         self._done = offset
 
     def _slice(self, start: int, end: int) -> bytes:
-        return self._buffer[start - self._base : end - self._base]
+        return bytes(self._buffer[start - self._base : end - self._base])
 
     def _find(self, needle: bytes, start: int) -> int:
         """Absolute offset of `needle` at or after `start`, reading on as needed; -1 at EOF."""

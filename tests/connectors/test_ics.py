@@ -143,11 +143,22 @@ def test_a_broken_event_is_skipped_with_one_warning(
     assert all(line.startswith(str(data / "broken_event.ics")) for line in lines)
 
 
-def test_a_calendar_icalendar_refuses_is_read_event_by_event(
+def test_a_damaged_alarm_costs_no_event(
     data: Path, tz: ZoneInfo, warnings_logged: Warnings
 ) -> None:
+    # icalendar refuses this calendar as a whole; alarms are never read, so nothing is lost
     events = by_id(data / "damaged_alarm.ics", tz)
     assert sorted(events) == ["plain", "with-bad-alarm"]
+
+
+def test_a_calendar_whose_blocks_do_not_balance_is_read_event_by_event(
+    data: Path, tz: ZoneInfo, warnings_logged: Warnings
+) -> None:
+    text = (data / "damaged_alarm.ics").read_text()
+    cut = text.replace("END:VEVENT\nBEGIN:VEVENT\nUID:plain", "BEGIN:VEVENT\nUID:plain", 1)
+    assert cut != text
+    events = read_events(cut.encode(), source="cut.ics", timezone=tz)
+    assert "plain" in {event.event_id for event in events}
     assert any("damaged calendar" in line for line in warnings_logged())
 
 
