@@ -60,6 +60,12 @@ def build_sinks(config: Config) -> Sinks:
 
         drafts: DraftSink = MaildirDrafts(config.drafts_path, sender=_sender(config))
         drafts_where = str(config.drafts_path)
+    elif config.mail_source == "imap":
+        from daemon.sources import imap_draft_sink
+
+        drafts = imap_draft_sink(config)
+        assert config.imap is not None
+        drafts_where = f"IMAP {config.imap.host} drafts folder"
     else:
         try:
             from daemon.sources import gmail_draft_sink

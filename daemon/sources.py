@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from connectors.google.api import GoogleServices
     from connectors.google.calendar import GoogleReminders
     from connectors.google.gmail_drafts import GmailDrafts
+    from connectors.imap.drafts import ImapDrafts
+    from connectors.imap.session import Account as ImapAccount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,7 +57,7 @@ def calendar_source(config: Config) -> CalendarSource:
 
 
 def mail_source(config: Config) -> MailSource:
-    assert config.mail_path is not None or config.mail_source == "gmail"
+    assert config.mail_path is not None or config.mail_source in ("gmail", "imap")
     if config.mail_source == "mbox":
         from connectors.local.mbox import MboxMail
 
@@ -71,7 +73,58 @@ def mail_source(config: Config) -> MailSource:
 
         services = google_services(config)
         return Gmail(services.gmail, config.settings.timezone, own=services.own_writes)
+    if config.mail_source == "imap":
+        from connectors.imap.mail import ImapMail
+
+        assert config.imap is not None
+        return ImapMail(imap_account(config), config.settings.timezone, config.imap.folders)
     raise ConfigError(f"{config.path}: [mail] source: {config.mail_source!r} is not available yet")
+
+
+def imap_account(config: Config) -> ImapAccount:
+    """The IMAP account of `[mail]`; its password is asked for at each connection."""
+    from connectors.imap.session import Account
+    from connectors.secrets import password
+
+    imap = config.imap
+    assert imap is not None
+
+    def secret() -> str:
+        return password(imap.password_command, "imap", imap.username, imap.host, "[mail]")
+
+    return Account(
+        host=imap.host,
+        port=imap.port,
+        security=imap.security,
+        username=imap.username,
+        password=secret,
+    )
+
+
+def imap_draft_sink(config: Config) -> ImapDrafts:
+    """Drafts appended to the account's drafts folder; never sent (no SMTP here at all)."""
+    from connectors.imap.drafts import ImapDrafts
+
+    assert config.imap is not None
+    settings = config.settings
+    domain = min(settings.me).rpartition("@")[2] if settings.me else ""
+    return ImapDrafts(
+        imap_account(config),
+        sender=_sender(config),
+        domain=domain,
+        folder=config.imap.drafts_folder,
+    )
+
+
+def _sender(config: Config) -> str:
+    from email.utils import formataddr
+
+    # With aliases it is not known which address is user.email: the mail program that
+    # sends the draft fills From in with its default identity.
+    if len(config.settings.me) != 1:
+        return ""
+    (me,) = config.settings.me
+    return formataddr((config.settings.name, me)) if config.settings.name else me
 
 
 _SERVICES: dict[str, GoogleServices] = {}
