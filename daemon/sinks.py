@@ -41,6 +41,12 @@ def build_sinks(config: Config) -> Sinks:
 
         reminders: ReminderSink = IcsReminders(config.reminders_path)
         reminders_where = str(config.reminders_path)
+    elif config.calendar_source == "caldav":
+        from daemon.sources import caldav_reminder_sink
+
+        reminders = caldav_reminder_sink(config)
+        assert config.caldav is not None
+        reminders_where = f"CalDAV {config.caldav.reminders_url}"
     else:
         try:
             from daemon.sources import google_reminder_sink

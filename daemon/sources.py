@@ -25,6 +25,8 @@ from policy.matching import (
 from policy.models import CalendarEvent, Thread
 
 if TYPE_CHECKING:
+    from connectors.caldav.dav import Dav
+    from connectors.caldav.reminders import CaldavReminders
     from connectors.google.api import GoogleServices
     from connectors.google.calendar import GoogleReminders
     from connectors.google.gmail_drafts import GmailDrafts
@@ -51,9 +53,44 @@ def calendar_source(config: Config) -> CalendarSource:
         return GoogleCalendar(
             services.calendar, config.google.calendar_id, config.settings.timezone
         )
+    if config.calendar_source == "caldav":
+        from connectors.caldav.calendar import CaldavCalendar
+
+        assert config.caldav is not None
+        return CaldavCalendar(caldav_client(config), config.caldav.url, config.settings.timezone)
     raise ConfigError(
         f"{config.path}: [calendar] source: {config.calendar_source!r} is not available yet"
     )
+
+
+_DAV: dict[str, Dav] = {}
+
+
+def caldav_client(config: Config) -> Dav:
+    """The `[calendar]` account's requests, one per process (the password asked once)."""
+    from connectors.caldav.dav import Account, Dav
+    from connectors.secrets import password
+
+    caldav = config.caldav
+    assert caldav is not None
+    key = f"{caldav.username}@{caldav.url}"
+    if key not in _DAV:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(caldav.url).hostname or ""
+
+        def secret() -> str:
+            return password(caldav.password_command, "caldav", caldav.username, host, "[calendar]")
+
+        _DAV[key] = Dav(Account(username=caldav.username, password=secret))
+    return _DAV[key]
+
+
+def caldav_reminder_sink(config: Config) -> CaldavReminders:
+    from connectors.caldav.reminders import CaldavReminders
+
+    assert config.caldav is not None
+    return CaldavReminders(caldav_client(config), config.caldav.reminders_url)
 
 
 def mail_source(config: Config) -> MailSource:

@@ -101,4 +101,4 @@ def drafts(services: Any, fast_retry: Any) -> Any:
 
 # --- the real IMAP and CalDAV servers (tests/servers/) -----------------------------------------
 
-from servers.fixtures import dovecot, dovecot_server  # noqa: E402, F401
+from servers.fixtures import dovecot, dovecot_server, radicale, radicale_server  # noqa: E402, F401

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from servers.dovecot import Dovecot, dovecot_binary
+from servers.radicale import Radicale, radicale_installed
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +35,25 @@ def dovecot(dovecot_server: Dovecot) -> Dovecot:
     dovecot_server.reset()
     dovecot_server.clear_rawlog()
     return dovecot_server
+
+
+@pytest.fixture(scope="session")
+def radicale_server() -> Iterator[Radicale]:
+    if not radicale_installed():
+        pytest.skip("radicale is not installed (pip install -e '.[test]'; setup.sh does)")
+    root = Path(tempfile.mkdtemp(prefix="followup-radicale-"))
+    server = Radicale(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_calendars = iter(range(1_000_000))
+
+
+@pytest.fixture
+def radicale(radicale_server: Radicale) -> Radicale:
+    """The server; each test makes its own calendars (`make_calendar`), fresh names each."""
+    return radicale_server
