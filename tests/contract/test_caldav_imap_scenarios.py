@@ -10,26 +10,22 @@ through the local sources. Its .ics is then split into one CalDAV resource per V
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import itertools
 import json
-import mailbox
 import subprocess
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import icalendar
 import pytest
 from servers.dovecot import Dovecot
+from servers.loading import load_calendar, load_mail
 from servers.radicale import Radicale
 
 from tests.conftest import SHARED, followup_command
 
 OURS = Path(__file__).parents[1] / "e2e" / "scenarios"
 SCENARIOS = sorted((SHARED / "scenarios" / "dev").glob("*.json")) + sorted(OURS.glob("*.json"))
-_names = itertools.count()
 
 
 def _check_module() -> ModuleType:
@@ -54,28 +50,6 @@ def _plan(config: Path, now: str) -> dict[str, Any]:
     assert "Traceback" not in done.stderr
     plan: dict[str, Any] = json.loads(done.stdout)
     return plan
-
-
-def load_calendar(server: Radicale, ics: Path) -> str:
-    url = server.make_calendar(f"scenario{next(_names)}")
-    calendar = icalendar.Calendar.from_ical(ics.read_bytes())
-    zones = [c for c in calendar.walk("VTIMEZONE")]
-    for index, event in enumerate(calendar.walk("VEVENT")):
-        one = icalendar.Calendar()
-        one.add("prodid", "-//followup tests//EN")
-        one.add("version", "2.0")
-        for zone in zones:
-            one.add_component(zone)
-        one.add_component(event)
-        name = hashlib.sha256(f"{index}{event.get('UID')}".encode()).hexdigest()[:16]
-        server.put(f"{url}{name}.ics", one.to_ical().decode())
-    return url
-
-
-def load_mail(server: Dovecot, mbox: Path, me: str) -> None:
-    for stored in mailbox.mbox(str(mbox)):
-        sent = me.lower() in str(stored["From"]).lower()
-        server.append("Sent" if sent else "INBOX", stored.as_bytes(), flags="\\Seen")
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
