@@ -51,6 +51,8 @@ class _Stored:
     draft: bool
     internaldate: bytes
     body: bytes | None = None
+    envelope: Envelope | None = None  # parsed once; its position is set per pass
+    damaged: bool = False
 
 
 @dataclass(slots=True)
@@ -165,14 +167,21 @@ class ImapMail:
         client.close()
 
     def _envelope(self, name: str, uid: int, item: _Stored, position: int) -> Envelope | None:
+        if item.envelope is not None:
+            return item.envelope._replace(position=position)
+        if item.damaged:
+            return None
+        item.damaged = True  # until it parses: warned about once, not every pass
         try:
-            return envelope_from_headers(
+            item.envelope = envelope_from_headers(
                 item.headers,
                 timezone=self.timezone,
                 position=position,
                 fallback_sent_at=lambda: _internaldate(item.internaldate),
                 is_draft=item.draft,
             )
+            item.damaged = False
+            return item.envelope
         except DamagedMessage as error:
             logger.warning("%s: %s UID %d skipped: %s", self.account.label, name, uid, error.reason)
         except Exception as error:  # one damaged message must not stop the others
