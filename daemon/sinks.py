@@ -84,7 +84,10 @@ def build_sinks(config: Config) -> Sinks:
         reminders=reminders,
         drafts=drafts,
         where={Kind.REMINDER: reminders_where, Kind.DRAFT: drafts_where},
-        lazy_listing=config.calendar_source == "google" or config.mail_source == "gmail",
+        # Listing costs requests on a server too (CalDAV, IMAP): the idle pass stays at one
+        # round trip per mail folder and per calendar.
+        lazy_listing=config.calendar_source in ("google", "caldav")
+        or config.mail_source in ("gmail", "imap"),
     )
 
 
