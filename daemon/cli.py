@@ -116,10 +116,41 @@ def cmd_status(args: argparse.Namespace) -> int:
     from daemon.status import print_status
 
     plan, ledger, _ = _plan_with_ledger(args)
-    print_status(plan)
+    print_status(plan, show_all=args.all)
     print()
     print("\n".join(ledger_lines(plan, ledger)))
     return 0
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    """The plan as one self-contained HTML page (no network), optionally opened."""
+    from daemon.board import render_board, write_board
+
+    config = _load(args)
+    plan = _plan(config, _now(args), _marks(config))
+    output = args.output or config.board_path
+    if output is None:
+        from platformdirs import user_data_path
+
+        output = user_data_path("followup") / "board.html"
+    output = output.expanduser().resolve()
+    write_board(output, render_board(plan, config.settings))
+    print(f"wrote {output} ({len(plan.applications)} applications)")
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(output.as_uri()):
+            print(f"followup: no browser found; open {output.as_uri()} yourself", file=sys.stderr)
+    return 0
+
+
+def _board_keeper(config: Config) -> Callable[[Plan], object]:
+    """The daemon's hook: rewrite `daemon.board_path` after a pass that changed the plan."""
+    if config.board_path is None:
+        return lambda plan: None
+    from daemon.board import BoardKeeper
+
+    return BoardKeeper(config.board_path, config.settings).after_pass
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -151,6 +182,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 progress=shown,
             )
         print("\n".join(summary_lines(summary, verbose=args.verbose)))
+        if not args.dry_run:
+            _board_keeper(config)(summary.plan)
         if summary.stopped:
             print(
                 f"followup: pass stopped: {summary.stopped}; nothing lost, the next pass retries",
@@ -183,6 +216,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with StateLock(config.state_path), State.open(config.state_path) as state:
         observer = Observer(config, snapshots=state.cursors())
         plans = PlanCache()
+        board = _board_keeper(config)
 
         def one_pass(now: datetime, should_stop: Callable[[], bool]) -> datetime | None:
             try:
@@ -199,6 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 # Bad input or an unreachable service: say so once per pass and keep going.
                 log.warning("pass skipped: %s", error.user_message)
                 return None
+            board(summary.plan)
             return summary.next_due_at
 
         log.info(
@@ -703,7 +738,30 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     with_config(status)
+    status.add_argument(
+        "--all", action="store_true", help="dormant interviews in the table too, not on one line"
+    )
     status.set_defaults(func=cmd_status)
+
+    board = commands.add_parser(
+        "board",
+        help="write the plan as a local HTML page: every application on one timeline",
+        **_about(
+            "The plan as one self-contained HTML page (it loads nothing from the network): "
+            "each application with its interview, thank-you, P, follow-ups, auto-replies and "
+            "decision on a shared date axis, today marked. Mode 0600.",
+            "followup board --open",
+            "followup board --output board.html --now 2026-12-20T09:00:00-05:00",
+        ),
+    )
+    with_config(board)
+    board.add_argument(
+        "--output",
+        type=Path,
+        help="where to write it (default: daemon.board_path, else the per-user data folder)",
+    )
+    board.add_argument("--open", action="store_true", help="open it in the default browser")
+    board.set_defaults(func=cmd_board)
 
     timeline = commands.add_parser(
         "timeline",

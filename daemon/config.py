@@ -72,6 +72,8 @@ class Config:
     poll_minutes: int
     imap: ImapConfig | None = None
     caldav: CaldavConfig | None = None
+    # `followup board`'s page, rewritten by the daemon after a pass that changed the plan.
+    board_path: Path | None = None
 
 
 def default_config_path() -> Path:
@@ -221,6 +223,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
             ("google", "client_secrets_path"),
             ("google", "token_path"),
             ("daemon", "state_path"),
+            ("daemon", "board_path"),
             ("policy", "templates_dir"),
         )
     }
@@ -296,6 +299,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         google=google,
         state_path=paths["daemon", "state_path"] or data / "state.sqlite",
         poll_minutes=value("daemon", "poll_minutes"),
+        board_path=paths["daemon", "board_path"],
     )
 
 
@@ -342,6 +346,8 @@ def _check_sources(
                 f"[{section}] {name}: is a file followup reads; reminders and drafts "
                 "go to a file of their own"
             )
+    if paths.get(("daemon", "board_path")) in read:
+        problems.append("[daemon] board_path: is a file followup reads; the board needs its own")
 
 
 _KINDS = {"file": "source is a regular file", "folder": "Maildir is a folder"}

@@ -13,7 +13,6 @@ Logs carry ids, counts and decisions, never subjects, bodies or addresses.
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -92,17 +91,14 @@ class Summary:
 class PlanCache:
     """Reuses the last plan while nothing it depends on changed.
 
-    The planner reads `now` only against instants it was given or derived: message times
-    (mail after `now` is not there yet), action due times (prep is done once due) and
-    interview ends (scheduled until then) (`policy/planner.py`). With the same observation
-    object and marks, two moments with none of those instants between them give the same
-    plan, but for `generated_at`. A daemon's idle pass then costs no planning at all;
+    With the same observation object, marks and settings, the planner's answer holds from
+    the moment it planned until `Plan.stable_until` (the planner says when a rule that reads
+    `now` would answer otherwise). A daemon's idle pass then costs no planning at all;
     tests/daemon/test_reconcile.py checks the equality on generated data.
     """
 
     def __init__(self) -> None:
         self._last: tuple[Observation, tuple[Mark, ...], Settings, datetime, Plan] | None = None
-        self._instants: list[float] = []
 
     def plan(
         self, observation: Observation, settings: Settings, now: datetime, marks: tuple[Mark, ...]
@@ -113,22 +109,13 @@ class PlanCache:
             and last[0] is observation
             and last[1] == marks
             and last[2] is settings
-            and not self._between(last[3], now)
+            and last[3] <= now
+            and (last[4].stable_until is None or now < last[4].stable_until)
         ):
             return replace(last[4], generated_at=now.astimezone(settings.timezone))
         plan = make_plan(observation.events, observation.threads, settings, now, marks)
-        instants = {m.sent_at for t in observation.threads for m in t.messages}
-        for app in plan.applications:
-            instants.add(app.interview.end_at)
-            instants.update(action.due_at for action in app.actions)
-        self._instants = sorted(moment.timestamp() for moment in instants)
         self._last = (observation, marks, settings, now, plan)
         return plan
-
-    def _between(self, earlier: datetime, later: datetime) -> bool:
-        """Whether an instant lies in (min, max] of the two moments."""
-        low, high = sorted((earlier.timestamp(), later.timestamp()))
-        return bisect_right(self._instants, high) > bisect_right(self._instants, low)
 
 
 def run_pass(

@@ -90,6 +90,8 @@ def why_text(why: Why) -> str:
             return f"decision: {why.text.replace('_', ' ')} in a reply of {on}"
         case Rule.NEXT_ROUND:
             return f"next round: a later interview with the same company on {on}"
+        case Rule.DORMANT:
+            return f"dormant: nothing since {on}, more than {n} days ago, so nothing is planned"
         case Rule.THANK_YOU_HANDWRITTEN:
             return f"thank-you: handwritten, since the culture is paper and P is {n} days away"
         case Rule.THANK_YOU_EMAIL_PAPER:

@@ -366,6 +366,13 @@ KEYS: tuple[Key, ...] = (
         doc="how often `followup run` looks for changes",
     ),
     Key(
+        section="daemon",
+        name="board_path",
+        check=path_text,
+        doc="optional: `followup board`'s page, kept current by each pass (mode 0600)",
+        example='"board.html"',
+    ),
+    Key(
         section="policy",
         name="default_timeline",
         check=string,

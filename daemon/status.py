@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
 from daemon.render import next_action, why_text
 from daemon.wording import due, short_id, when
-from policy.models import Action, ActionType, Application, Plan, Rule
+from policy.models import Action, ActionType, Application, Outcome, Plan, Rule
 
 # The rules whose why explains each kind of next step best.
 _EXPLAINS = {
@@ -30,7 +34,7 @@ _EXPLAINS = {
         }
     ),
 }
-_CLOSES = frozenset({Rule.DECISION, Rule.NEXT_ROUND, Rule.STOPPED})
+_CLOSES = frozenset({Rule.DECISION, Rule.NEXT_ROUND, Rule.STOPPED, Rule.DORMANT})
 
 
 def _describe(action: Action) -> str:
@@ -53,7 +57,35 @@ def reason(app: Application, upcoming: Action | None) -> str:
     return why_text(app.why[-1]) if app.why else ""
 
 
-def print_status(plan: Plan) -> None:
+def is_dormant(app: Application) -> bool:
+    """Old and quiet (POLICY.md "Old interviews"), whatever closed it first."""
+    return any(why.rule is Rule.DORMANT for why in app.why)
+
+
+def _month_and_outcome(app: Application, zone: tzinfo | None) -> str:
+    """ "Mar 2024", or "Mar 2024, rejected" when something else closed it first."""
+    month = f"{app.interview.start_at.astimezone(zone):%b %Y}"
+    if app.outcome is None or app.outcome is Outcome.DORMANT:
+        return month
+    return f"{month}, {app.outcome.value.replace('_', ' ')}"
+
+
+def dormant_line(apps: Sequence[Application], zone: tzinfo | None, *, shown: int = 8) -> str:
+    """One line for the dormant applications: company and month, the newest first."""
+    newest = sorted(apps, key=lambda a: a.interview.start_at, reverse=True)
+    names = [f"{a.company} ({_month_and_outcome(a, zone)})" for a in newest]
+    listed = ", ".join(names[:shown]) + (
+        f" and {len(names) - shown} more" if len(names) > shown else ""
+    )
+    days = next((w.count for a in apps for w in a.why if w.rule is Rule.DORMANT), None)
+    quiet = f"quiet more than {days} days" if days is not None else "quiet"
+    return (
+        f"Dormant, nothing planned ({quiet}): {len(apps)}: {listed}. "
+        "`followup status --all` shows them in the table."
+    )
+
+
+def print_status(plan: Plan, *, show_all: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -62,11 +94,24 @@ def print_status(plan: Plan) -> None:
         console.print("No interviews found in the calendar.")
         return
     zone = plan.generated_at.tzinfo
-    table = Table(title=f"followup — {plan.generated_at:%a %d %b %Y %H:%M %Z}")
+    dormant = [] if show_all else [a for a in plan.applications if is_dormant(a)]
+    shown = [a for a in plan.applications if show_all or not is_dormant(a)]
+    if shown:
+        _print_table(console, Table, shown, plan, zone)
+    else:
+        console.print("Nothing planned: every interview is dormant.")
+    if dormant:
+        console.print(dormant_line(dormant, zone), highlight=False, soft_wrap=True)
+
+
+def _print_table(
+    console: Any, table_type: Any, apps: Sequence[Application], plan: Plan, zone: tzinfo | None
+) -> None:
+    table = table_type(title=f"followup — {plan.generated_at:%a %d %b %Y %H:%M %Z}")
     for column in ("company", "interview", "state", "next", "due"):
         table.add_column(column, overflow="fold")
     reasons = []
-    for app in plan.applications:
+    for app in apps:
         upcoming = next_action(app)
         state = app.state.value.replace("_", " ")
         if app.outcome:

@@ -24,6 +24,7 @@ class Outcome(StrEnum):
     OFFER = "offer"
     NEXT_ROUND = "next_round"
     STOPPED = "stopped"
+    DORMANT = "dormant"
 
 
 class ActionType(StrEnum):
@@ -74,6 +75,7 @@ class Rule(StrEnum):
     STOPPED = "stopped"
     DECISION = "decision"  # text: the outcome; on: the reply's date
     NEXT_ROUND = "next_round"  # on: the later interview's date
+    DORMANT = "dormant"  # on: the last day anything happened; count: policy.dormant_days
     THANK_YOU_HANDWRITTEN = "thank_you_handwritten"  # count: days from the interview to P
     THANK_YOU_EMAIL_PAPER = "thank_you_email_paper"  # count: days from the interview to P
     THANK_YOU_EMAIL = "thank_you_email"
@@ -368,3 +370,8 @@ class Application:
 class Plan:
     generated_at: datetime
     applications: tuple[Application, ...] = field(default_factory=tuple)
+    # The earliest moment after `generated_at` at which this plan could change with no new
+    # input (a message dated later arriving, a prep falling due, an interview ending, an
+    # application going dormant); None when nothing would. Until then, planning the same
+    # input again gives the same plan but for `generated_at` (daemon's PlanCache relies on it).
+    stable_until: datetime | None = None

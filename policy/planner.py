@@ -44,11 +44,16 @@ from policy.rules import (
     application_state,
     at_follow_up_time,
     base_timeline,
+    counts_as_news,
     culture_of,
     done_marks,
+    dormancy,
+    dormant_from,
     follow_ups_done_at,
+    last_activity_on,
     local_date,
     next_round_by_calendar,
+    now_turns,
     outcome,
     prep_due,
     prep_status,
@@ -82,41 +87,54 @@ def plan(
     sides = [recruiter_side(interview, settings) for interview in interviews]
     groups = company_groups(sides)
     # Mail dated after `now` has not arrived yet, as far as this plan is concerned.
-    index = _ThreadIndex(_as_of(threads, now), settings)
+    arrived, next_arrival_at = _as_of(threads, now)
+    index = _ThreadIndex(arrived, settings)
     reader = _ReplyReader(settings, calendar)
     marks_by_id: dict[str, list[Mark]] = defaultdict(list)
     for mark in sorted(marks, key=lambda m: m.marked_at):
         marks_by_id[mark.interview_id].append(mark)
 
     applications = []
+    turns = [next_arrival_at] if next_arrival_at is not None else []
     for position, (interview, reason) in enumerate(found):
         same_company = (i for i, g in zip(interviews, groups, strict=True) if g == groups[position])
         next_round = next_round_by_calendar(interview, same_company)
-        applications.append(
-            _application(
-                interview=interview,
-                reason=reason,
-                side=sides[position],
-                next_round=next_round,
-                threads=index.matching(sides[position]),
-                marks=marks_by_id.get(interview.interview_id, []),
-                reader=reader,
-                settings=settings,
-                calendar=calendar,
-                now=now,
-            )
+        application, turns_at = _application(
+            interview=interview,
+            reason=reason,
+            side=sides[position],
+            next_round=next_round,
+            threads=index.matching(sides[position]),
+            marks=marks_by_id.get(interview.interview_id, []),
+            reader=reader,
+            settings=settings,
+            calendar=calendar,
+            now=now,
         )
-    return Plan(generated_at=now.astimezone(settings.timezone), applications=tuple(applications))
+        applications.append(application)
+        turns.extend(turns_at)
+    later = [moment for moment in turns if moment > now]
+    return Plan(
+        generated_at=now.astimezone(settings.timezone),
+        applications=tuple(applications),
+        stable_until=min(later).astimezone(settings.timezone) if later else None,
+    )
 
 
-def _as_of(threads: Iterable[Thread], now: datetime) -> Iterable[Thread]:
+def _as_of(threads: Iterable[Thread], now: datetime) -> tuple[list[Thread], datetime | None]:
+    """The threads as they stood at `now`, and when the next message after `now` arrives."""
+    arrived: list[Thread] = []
+    next_at: datetime | None = None
     for thread in threads:
         if all(m.sent_at <= now for m in thread.messages):
-            yield thread
-        else:
-            kept = tuple(m for m in thread.messages if m.sent_at <= now)
-            if kept:
-                yield replace(thread, messages=kept)
+            arrived.append(thread)
+            continue
+        kept = tuple(m for m in thread.messages if m.sent_at <= now)
+        if kept:
+            arrived.append(replace(thread, messages=kept))
+        first = min(m.sent_at for m in thread.messages if m.sent_at > now)
+        next_at = first if next_at is None or first < next_at else next_at
+    return arrived, next_at
 
 
 class _ThreadIndex:
@@ -184,6 +202,7 @@ class _Mail:
 
     mine: tuple[Message, ...]  # mine to the recruiter side, after the interview ended
     replies: tuple[Reply, ...]  # recruiter side, after the interview started
+    news: tuple[Message, ...]  # either side, any time, neither bulk nor an auto-reply
 
 
 def _gather_mail(
@@ -196,10 +215,13 @@ def _gather_mail(
 ) -> _Mail:
     mine: list[Message] = []
     replies: list[Reply] = []
+    news: list[Message] = []
     for thread in threads:
         for message in thread.messages:
             if message.is_draft or (until is not None and message.sent_at >= until):
                 continue
+            if counts_as_news(message):
+                news.append(message)
             if message.sender.email in settings.me:
                 if message.sent_at >= interview.end_at and any(
                     side.includes(p.email) for p in (*message.to, *message.cc)
@@ -209,7 +231,7 @@ def _gather_mail(
                 replies.append(reader.read(message))
     mine.sort(key=lambda m: m.sent_at)
     replies.sort(key=lambda r: r.sent_at)
-    return _Mail(mine=tuple(mine), replies=tuple(replies))
+    return _Mail(mine=tuple(mine), replies=tuple(replies), news=tuple(news))
 
 
 def _application(
@@ -224,8 +246,9 @@ def _application(
     settings: Settings,
     calendar: BusinessCalendar,
     now: datetime,
-) -> Application:
-    """One application: the rules of POLICY.md in its order, each adding its `Why`."""
+) -> tuple[Application, tuple[datetime, ...]]:
+    """One application: the rules of POLICY.md in its order, each adding its `Why`; and the
+    moments at which a rule that reads `now` would answer otherwise."""
     company = company_name(interview, side, (name for name, _ in settings.cultures))
     why = [Why(rule=Rule.INTERVIEW, text=reason)]
     if threads:
@@ -237,9 +260,10 @@ def _application(
     base = base_timeline(interview, settings, calendar)
     timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
     why.append(timeline_why(timeline))
-    closing = outcome(marks, mail.replies, next_round, settings)
+    last_on = last_activity_on(interview, mail.news, timeline, settings)
+    closing = outcome(marks, mail.replies, next_round, dormancy(last_on, settings, now), settings)
     if closing is not None:
-        why.append(closing.why)
+        why.extend(w for w in (closing.why, closing.dormant) if w is not None)
     prep = _prep_action(interview, company, done_marks(marks), closing, settings, now)
     thanked = thank_you_sent(interview, mail.mine)
     thank_you, thank_you_whys = _thank_you_action(
@@ -265,7 +289,7 @@ def _application(
         why.append(floor_why)
 
     followups_done = len(schedule.done_at)
-    return Application(
+    application = Application(
         interview=interview,
         company=company,
         state=application_state(interview, closing, followups_done, settings, now),
@@ -276,6 +300,7 @@ def _application(
         why=tuple(why),
         thread_ids=tuple(t.thread_id for t in threads),
     )
+    return application, now_turns(interview, prep.due_at, dormant_from(last_on, settings))
 
 
 def _prep_action(

@@ -29,6 +29,7 @@ from policy.models import (
     TimelineSource,
     Why,
 )
+from policy.replies import is_auto_reply
 from policy.timeline import resolve_expression
 
 THANK_YOU_DELAY = timedelta(hours=1)
@@ -186,30 +187,76 @@ class Closing:
     outcome: Outcome
     why: Why
     keeps_thank_you: bool = False
+    dormant: Why | None = None  # also old and quiet, when another outcome closed it first
 
 
 def outcome(
     marks: Sequence[Mark],
     replies: Sequence[Reply],
     next_round: Interview | None,
+    dormant: Why | None,
     settings: Settings,
 ) -> Closing | None:
     """A stop mark, else a decision in a reply, else a later round in the calendar (which
-    keeps this round's thank-you: POLICY.md "Replies that change the plan")."""
+    keeps this round's thank-you: POLICY.md "Replies that change the plan", unless this one
+    went dormant), else dormancy (POLICY.md "Old interviews")."""
     if any(m.kind is MarkKind.STOP for m in marks):
-        return Closing(outcome=Outcome.STOPPED, why=Why(rule=Rule.STOPPED))
+        return Closing(outcome=Outcome.STOPPED, why=Why(rule=Rule.STOPPED), dormant=dormant)
     decided = decision(replies, settings)
     if decided is not None:
         _, found, why = decided
-        return Closing(outcome=found, why=why)
+        return Closing(outcome=found, why=why, dormant=dormant)
     if next_round is not None:
         on = local_date(next_round.start_at, settings)
         return Closing(
             outcome=Outcome.NEXT_ROUND,
             why=Why(rule=Rule.NEXT_ROUND, on=on),
-            keeps_thank_you=True,
+            keeps_thank_you=dormant is None,
+            dormant=dormant,
         )
+    if dormant is not None:
+        return Closing(outcome=Outcome.DORMANT, why=dormant)
     return None
+
+
+# --- Old interviews ------------------------------------------------------------------------
+
+_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
+
+
+def counts_as_news(message: Message) -> bool:
+    """Whether a message keeps an application awake: neither bulk (POLICY.md: `List-Id`,
+    `List-Unsubscribe`, `Precedence: bulk|list|junk`) nor an auto-reply."""
+    if message.header("list-id") is not None or message.header("list-unsubscribe") is not None:
+        return False
+    precedence = (message.header("precedence") or "").strip().lower()
+    return precedence not in _BULK_PRECEDENCE and not is_auto_reply(message)
+
+
+def last_activity_on(
+    interview: Interview, news: Iterable[Message], timeline: Timeline, settings: Settings
+) -> date:
+    """The latest of the interview's end, the newest message that counts as news, and P."""
+    latest = max(local_date(interview.end_at, settings), timeline.promised_on)
+    for message in news:
+        latest = max(latest, local_date(message.sent_at, settings))
+    return latest
+
+
+def dormant_from(last_on: date, settings: Settings) -> datetime:
+    """The first moment an application quiet since `last_on` is dormant: the local midnight
+    that starts the day more than `policy.dormant_days` days after it."""
+    day = last_on + timedelta(days=settings.dormant_days + 1)
+    midnight = datetime.combine(day, datetime.min.time(), tzinfo=settings.timezone)
+    return midnight.astimezone(UTC).astimezone(settings.timezone)
+
+
+def dormancy(last_on: date, settings: Settings, now: datetime) -> Why | None:
+    """POLICY.md "Old interviews": dormant when now is more than `policy.dormant_days` days
+    (counted in local dates) after the last activity; it then plans nothing."""
+    if now < dormant_from(last_on, settings):
+        return None
+    return Why(rule=Rule.DORMANT, on=last_on, count=settings.dormant_days)
 
 
 # --- Prep ------------------------------------------------------------------------------------
@@ -506,3 +553,13 @@ def application_state(
     if followups_done >= settings.max_followups:
         return State.WAITING_FOR_RECRUITER
     return State.AWAITING_DECISION
+
+
+def now_turns(
+    interview: Interview, prep_due_at: datetime, dormant_at: datetime
+) -> tuple[datetime, ...]:
+    """The instants at which a rule above that reads `now` answers otherwise: `prep_status`
+    at the prep's due time, `application_state` at the interview's end, `dormancy` from
+    `dormant_from`. The planner's `Plan.stable_until` is the first of these (and of the next
+    mail's arrival) after `now`."""
+    return (prep_due_at, interview.end_at, dormant_at)

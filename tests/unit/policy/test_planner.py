@@ -29,6 +29,7 @@ from policy.models import (
     Outcome,
     Person,
     Plan,
+    Rule,
     Settings,
     State,
     Status,
@@ -538,3 +539,85 @@ def test_greeting_reads_display_names_and_addresses_alike() -> None:
     draft = thank_you(only(run([honorific], now="2026-12-01T08:00"))).draft
     assert draft is not None
     assert draft.body.startswith("Hi Jane and Bob,\n")
+
+
+# --- how long a plan holds -----------------------------------------------------------------
+
+
+def _same_but_for_the_moment(first: Plan, second: Plan) -> bool:
+    return replace(first, generated_at=second.generated_at) == second
+
+
+def test_stable_until_the_next_moment_a_rule_reads_now_differently() -> None:
+    # Interview Tue 12-01 10:00-11:00; prep due 09:30; a recruiter's mail dated 12-04 10:00
+    # is in the mailbox but has not arrived before then.
+    messages = [mail("jane@acme-corp.com", ME, "2026-12-04T10:00", "We'll decide by Dec 18.")]
+    events = [event()]
+    steps = [
+        ("2026-12-01T08:00", at("2026-12-01T09:30")),  # prep falls due (done)
+        ("2026-12-01T09:30", at("2026-12-01T11:00")),  # the interview ends (not scheduled)
+        ("2026-12-01T11:00", at("2026-12-04T10:00")),  # the mail arrives (P moves)
+        # Quiet since P Fri 12-18: dormant from the day more than 30 days after, Mon 01-18.
+        ("2026-12-04T10:00", at("2027-01-18T00:00")),
+        ("2027-01-18T00:00", None),  # nothing more, with no new input
+    ]
+    for now, until in steps:
+        planned = run(events, messages, now=now)
+        assert planned.stable_until == until, now
+        if until is not None:
+            just_before = run(events, messages, now=(until - timedelta(microseconds=1)).isoformat())
+            assert _same_but_for_the_moment(planned, just_before), now
+            assert not _same_but_for_the_moment(
+                planned, run(events, messages, now=until.isoformat())
+            )
+
+
+# --- old interviews ------------------------------------------------------------------------
+
+
+def test_an_old_interview_is_dormant_and_plans_nothing() -> None:
+    # Tue 2024-03-05, no mail: P Tue 03-19; dormant from the day more than 30 days after,
+    # Fri 04-19 (March has 31 days). Years later it is closed, with nothing pending.
+    old = event(start="2024-03-05T10:00")
+    app = only(run([old]))
+    assert (app.state, app.outcome) == (State.CLOSED, Outcome.DORMANT)
+    assert [a.status for a in app.actions] == [Status.DONE, Status.CANCELLED, Status.CANCELLED]
+    assert [w.on for w in app.why if w.rule is Rule.DORMANT] == [date(2024, 3, 19)]
+    assert only(run([old], now="2024-04-18T23:59")).outcome is None
+    assert only(run([old], now="2024-04-19T00:00")).outcome is Outcome.DORMANT
+
+
+def test_recent_mail_keeps_an_application_awake() -> None:
+    # Interview Thu 2026-10-01; P Thu 10-15; a dateless reply on Fri 11-20 is the latest
+    # news: awake through Mon 12-21 (11-20 + 31 days), dormant from then on.
+    messages = [mail("jane@acme-corp.com", ME, "2026-11-20T10:00", "Still reviewing, thanks!")]
+    events = [event(start="2026-10-01T10:00")]
+    assert only(run(events, messages, now="2026-12-20T23:00")).outcome is None
+    assert only(run(events, messages, now="2026-12-21T00:00")).outcome is Outcome.DORMANT
+    # dormant_days from the config
+    later = replace(SETTINGS, dormant_days=60)
+    assert only(run(events, messages, now="2026-12-21T00:00", settings=later)).outcome is None
+
+
+def test_a_newsletter_keeps_nothing_awake() -> None:
+    newsletter = mail(
+        "news@acme-corp.com",
+        ME,
+        "2026-12-01T10:00",
+        "What our teams shipped this month.",
+        headers=(("precedence", "bulk"),),
+    )
+    app = only(run([event(start="2026-10-01T10:00")], [newsletter]))
+    assert app.outcome is Outcome.DORMANT  # P 10-15 + 31 = 11-15
+
+
+def test_a_dormant_earlier_round_cancels_its_thank_you() -> None:
+    # Two rounds in 2025: the earlier is closed as next_round; its thank-you, kept pending for
+    # a while, is cancelled once the application is dormant too.
+    first = event(start="2025-03-03T10:00", uid="acme-1")
+    second = event(start="2025-03-10T10:00", uid="acme-2")
+    earlier, _ = run([first, second]).applications
+    assert earlier.outcome is Outcome.NEXT_ROUND
+    assert thank_you(earlier).status is Status.CANCELLED
+    soon, _ = run([first, second], now="2025-03-11T12:00").applications
+    assert (soon.outcome, thank_you(soon).status) == (Outcome.NEXT_ROUND, Status.PENDING)
