@@ -1,6 +1,6 @@
 """`CaldavCalendar`: the `CalendarSource` over one CalDAV collection (`calendar.url`).
 
-The first read is a calendar-query REPORT for the window (three years back, two ahead)
+The first read is a calendar-query REPORT for the window (ten years back, two ahead)
 with the server expanding recurring series (RFC 4791 `expand`), so each occurrence is
 its own event (`UID/RECURRENCE-ID`, as the .ics reader names an overridden one). Later
 reads ask what changed: a sync-collection REPORT (RFC 6578) with the token last given,
@@ -24,7 +24,7 @@ from policy.models import CalendarEvent
 
 logger = logging.getLogger(__name__)
 
-_BACK = timedelta(days=3 * 366)
+_BACK = timedelta(days=10 * 366)  # old interviews are shown too (as dormant)
 _AHEAD = timedelta(days=2 * 366)
 OWN_MARK = "X-FOLLOWUP-KEY"
 _RECURRING = re.compile(r"^(RRULE|RDATE)[;:]", re.MULTILINE)
