@@ -84,3 +84,31 @@ def test_security_none_off_loopback_is_a_config_error(tmp_path: Path) -> None:
     assert "[calendar] username: missing" in text
     assert "[mail] username: missing" in text
     assert '[mail] security: "none" is only allowed for a loopback host' in text
+
+
+def test_doctor_names_the_imap_host_and_the_caldav_collection(
+    tmp_path: Path, dovecot: Dovecot, radicale: Radicale
+) -> None:
+    from daemon.doctor import diagnose
+    from servers.loading import load_calendar, load_mail
+    from tests.conftest import ROOT
+
+    url = load_calendar(radicale, ROOT / "examples" / "calendar.ics")
+    load_mail(dovecot, ROOT / "examples" / "mail.mbox", "alex@example.com")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[user]\nemail = "alex@example.com"\ntimezone = "America/New_York"\n'
+        f'[calendar]\nsource = "caldav"\nurl = "{url}"\nusername = "{radicale.user}"\n'
+        f'password_command = "echo {radicale.password}"\n'
+        f'[mail]\nsource = "imap"\nhost = "127.0.0.1"\nport = {dovecot.port}\n'
+        f'security = "none"\nusername = "{dovecot.user}"\n'
+        f'password_command = "echo {dovecot.password}"\n'
+        '[daemon]\nstate_path = "state.sqlite"\n'
+    )
+    lines = [c.line() for c in diagnose(path, platform="linux", home=tmp_path / "home")]
+    text = "\n".join(lines)
+    assert f"calendar {url}: " in text and "interview" in text
+    assert "mail IMAP 127.0.0.1: " in text
+    assert f"reminders go to CalDAV {url}" in text
+    assert "drafts go to the drafts folder at 127.0.0.1 (never sent)" in text
+    assert "Google" not in text
