@@ -89,8 +89,9 @@ def test_security_none_off_loopback_is_a_config_error(tmp_path: Path) -> None:
 def test_doctor_names_the_imap_host_and_the_caldav_collection(
     tmp_path: Path, dovecot: Dovecot, radicale: Radicale
 ) -> None:
-    from daemon.doctor import diagnose
     from servers.loading import load_calendar, load_mail
+
+    from daemon.doctor import diagnose
     from tests.conftest import ROOT
 
     url = load_calendar(radicale, ROOT / "examples" / "calendar.ics")
