@@ -193,3 +193,19 @@ def test_password_command_first_line_and_a_failing_one_named() -> None:
         from_command("no-such-program-x --flag", "[mail]")
     # No shell: a `;` is an argument, not a second command.
     assert from_command("echo a;rm", "[mail]") == "a;rm"
+
+
+def test_tls_and_starttls_check_the_certificate(
+    dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(dovecot)
+    for security, port in (("tls", dovecot.tls_port), ("starttls", dovecot.port)):
+        source = ImapMail(account(dovecot, security=security, port=port), ZONE)
+        with pytest.raises(SourceError, match="certificate is not trusted"):
+            source.threads()
+    # Trusted (the system's store pointed at the server's certificate): the same works.
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.root / "cert.pem"))
+    for security, port in (("tls", dovecot.tls_port), ("starttls", dovecot.port)):
+        for host in ("127.0.0.1", "localhost"):
+            source = ImapMail(account(dovecot, security=security, port=port, host=host), ZONE)
+            assert len(source.threads()) == 2

@@ -1,7 +1,8 @@
 """A throwaway Dovecot (Debian's `dovecot-imapd`) on a free loopback port.
 
 No system config is read: `dovecot -c OUR_CONF -F` with a passwd-file user, Maildir in a
-temporary folder and `ssl = no` (loopback only). Run as root, Dovecot refuses uid 0 for
+temporary folder, plain IMAP (and STARTTLS) on `port` and implicit TLS on `tls_port`, with
+a self-signed certificate made per session (`cert.pem`) for the certificate-check tests. Run as root, Dovecot refuses uid 0 for
 mail and for its login processes, so the mail is owned by the `dovecot` user and logins
 run as `dovenull` (both made by the Debian package); as another user it runs as that user.
 """
@@ -42,7 +43,9 @@ log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 login_trusted_networks = 127.0.0.0/8
@@ -67,7 +70,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
   chroot =
 }}
@@ -95,6 +99,7 @@ class Dovecot:
 
     root: Path
     port: int = field(default_factory=free_port)
+    tls_port: int = field(default_factory=free_port)  # implicit TLS, a self-signed certificate
     user: str = USER
     password: str = PASSWORD
     process: subprocess.Popen[bytes] | None = None
@@ -114,12 +119,14 @@ class Dovecot:
             info = pwd.getpwnam(mail_user)
             for folder in (self.root / "mail", self.root / "rawlog"):
                 os.chown(folder, info.pw_uid, info.pw_gid)
+        _self_signed(self.root)
         (self.root / "passwd").write_text(f"{self.user}:{{PLAIN}}{self.password}\n")
         conf = self.root / "dovecot.conf"
         conf.write_text(
             _CONF.format(
                 root=self.root,
                 port=self.port,
+                tls_port=self.tls_port,
                 internal="dovecot" if root_run else me,
                 internal_group="dovecot" if root_run else me,
                 login="dovenull" if root_run else me,
@@ -201,6 +208,33 @@ class Dovecot:
         for path in (self.root / "rawlog").glob("*"):
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def _self_signed(root: Path) -> None:
+    """A certificate for localhost and 127.0.0.1 that no system trusts (`cert.pem`)."""
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(root / "key.pem"),
+            "-out",
+            str(root / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    os.chmod(root / "key.pem", 0o644)  # read by Dovecot's processes; a throwaway key
 
 
 def _quote(name: str) -> str:
