@@ -3,8 +3,9 @@
 No system config is read: `dovecot -c OUR_CONF -F` with a passwd-file user, Maildir in a
 temporary folder, plain IMAP (and STARTTLS) on `port` and implicit TLS on `tls_port`, with
 a self-signed certificate made per session (`cert.pem`) for the certificate-check tests.
-Run as root, Dovecot refuses uid 0 for mail and for its login processes, so the mail is owned by the `dovecot` user and logins
-run as `dovenull` (both made by the Debian package); as another user it runs as that user.
+Run as root, Dovecot refuses uid 0 for mail and for its login processes, so the mail is
+owned by the `dovecot` user and logins run as `dovenull` (both made by the Debian
+package); as another user it runs as that user.
 """
 
 from __future__ import annotations
