@@ -49,7 +49,39 @@ class CaldavCalendar:
         self._token = ""
         self._sync = True  # until the server says it has no sync-collection
         self._read: dict[str, tuple[str, tuple[CalendarEvent, ...]]] = {}  # href -> (etag, …)
+        self._data: dict[str, str] = {}  # href -> calendar-data, for the snapshot
         self._window = ("", "")
+
+    # -- kept between processes (the daemon's state: `daemon/observer.py`) -----------------
+
+    @property
+    def cursor(self) -> str | None:
+        return self._token or None
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "url": self.url,
+            "token": self._token,
+            "window": list(self._window),
+            "read": {
+                href: [etag, self._data.get(href, "")] for href, (etag, _) in self._read.items()
+            },
+        }
+
+    def restore(self, snapshot: dict[str, object]) -> bool:
+        """Resume from a snapshot of the same collection; False (and nothing kept) otherwise."""
+        read = snapshot.get("read")
+        window = snapshot.get("window")
+        token = snapshot.get("token")
+        if snapshot.get("url") != self.url or not isinstance(read, dict) or not token:
+            return False
+        if not isinstance(window, list) or len(window) != 2 or not isinstance(token, str):
+            return False
+        self._token, self._window = token, (str(window[0]), str(window[1]))
+        for href, value in read.items():
+            if isinstance(value, list) and len(value) == 2:
+                self._keep(Resource(str(href), 200, str(value[0]), str(value[1])))
+        return True
 
     def events(self) -> tuple[CalendarEvent, ...]:
         if not self._read and not self._token:
@@ -166,7 +198,9 @@ class CaldavCalendar:
     def _keep(self, resource: Resource) -> None:
         if OWN_MARK in resource.data:
             self._read.pop(resource.href, None)
+            self._data.pop(resource.href, None)
             return
+        self._data[resource.href] = resource.data
         try:
             events = read_events(
                 resource.data.encode("utf-8"), source=resource.href, timezone=self.timezone

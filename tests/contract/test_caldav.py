@@ -159,3 +159,19 @@ def test_a_series_added_later_is_read_per_occurrence_too(radicale: Radicale) -> 
     )
     ids = [e.event_id for e in source.events()]
     assert len([i for i in ids if i.startswith("standup/")]) == 4
+
+
+def test_a_snapshot_lets_another_process_resume_with_one_request(radicale: Radicale) -> None:
+    import json
+
+    url = calendar(radicale)
+    radicale.put(url + "one.ics", event("int-acme-1", soon(3), "Interview with Acme"))
+    first = CaldavCalendar(dav(radicale), url, ZONE)
+    before = first.events()
+    saved = json.loads(json.dumps(first.snapshot()))
+    client = dav(radicale)
+    resumed = CaldavCalendar(client, url, ZONE)
+    assert resumed.restore(saved)
+    assert resumed.events() == before
+    assert client.requests == 1  # the sync-collection REPORT, nothing else
+    assert not CaldavCalendar(dav(radicale), url + "other/", ZONE).restore(saved)
