@@ -12,6 +12,7 @@ not read (the policy needs none).
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import logging
 import time
@@ -71,6 +72,70 @@ class ImapMail:
         self._wanted = tuple(folders)
         self._names: tuple[str, ...] = ()
         self._state: dict[str, _FolderState] = {}
+
+    # -- kept between processes (the daemon's state: `daemon/observer.py`) -----------------
+
+    @property
+    def cursor(self) -> str | None:
+        """Moves whenever a folder's UIDVALIDITY, UIDNEXT or count does."""
+        if not self._state:
+            return None
+        return ";".join(
+            f"{name}:{s.validity}:{s.uidnext}:{len(s.messages)}"
+            for name, s in sorted(self._state.items())
+        )
+
+    def snapshot(self) -> dict[str, object]:
+        """The folders and each UID's header block (bodies are fetched again when needed)."""
+        return {
+            "account": f"{self.account.username}@{self.account.host}:{self.account.port}",
+            "folders": list(self._names),
+            "state": {
+                name: {
+                    "validity": s.validity,
+                    "uidnext": s.uidnext,
+                    "messages": {
+                        str(uid): [
+                            base64.b64encode(m.headers).decode("ascii"),
+                            m.draft,
+                            m.internaldate.decode("ascii", "replace"),
+                        ]
+                        for uid, m in s.messages.items()
+                    },
+                }
+                for name, s in self._state.items()
+            },
+        }
+
+    def restore(self, snapshot: dict[str, object]) -> bool:
+        """Resume from a snapshot of the same account and folders; False otherwise."""
+        account = f"{self.account.username}@{self.account.host}:{self.account.port}"
+        folders, state = snapshot.get("folders"), snapshot.get("state")
+        if snapshot.get("account") != account or not isinstance(state, dict):
+            return False
+        if not isinstance(folders, list) or (self._wanted and tuple(folders) != self._wanted):
+            return False
+        try:
+            restored = {
+                str(name): _FolderState(
+                    validity=int(held["validity"]),
+                    uidnext=int(held["uidnext"]),
+                    messages={
+                        int(uid): _Stored(
+                            headers=base64.b64decode(value[0]),
+                            draft=bool(value[1]),
+                            internaldate=str(value[2]).encode("ascii", "replace"),
+                        )
+                        for uid, value in held["messages"].items()
+                    },
+                )
+                for name, held in state.items()
+            }
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return False
+        self._names = tuple(str(f) for f in folders)
+        self._state = restored
+        return True
 
     def threads(self, keep: Callable[[Thread], bool] | None = None) -> tuple[Thread, ...]:
         with connected(self.account) as client:

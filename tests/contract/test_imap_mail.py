@@ -209,3 +209,27 @@ def test_tls_and_starttls_check_the_certificate(
         for host in ("127.0.0.1", "localhost"):
             source = ImapMail(account(dovecot, security=security, port=port, host=host), ZONE)
             assert len(source.threads()) == 2
+
+
+def test_a_snapshot_lets_another_process_resume_with_one_status_per_folder(
+    dovecot: Dovecot,
+) -> None:
+    import json
+
+    fill(dovecot)
+    first = ImapMail(account(dovecot), ZONE)
+    before = first.threads(acme)
+    saved = json.loads(json.dumps(first.snapshot()))
+    assert first.cursor is not None
+    resumed = ImapMail(account(dovecot), ZONE)
+    assert resumed.restore(saved)
+    dovecot.clear_rawlog()
+    assert resumed.threads(acme) == before
+    # Only the kept thread's bodies are fetched again (they are not in the snapshot).
+    assert [c for c in commands(dovecot) if c not in ("EXAMINE", "FETCH", "CLOSE")] == [
+        "STATUS",
+        "STATUS",
+        "LOGOUT",
+    ]
+    other = ImapMail(account(dovecot, username="someone@example.com"), ZONE)
+    assert not other.restore(saved)
