@@ -141,6 +141,7 @@ def imap_account(config: Config) -> ImapAccount:
 def imap_draft_sink(config: Config) -> ImapDrafts:
     """Drafts appended to the account's drafts folder; never sent (no SMTP here at all)."""
     from connectors.imap.drafts import ImapDrafts
+    from daemon.sinks import _sender
 
     assert config.imap is not None
     settings = config.settings
@@ -151,17 +152,6 @@ def imap_draft_sink(config: Config) -> ImapDrafts:
         domain=domain,
         folder=config.imap.drafts_folder,
     )
-
-
-def _sender(config: Config) -> str:
-    from email.utils import formataddr
-
-    # With aliases it is not known which address is user.email: the mail program that
-    # sends the draft fills From in with its default identity.
-    if len(config.settings.me) != 1:
-        return ""
-    (me,) = config.settings.me
-    return formataddr((config.settings.name, me)) if config.settings.name else me
 
 
 _SERVICES: dict[str, GoogleServices] = {}
