@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import email
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -24,11 +25,17 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from connectors.errors import SourceError
 from policy.models import Message, Person, Thread
 
-# The headers the policy reads (auto-reply markers), in the order they are reported.
-POLICY_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "precedence")
+# The headers the policy reads (auto-reply and bulk markers), in the order they are reported.
+POLICY_HEADERS = (
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "precedence",
+    "list-id",
+    "list-unsubscribe",
+)
 _FIELDS = frozenset(
     {
         "message-id",
@@ -46,6 +53,8 @@ _FIELDS = frozenset(
     }
 )
 _DRAFT_LABELS = frozenset({"draft", "drafts"})
+# A Takeout mbox holds these too; the Gmail path skips them as well (POLICY.md "me").
+_JUNK_LABELS = frozenset({"spam", "trash"})
 # Labels mail programs send for what is really the superset (as browsers read them).
 _SUPERSETS = {
     "gb2312": "gb18030",
@@ -80,6 +89,12 @@ class Envelope(NamedTuple):
     is_draft: bool
     fields: dict[str, str]  # see `read_fields`
     position: int  # index in the source's own list of stored messages
+    labels: tuple[str, ...] = ()  # Takeout's X-Gmail-Labels, or the reader's folder label
+
+    @property
+    def is_junk(self) -> bool:
+        """Labelled Spam or Trash: neither mine nor theirs, never read."""
+        return any(label.lower() in _JUNK_LABELS for label in self.labels)
 
 
 # --- headers ---------------------------------------------------------------------------
@@ -124,8 +139,12 @@ def envelope_from_headers(
     position: int,
     fallback_sent_at: Callable[[], datetime | None] | None = None,
     is_draft: bool = False,
+    labels: tuple[str, ...] = (),
 ) -> Envelope:
-    """Read one header block; raises `DamagedMessage` when it has no usable date."""
+    """Read one header block; raises `DamagedMessage` when it has no usable date.
+
+    `labels` are the reader's own (e.g. `Sent` for a Maildir Sent folder), added to
+    Takeout's `X-Gmail-Labels`."""
     fields = read_fields(block)
     sent_at = _sent_at(fields.get("date", ""), timezone)
     if sent_at is None and fallback_sent_at is not None:
@@ -135,11 +154,11 @@ def envelope_from_headers(
     message_id = _first_id(fields.get("message-id", ""))
     if not message_id:
         message_id = "nomsgid-" + hashlib.sha256(block).hexdigest()[:32]
-    labels = fields.get("x-gmail-labels", "")
-    if labels:
-        is_draft = is_draft or any(
-            label.strip().lower() in _DRAFT_LABELS for label in labels.split(",")
-        )
+    gmail_labels = fields.get("x-gmail-labels", "")
+    if gmail_labels:
+        found = tuple(label.strip().strip('"') for label in gmail_labels.split(","))
+        labels = (*labels, *(label for label in found if label))
+        is_draft = is_draft or any(label.lower() in _DRAFT_LABELS for label in labels)
     return Envelope(
         message_id=message_id,
         gmail_thread_id=fields.get("x-gm-thrid", ""),
@@ -149,7 +168,65 @@ def envelope_from_headers(
         is_draft=is_draft or "x-mozilla-draft-info" in fields,
         fields=fields,
         position=position,
+        labels=labels,
     )
+
+
+def envelope_to_json(envelope: Envelope) -> str:
+    """An envelope as one line of JSON (the mail index stores these), without `position`."""
+    return json.dumps(
+        [
+            envelope.message_id,
+            envelope.gmail_thread_id,
+            envelope.in_reply_to,
+            list(envelope.references),
+            envelope.sent_at.isoformat(),
+            envelope.is_draft,
+            envelope.fields,
+            list(envelope.labels),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def envelope_from_json(text: str, position: int) -> Envelope:
+    """The envelope `envelope_to_json` wrote; raises ValueError on anything else."""
+    try:
+        mid, thread, reply_to, refs, sent, draft, fields, labels = json.loads(text)
+        sent_at = datetime.fromisoformat(sent)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"a damaged envelope ({type(error).__name__})") from None
+    if sent_at.tzinfo is None or not isinstance(fields, dict):
+        raise ValueError("a damaged envelope")
+    return Envelope(
+        message_id=str(mid),
+        gmail_thread_id=str(thread),
+        in_reply_to=str(reply_to),
+        references=tuple(str(r) for r in refs),
+        sent_at=sent_at,
+        is_draft=bool(draft),
+        fields={str(k): str(v) for k, v in fields.items()},
+        position=position,
+        labels=tuple(str(label) for label in labels),
+    )
+
+
+def envelope_addresses(envelope: Envelope) -> tuple[str, ...]:
+    """Everyone on the message (From, To, Cc), lower-case, each once."""
+    fields = envelope.fields
+    people = (*_people(fields.get("from", "")), *_people(fields.get("to", "")))
+    people = (*people, *_people(fields.get("cc", "")))
+    return tuple(dict.fromkeys(p.email for p in people))
+
+
+def thread_keys(envelope: Envelope) -> tuple[str, ...]:
+    """The keys `build_threads` joins messages by: two messages sharing one are in a thread."""
+    own = "id:" + envelope.message_id
+    if envelope.gmail_thread_id:
+        return (own, "gm:" + envelope.gmail_thread_id)
+    refs = ("id:" + ref for ref in (*envelope.references, envelope.in_reply_to) if ref)
+    return tuple(dict.fromkeys((own, *refs)))
 
 
 def to_message(envelope: Envelope, thread_id: str) -> Message:
@@ -168,6 +245,7 @@ def to_message(envelope: Envelope, thread_id: str) -> Message:
         in_reply_to=envelope.in_reply_to,
         references=envelope.references,
         is_draft=envelope.is_draft,
+        labels=envelope.labels,
     )
 
 
@@ -361,33 +439,7 @@ def _part_text(part: EmailMessage) -> str:
 # --- one message, and threads ----------------------------------------------------------
 
 
-def read_message(
-    raw: bytes,
-    *,
-    source: str,
-    timezone: ZoneInfo,
-    fallback_sent_at: datetime | None = None,
-    is_draft: bool = False,
-) -> Message:
-    """One whole message (e.g. an .eml file); raises `SourceError` when it cannot be read."""
-    try:
-        envelope = envelope_from_headers(
-            header_block(raw),
-            timezone=timezone,
-            position=0,
-            fallback_sent_at=(lambda: fallback_sent_at),
-            is_draft=is_draft,
-        )
-        message = to_message(envelope, envelope.gmail_thread_id or _root_id(envelope))
-    except DamagedMessage as error:
-        raise SourceError(f"{source}: {error.reason}") from error
-    try:
-        return with_bodies(message, raw)
-    except Exception as error:  # the stdlib parser on hostile input
-        raise SourceError(f"{source}: unreadable body ({type(error).__name__})") from error
-
-
-Loader = Callable[[Sequence[int]], Iterator[tuple[int, bytes]]]
+Loader = Callable[[Sequence[int]], Iterator[tuple[int, bytes | tuple[str, str]]]]
 
 
 def build_threads(
@@ -407,6 +459,8 @@ def build_threads(
     unique: list[Envelope] = []
     seen: set[str] = set()
     for envelope in envelopes:
+        if envelope.is_junk:
+            continue
         if envelope.message_id not in seen:
             seen.add(envelope.message_id)
             unique.append(envelope)
@@ -421,6 +475,9 @@ def build_threads(
             heads.update((e.position, m) for e, m in zip(members, messages, strict=True))
     full: dict[int, Message] = {}
     for position, raw in load(sorted(heads)):
+        if isinstance(raw, tuple):
+            full[position] = replace(heads[position], body_text=raw[0], body_html=raw[1])
+            continue
         try:
             full[position] = with_bodies(heads[position], raw)
         except Exception as error:  # keep the headers; the body is unreadable

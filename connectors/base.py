@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -25,6 +25,42 @@ class MailSource(Protocol):
         all threads are returned with bodies.
         """
         ...
+
+
+# --- optional capabilities: what the daemon asks a source for with isinstance ------------
+
+# (path, inode, mtime in ns, size) per file or folder a local source reads.
+Stamps = tuple[tuple[str, int, int, int], ...]
+
+
+@runtime_checkable
+class Fingerprinted(Protocol):
+    """A local source that can say cheaply whether its files changed since a read."""
+
+    def fingerprint(self) -> Stamps:
+        """What changes when the source's content does; () when it cannot tell."""
+        ...
+
+
+@runtime_checkable
+class Resumable(Protocol):
+    """A source that reads incrementally from a cursor and can be saved between runs
+    (the Google sources; see `connectors/google/state.py`)."""
+
+    @property
+    def cursor(self) -> str | None: ...
+
+    def snapshot(self) -> Mapping[str, object]: ...
+
+    def restore(self, data: Mapping[str, object]) -> bool: ...
+
+
+@runtime_checkable
+class Searched(Protocol):
+    """A mail source that reads only the mail of some participants (a Gmail search, the
+    local mail index) instead of everything; `keep` still decides on what it returns."""
+
+    def set_participants(self, addresses: Iterable[str], domains: Iterable[str]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

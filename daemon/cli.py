@@ -55,16 +55,18 @@ def _now(args: argparse.Namespace) -> datetime:
     return args.now if args.now is not None else datetime.now(UTC)
 
 
-def _plan(config: Config, now: datetime, marks: Sequence[Mark] = ()) -> Plan:
+def _plan(
+    config: Config, now: datetime, marks: Sequence[Mark] = (), *, refresh: bool = False
+) -> Plan:
     from daemon.doctor import address_warning
     from daemon.sources import observe
     from policy.planner import plan
 
-    seen = observe(config)
+    seen = observe(config, refresh=refresh)
     warning = address_warning(config, seen.threads)
     if warning:
         log.warning("%s", warning)
-    return plan(seen.events, seen.threads, config.settings, now, marks)
+    return plan(seen.events, seen.threads, config.settings, now, marks, seen.replies)
 
 
 def _existing_state(config: Config) -> State | None:
@@ -98,14 +100,14 @@ def _plan_with_ledger(args: argparse.Namespace) -> tuple[Plan, Ledger | None, tu
     if state is not None:
         with state:
             ledger, marks = state.ledger(), state.marks()
-    return _plan(config, _now(args), marks), ledger, marks
+    return _plan(config, _now(args), marks, refresh=args.refresh), ledger, marks
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from daemon.render import plan_to_json
 
     config = _load(args)
-    plan = _plan(config, _now(args), _marks(config))
+    plan = _plan(config, _now(args), _marks(config), refresh=args.refresh)
     json.dump(plan_to_json(plan, drafts=args.drafts), sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
@@ -169,7 +171,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     def one_pass(state: State) -> int:
         from daemon.progress import progress
 
-        observer = Observer(config, snapshots=state.cursors(), cache=False)
+        observer = Observer(
+            config,
+            snapshots=state.cursors(),
+            cache=False,
+            index="none" if args.refresh else "existing" if args.dry_run else "keep",
+        )
         with progress("writing reminders and drafts") as shown:
             summary = run_pass(
                 observer=observer,
@@ -708,6 +715,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
         sub.add_argument(
             "--now", type=_parse_now, help="ISO-8601 time with offset standing in for now"
+        )
+        sub.add_argument(
+            "--refresh",
+            action="store_true",
+            help="read the mail and calendar afresh instead of through the daemon's index",
         )
 
     plan = commands.add_parser(

@@ -72,6 +72,7 @@ class Config:
     poll_minutes: int
     imap: ImapConfig | None = None
     caldav: CaldavConfig | None = None
+    mail_paths: tuple[Path, ...] = ()  # `[mail] path`: one path or a list; `mail_path` is the first
     # `followup board`'s page, rewritten by the daemon after a pass that changed the plan.
     board_path: Path | None = None
 
@@ -183,9 +184,9 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
 
     base = path.parent
 
-    def where(section: str, name: str) -> Path | None:
-        text = value(section, name)
-        if text is None:
+    def where(section: str, name: str, text: Any = None) -> Path | None:
+        text = value(section, name) if text is None else text
+        if text is None or isinstance(text, tuple):  # a list of mail paths: one by one below
             return None
         try:
             return (base / Path(text).expanduser()).resolve()
@@ -227,11 +228,20 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
             ("policy", "templates_dir"),
         )
     }
+    mail_paths: tuple[Path, ...] = ()
+    if isinstance(value("mail", "path"), tuple):
+        found = [where("mail", "path", text) for text in value("mail", "path")]
+        mail_paths = tuple(p for p in found if p is not None)
+        paths["mail", "path"] = mail_paths[0] if mail_paths else None
+    elif paths["mail", "path"] is not None:
+        mail_paths = (paths["mail", "path"],)
     data = _data_folder()
     if calendar_source == "ics" and paths["calendar", "reminders_path"] is None:
         paths["calendar", "reminders_path"] = data / "reminders.ics"
     if mail_source in ("mbox", "maildir") and paths["mail", "drafts_path"] is None:
         paths["mail", "drafts_path"] = data / "drafts"
+    for more in mail_paths[1:]:
+        _check_sources({**paths, ("mail", "path"): more}, "", mail_source, problems)
     _check_sources(paths, calendar_source, mail_source, problems)
     templates = () if problems else _templates(paths["policy", "templates_dir"], problems)
     if problems:
@@ -295,6 +305,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         reminders_path=paths["calendar", "reminders_path"],
         mail_source=mail_source,
         mail_path=paths["mail", "path"],
+        mail_paths=mail_paths,
         drafts_path=paths["mail", "drafts_path"],
         google=google,
         state_path=paths["daemon", "state_path"] or data / "state.sqlite",

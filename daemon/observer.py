@@ -1,28 +1,27 @@
 """The observe step for a long-running daemon: sources built once, read on every pass.
 
-Local sources are re-read only when their files changed (inode, mtime and size of the
-.ics and mbox files, or of a Maildir's cur/ and new/ folders, whose entries change with
-every delivery, move or flag), so an idle pass does not parse a mailbox it read a minute
-ago. Google sources sync incrementally by themselves; their snapshot (cursor plus cache,
-`connectors/google/state.py`) is restored from the state at start and saved after each
-pass that applied cleanly, only when its cursor moved.
+Local sources are re-read only when their `fingerprint()` changed (inode, mtime and size
+of the .ics and mbox files, or of a Maildir's cur/ and new/ folders, whose entries change
+with every delivery, move or flag), so an idle pass does not even open a mailbox it read
+a minute ago; a changed one is read through the mail index, which reads only what
+changed. Google sources sync incrementally by themselves; their snapshot (cursor plus
+cache, `connectors/google/state.py`) is restored from the state at start and saved after
+each pass that applied cleanly, only when its cursor moved.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Mapping
-from pathlib import Path
 
-from connectors.base import CalendarSource, MailSource
+from connectors.base import CalendarSource, Fingerprinted, MailSource, Resumable, Stamps
 from daemon.config import Config
-from daemon.sources import Observation, calendar_source, mail_source, observe
+from daemon.sources import IndexUse, Observation, calendar_source, mail_source, observe
 
 logger = logging.getLogger(__name__)
 
-_Stamp = tuple[tuple[str, int, int, int], ...]
+_Stamp = tuple[Stamps, Stamps]
 
 
 class Observer:
@@ -36,10 +35,13 @@ class Observer:
         mail: MailSource | None = None,
         snapshots: Mapping[str, str] | None = None,
         cache: bool = True,
+        index: IndexUse = "keep",
     ) -> None:
+        """`index`: how local sources use the mail index (`daemon.sources.mail_source`);
+        a dry run keeps none it did not find."""
         self.config = config
-        self.calendar = calendar if calendar is not None else calendar_source(config)
-        self.mail = mail if mail is not None else mail_source(config)
+        self.calendar = calendar if calendar is not None else calendar_source(config, index=index)
+        self.mail = mail if mail is not None else mail_source(config, index=index)
         self._cache = cache
         self._last: tuple[_Stamp, Observation] | None = None
         self._saved_cursors: dict[str, str | None] = {}
@@ -48,11 +50,11 @@ class Observer:
             if text is None:
                 continue
             try:
-                restored = bool(source.restore(json.loads(text)))  # type: ignore[attr-defined]
+                restored = bool(source.restore(json.loads(text)))
             except ValueError:
                 restored = False
             if restored:
-                self._saved_cursors[name] = getattr(source, "cursor", None)
+                self._saved_cursors[name] = source.cursor
             else:
                 logger.info("%s: saved snapshot not usable; the next read is a full sync", name)
 
@@ -74,56 +76,25 @@ class Observer:
         """Snapshots of the Google sources whose cursor moved since they were last saved."""
         out: dict[str, str] = {}
         for name, source in self._resumable().items():
-            cursor = getattr(source, "cursor", None)
+            cursor = source.cursor
             if cursor is None or self._saved_cursors.get(name) == cursor:
                 continue
-            out[name] = json.dumps(source.snapshot(), separators=(",", ":"))  # type: ignore[attr-defined]
+            out[name] = json.dumps(source.snapshot(), separators=(",", ":"))
             self._saved_cursors[name] = cursor
         return out
 
-    def _resumable(self) -> dict[str, object]:
-        found: dict[str, object] = {}
+    def _resumable(self) -> dict[str, Resumable]:
+        found: dict[str, Resumable] = {}
         for name, source in (("source:calendar", self.calendar), ("source:mail", self.mail)):
-            if callable(getattr(source, "snapshot", None)) and callable(
-                getattr(source, "restore", None)
-            ):
+            if isinstance(source, Resumable):
                 found[name] = source
         return found
 
     def _stamp(self) -> _Stamp | None:
-        """What identifies the local files' contents now; None for sources not on disk."""
-        paths: list[Path] = []
-        config = self.config
-        if config.calendar_source == "ics" and config.calendar_path is not None:
-            paths.append(config.calendar_path)
-        else:
+        """What identifies the local sources' contents now; None when a source cannot say
+        (Google: it syncs incrementally by itself)."""
+        calendar, mail = self.calendar, self.mail
+        if not isinstance(calendar, Fingerprinted) or not isinstance(mail, Fingerprinted):
             return None
-        if config.mail_source == "mbox" and config.mail_path is not None:
-            paths.append(config.mail_path)
-        elif config.mail_source == "maildir" and config.mail_path is not None:
-            paths.extend(_maildir_folders(config.mail_path))
-        else:
-            return None
-        stamp: list[tuple[str, int, int, int]] = []
-        for path in paths:
-            try:
-                info = os.stat(path)
-            except OSError:
-                return None
-            stamp.append((str(path), info.st_ino, info.st_mtime_ns, info.st_size))
-        return tuple(stamp)
-
-
-def _maildir_folders(root: Path) -> list[Path]:
-    """cur/ and new/ of the Maildir and of each of its subfolders."""
-    folders = [root / "cur", root / "new"]
-    try:
-        entries = sorted(os.scandir(root), key=lambda entry: entry.name)
-    except OSError:
-        return folders
-    for entry in entries:
-        if entry.is_dir() and entry.name not in ("cur", "new", "tmp"):
-            for sub in ("cur", "new"):
-                if os.path.isdir(os.path.join(entry.path, sub)):
-                    folders.append(Path(entry.path) / sub)
-    return folders
+        stamps = (calendar.fingerprint(), mail.fingerprint())
+        return stamps if all(stamps) else None

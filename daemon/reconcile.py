@@ -113,7 +113,9 @@ class PlanCache:
             and (last[4].stable_until is None or now < last[4].stable_until)
         ):
             return replace(last[4], generated_at=now.astimezone(settings.timezone))
-        plan = make_plan(observation.events, observation.threads, settings, now, marks)
+        plan = make_plan(
+            observation.events, observation.threads, settings, now, marks, observation.replies
+        )
         self._last = (observation, marks, settings, now, plan)
         return plan
 
@@ -140,7 +142,9 @@ def run_pass(
     if plans is not None:
         plan = plans.plan(observation, settings, now, marks)
     else:
-        plan = make_plan(observation.events, observation.threads, settings, now, marks)
+        plan = make_plan(
+            observation.events, observation.threads, settings, now, marks, observation.replies
+        )
     recorded = state.written()
     intents = state.open_intents()
     wanted = diff.want(

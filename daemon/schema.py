@@ -52,6 +52,15 @@ def path_text(value: Any) -> str:
     return text
 
 
+def path_texts(value: Any) -> str | tuple[str, ...]:
+    """One path, or a non-empty list of them (Thunderbird's Inbox and Sent, Maildirs)."""
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("must be a path or a non-empty list of paths")
+        return tuple(path_text(item) for item in value)
+    return path_text(value)
+
+
 def strings(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("must be a list of strings")
@@ -261,8 +270,9 @@ KEYS: tuple[Key, ...] = (
     Key(
         section="mail",
         name="path",
-        check=path_text,
-        doc='"mbox": one mbox of received and sent mail (Gmail Takeout); "maildir": a folder',
+        check=path_texts,
+        doc='"mbox": one mbox of received and sent mail (Gmail Takeout); "maildir": a folder; '
+        'or a list of them, e.g. ["Inbox", "Sent"]',
         example='"mail.mbox"',
     ),
     Key(

@@ -8,21 +8,25 @@ them to `observe`) and persist their `snapshot()` (see `connectors/google/state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import MutableMapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from connectors.base import CalendarSource, MailSource
+from connectors.base import CalendarSource, MailSource, Searched
 from daemon.config import Config
 from daemon.errors import ConfigError
+from daemon.mail_index import IndexedMail, ReplyStore
 from policy.matching import (
     RecruiterSide,
+    company_name,
     interview_reason,
     recruiter_side,
     thread_matches,
     to_interview,
 )
 from policy.models import CalendarEvent, Thread
+from policy.rules import Reply
 
 if TYPE_CHECKING:
     from connectors.caldav.dav import Dav
@@ -38,14 +42,22 @@ if TYPE_CHECKING:
 class Observation:
     events: tuple[CalendarEvent, ...]
     threads: tuple[Thread, ...]
+    # The reply readings kept in the mail index, for `policy.planner.plan(replies=...)`.
+    replies: MutableMapping[str, Reply] | None = None
 
 
-def calendar_source(config: Config) -> CalendarSource:
+IndexUse = Literal["keep", "existing", "none"]
+
+
+def calendar_source(config: Config, *, index: IndexUse = "existing") -> CalendarSource:
+    """An .ics file is read through the index's cache (see `mail_source` for `index`)."""
     if config.calendar_source == "ics":
-        from connectors.local.ics import IcsCalendar
+        from daemon.mail_index import CachedCalendar
 
         assert config.calendar_path is not None  # config validation requires it
-        return IcsCalendar(config.calendar_path, config.settings.timezone)
+        return CachedCalendar(
+            config.calendar_path, config.settings.timezone, _index_path(config, index)
+        )
     if config.calendar_source == "google":
         from connectors.google.calendar import GoogleCalendar
 
@@ -93,18 +105,27 @@ def caldav_reminder_sink(config: Config) -> CaldavReminders:
     return CaldavReminders(caldav_client(config), config.caldav.reminders_url)
 
 
-def mail_source(config: Config) -> MailSource:
+def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
+    """Local mail goes through the mail index beside the state (`daemon/mail_index.py`):
+    `keep` creates and keeps it (the daemon, `sync`); `existing` uses it when the daemon
+    has made one and otherwise reads through a temporary one (commands that write
+    nothing); `none` always reads afresh (`--refresh`)."""
     assert config.mail_path is not None or config.mail_source in ("gmail", "imap")
-    if config.mail_source == "mbox":
-        from connectors.local.mbox import MboxMail
-
-        assert config.mail_path is not None
-        return MboxMail(config.mail_path, config.settings.timezone)
-    if config.mail_source == "maildir":
+    if config.mail_source in ("mbox", "maildir"):
         from connectors.local.maildir import MaildirMail
+        from connectors.local.mbox import MboxMail
+        from daemon.mail_index import IndexedMail
 
-        assert config.mail_path is not None
-        return MaildirMail(config.mail_path, config.settings.timezone)
+        paths = config.mail_paths or ((config.mail_path,) if config.mail_path else ())
+        zone = config.settings.timezone
+        readers: list[MboxMail | MaildirMail] = [
+            MboxMail(path, zone) if config.mail_source == "mbox" else MaildirMail(path, zone)
+            for path in paths
+        ]
+        where = _index_path(config, index)
+        kind: Literal["mbox", "maildir"] = "mbox" if config.mail_source == "mbox" else "maildir"
+        # ATS mail is matched by the company's name, so all of it is looked at.
+        return IndexedMail(kind, readers, where, also_domains=config.settings.ats_domains)
     if config.mail_source == "gmail":
         from connectors.google.gmail import Gmail
 
@@ -154,6 +175,14 @@ def imap_draft_sink(config: Config) -> ImapDrafts:
     )
 
 
+def _index_path(config: Config, index: IndexUse) -> Path | None:
+    from daemon.mail_index import index_path_for
+
+    kept = index_path_for(config.state_path)
+    fresh = index == "none" or (index == "existing" and not kept.exists())
+    return None if fresh else kept
+
+
 _SERVICES: dict[str, GoogleServices] = {}
 
 
@@ -191,31 +220,31 @@ def gmail_draft_sink(config: Config) -> GmailDrafts:
     )
 
 
-@runtime_checkable
-class _Searched(Protocol):
-    """A mail source that searches by participants (Gmail) instead of reading everything."""
-
-    def set_participants(self, addresses: Iterable[str], domains: Iterable[str]) -> None: ...
-
-
 def observe(
     config: Config,
     *,
     calendar: CalendarSource | None = None,
     mail: MailSource | None = None,
+    refresh: bool = False,
 ) -> Observation:
     """Read the calendar, then only the mail threads that touch an interview's recruiter side.
 
     `calendar` and `mail` are sources kept from an earlier pass (incremental reads); by
-    default they are built from the config.
+    default they are built from the config (`refresh`: reading the mail afresh).
     """
     settings = config.settings
-    events = (calendar or calendar_source(config)).events()
-    sides = [
-        recruiter_side(to_interview(event), settings)
-        for event in events
-        if interview_reason(event, settings) is not None
+    use: IndexUse = "none" if refresh else "existing"
+    events = (calendar or calendar_source(config, index=use)).events()
+    interviews = [
+        to_interview(event) for event in events if interview_reason(event, settings) is not None
     ]
+    sides = [recruiter_side(interview, settings) for interview in interviews]
+    cultures = tuple(name for name, _ in settings.cultures)
+    # ATS mail joins by the company's name (POLICY.md "Which threads belong").
+    companies = frozenset(
+        company_name(interview, side, cultures)
+        for interview, side in zip(interviews, sides, strict=True)
+    )
 
     # One side holding every interview's addresses and domains: a set lookup per participant.
     anyone = RecruiterSide(
@@ -224,12 +253,13 @@ def observe(
     )
 
     def keep(thread: Thread) -> bool:
-        return thread_matches(thread, anyone, settings)
+        return thread_matches(thread, anyone, settings, companies)
 
     threads: tuple[Thread, ...] = ()
+    source_used: MailSource | None = None
     if sides:
-        source = mail or mail_source(config)
-        if isinstance(source, _Searched):
+        source = source_used = mail or mail_source(config, index=use)
+        if isinstance(source, Searched):
             source.set_participants(anyone.addresses, anyone.domains)
         from daemon.progress import progress
 
@@ -243,4 +273,7 @@ def observe(
                 return keep(thread)
 
             threads = source.threads(counted)
-    return Observation(events=events, threads=threads)
+    replies = None
+    if isinstance(source_used, IndexedMail) and source_used.index_path is not None:
+        replies = ReplyStore(source_used.index_path, threads, settings)
+    return Observation(events=events, threads=threads, replies=replies)

@@ -27,7 +27,7 @@ from functools import cache
 from importlib.resources import files
 from string import Template
 
-from policy.matching import RecruiterSide
+from policy.matching import RecruiterSide, is_me, is_no_reply, reply_target, sent_by_me
 from policy.models import (
     DEFAULT_INTERVIEW_KEYWORDS,
     Action,
@@ -35,7 +35,6 @@ from policy.models import (
     Channel,
     Draft,
     Interview,
-    Message,
     Settings,
     Status,
     Thread,
@@ -421,10 +420,10 @@ def prep_text(
 def _interviewers(interview: Interview, settings: Settings) -> tuple[tuple[str, str], ...]:
     """(email, name) of everyone on the invitation but me, organizer first."""
     people: list[tuple[str, str]] = []
-    if interview.organizer and interview.organizer.email not in settings.me:
+    if interview.organizer and not is_me(interview.organizer.email, settings):
         people.append((interview.organizer.email, interview.organizer.name))
     for attendee in interview.attendees:
-        if attendee.email not in settings.me and all(attendee.email != e for e, _ in people):
+        if not is_me(attendee.email, settings) and all(attendee.email != e for e, _ in people):
             people.append((attendee.email, attendee.name))
     return tuple(people)
 
@@ -506,18 +505,15 @@ def follow_up_draft(
     side: RecruiterSide,
     settings: Settings,
 ) -> Draft:
-    """A reply in the recruiter thread with the latest mail; a new mail when there is none."""
-    latest: Message | None = None
-    for thread in threads:
-        for message in thread.messages:
-            if message.is_draft:
-                continue
-            if latest is None or message.sent_at > latest.sent_at:
-                latest = message
+    """A reply in the recruiter thread (`matching.reply_target`); a new mail when there is
+    none."""
+    latest = reply_target(threads, settings)
     if latest is not None:
-        if latest.sender.email in settings.me:
+        if sent_by_me(latest, settings):
             people = tuple(
-                (p.email, p.name) for p in (*latest.to, *latest.cc) if side.includes(p.email)
+                (p.email, p.name)
+                for p in (*latest.to, *latest.cc)
+                if side.includes(p.email) and not is_no_reply(p.email)
             )
         else:
             people = ((latest.sender.email, latest.sender.name),)

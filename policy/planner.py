@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -11,12 +11,13 @@ from policy import drafts
 from policy.business_days import BusinessCalendar
 from policy.matching import (
     RecruiterSide,
+    ThreadIndex,
     company_groups,
     company_name,
-    domain_of,
     interview_reason,
-    others,
+    is_bulk,
     recruiter_side,
+    sent_by_me,
     to_interview,
 )
 from policy.models import (
@@ -74,8 +75,10 @@ def plan(
     settings: Settings,
     now: datetime,
     marks: Sequence[Mark] = (),
+    replies: MutableMapping[str, Reply] | None = None,
 ) -> Plan:
-    """Every interview's application, in order of interview start."""
+    """Every interview's application, in order of interview start. `replies`: readings
+    of recruiter messages by message id, kept between calls (the daemon's mail index)."""
     calendar = BusinessCalendar(settings.country, settings.subdivision)
     found = []
     for event in events:
@@ -88,8 +91,9 @@ def plan(
     groups = company_groups(sides)
     # Mail dated after `now` has not arrived yet, as far as this plan is concerned.
     arrived, next_arrival_at = _as_of(threads, now)
-    index = _ThreadIndex(arrived, settings)
-    reader = _ReplyReader(settings, calendar)
+    index = ThreadIndex(arrived, settings)
+    cultures = tuple(name for name, _ in settings.cultures)
+    reader = _ReplyReader(settings, calendar, replies)
     marks_by_id: dict[str, list[Mark]] = defaultdict(list)
     for mark in sorted(marks, key=lambda m: m.marked_at):
         marks_by_id[mark.interview_id].append(mark)
@@ -104,7 +108,9 @@ def plan(
             reason=reason,
             side=sides[position],
             next_round=next_round,
-            threads=index.matching(sides[position]),
+            threads=index.matching(
+                sides[position], company_name(interview, sides[position], cultures)
+            ),
             marks=marks_by_id.get(interview.interview_id, []),
             reader=reader,
             settings=settings,
@@ -137,35 +143,18 @@ def _as_of(threads: Iterable[Thread], now: datetime) -> tuple[list[Thread], date
     return arrived, next_at
 
 
-class _ThreadIndex:
-    """Threads by the addresses and domains of their participants other than me."""
-
-    def __init__(self, threads: Iterable[Thread], settings: Settings) -> None:
-        self._threads: list[Thread] = []
-        self._by_key: dict[str, set[int]] = defaultdict(set)
-        for number, thread in enumerate(threads):
-            self._threads.append(thread)
-            for message in thread.messages:
-                for person in others(message, settings):
-                    self._by_key[person.email].add(number)
-                    self._by_key["@" + domain_of(person.email)].add(number)
-
-    def matching(self, side: RecruiterSide) -> tuple[Thread, ...]:
-        numbers: set[int] = set()
-        for address in side.addresses:
-            numbers |= self._by_key.get(address, set())
-        for domain in side.domains:
-            numbers |= self._by_key.get("@" + domain, set())
-        return tuple(self._threads[n] for n in sorted(numbers))
-
-
 class _ReplyReader:
     """Reads each recruiter-side message once, however many applications share it."""
 
-    def __init__(self, settings: Settings, calendar: BusinessCalendar) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        calendar: BusinessCalendar,
+        cache: MutableMapping[str, Reply] | None = None,
+    ) -> None:
         self._settings = settings
         self._calendar = calendar
-        self._cache: dict[str, Reply] = {}
+        self._cache: MutableMapping[str, Reply] = {} if cache is None else cache
 
     def read(self, message: Message) -> Reply:
         cached = self._cache.get(message.message_id)
@@ -222,13 +211,18 @@ def _gather_mail(
                 continue
             if counts_as_news(message):
                 news.append(message)
-            if message.sender.email in settings.me:
+            if sent_by_me(message, settings):
                 if message.sent_at >= interview.end_at and any(
                     side.includes(p.email) for p in (*message.to, *message.cc)
                 ):
                     mine.append(message)
             elif message.sent_at > interview.start_at:
-                replies.append(reader.read(message))
+                reply = reader.read(message)
+                if is_bulk(message):  # POLICY.md: only a decision in bulk mail counts
+                    if reply.decision is None:
+                        continue
+                    reply = replace(reply, promised_on=None, statement="")
+                replies.append(reply)
     mine.sort(key=lambda m: m.sent_at)
     replies.sort(key=lambda r: r.sent_at)
     return _Mail(mine=tuple(mine), replies=tuple(replies), news=tuple(news))

@@ -46,7 +46,7 @@ def _to_message(item: Mapping[str, Any], timezone: ZoneInfo, position: int) -> M
     )
     message = to_message(envelope, str(item.get("threadId") or ""))
     text, html = _bodies(payload)
-    return replace(message, body_text=text, body_html=html)
+    return replace(message, body_text=text, body_html=html, labels=tuple(map(str, labels)))
 
 
 def _bodies(payload: Mapping[str, Any]) -> tuple[str, str]:
@@ -139,6 +139,7 @@ def message_to_json(message: Message) -> dict[str, object]:
         "in_reply_to": message.in_reply_to,
         "references": list(message.references),
         "draft": message.is_draft,
+        "labels": list(message.labels),
     }
 
 
@@ -168,4 +169,5 @@ def message_from_json(value: object) -> Message:
         in_reply_to=str(value.get("in_reply_to") or ""),
         references=tuple(str(r) for r in value.get("references") or []),
         is_draft=bool(value.get("draft")),
+        labels=tuple(str(label) for label in value.get("labels") or []),
     )

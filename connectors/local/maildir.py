@@ -3,7 +3,8 @@
 Read: the folder itself and each direct subfolder named Sent, Sent Items, Sent Messages,
 Sent Mail, Drafts or Draft, Maildir++ style (`.Sent`, `.INBOX.Sent`) or plain (`Sent/`).
 Other subfolders (lists, archives, trash) are not read. A message is a draft when its
-file has the `D` flag or it sits in a folder named Drafts (the folder itself included).
+file has the `D` flag or it sits in a folder named Drafts (the folder itself included); one
+in a Sent folder is labelled `Sent`, so it is mine whatever its From (POLICY.md "me").
 Files are listed directly rather than through `mailbox.Maildir`, which in Python 3.11
 exposes a message's flags only by parsing the whole message; only header blocks are
 read until the caller has chosen its threads. Without a usable Date, a message's file
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from connectors._email import DamagedMessage, Envelope, build_threads, envelope_from_headers
@@ -38,6 +40,18 @@ class _Stored:
     label: str  # e.g. "cur/1700000000.M1P2.host:2,S" or ".Sent/cur/…", for log lines
 
 
+class Entry(NamedTuple):
+    """One message file: its unique name (the part before `:2,`, which a rename for flags
+    keeps), where it is now, its flags and what its folder says of it."""
+
+    unique: str
+    path: str
+    label: str  # e.g. ".Sent/cur/1700000000.M1P2.host:2,S", for log lines
+    flags: str
+    drafts: bool  # in a Drafts folder
+    sent: bool  # in a Sent folder
+
+
 class MaildirMail:
     """A `MailSource` over one Maildir folder, re-read on every call."""
 
@@ -45,20 +59,59 @@ class MaildirMail:
         self.path = path
         self.timezone = timezone
 
-    def threads(self, keep: Callable[[Thread], bool] | None = None) -> tuple[Thread, ...]:
+    def fingerprint(self) -> tuple[tuple[str, int, int, int], ...]:
+        """cur/ and new/ of each folder read: their entries change with every delivery,
+        move or flag; () when one cannot be read."""
+        stamps = []
+        for folder, _, _, _ in self._folders():
+            for sub in ("cur", "new"):
+                try:
+                    info = os.stat(folder / sub)
+                except FileNotFoundError:
+                    continue
+                except OSError:
+                    return ()
+                stamps.append((str(folder / sub), info.st_ino, info.st_mtime_ns, info.st_size))
+        return tuple(stamps)
+
+    def entries(self) -> Iterator[Entry]:
+        """Every message file of the folders read, without opening any."""
+        self._check()
+        for folder, prefix, drafts, sent in self._folders():
+            for sub in ("cur", "new"):
+                for entry in _files(folder / sub):
+                    unique, _, flags = entry.name.partition(":2,")
+                    yield Entry(
+                        unique=f"{prefix}{unique}",
+                        path=entry.path,
+                        label=f"{prefix}{sub}/{entry.name}",
+                        flags=flags,
+                        drafts=drafts,
+                        sent=sent,
+                    )
+
+    def envelope(self, entry: Entry, position: int = 0) -> Envelope | None:
+        """The header block of one file read; None (with a warning) when it cannot be."""
+        return self._read(entry.path, entry.label, position, entry.drafts, entry.flags, entry.sent)
+
+    def _check(self) -> None:
         source = str(self.path)
         if not self.path.is_dir():
             problem = "no such folder" if not self.path.exists() else "not a folder"
             raise SourceError(f"{source}: {problem}")
         if not (self.path / "cur").is_dir() and not (self.path / "new").is_dir():
             raise SourceError(f"{source}: not a Maildir folder (no cur/ or new/)")
+
+    def threads(self, keep: Callable[[Thread], bool] | None = None) -> tuple[Thread, ...]:
+        source = str(self.path)
+        self._check()
         stored: list[_Stored] = []
         envelopes: list[Envelope] = []
-        for folder, prefix, drafts in self._folders():
+        for folder, prefix, drafts, sent in self._folders():
             for sub in ("cur", "new"):
                 for entry in _files(folder / sub):
                     label = f"{prefix}{sub}/{entry.name}"
-                    envelope = self._envelope(entry, label, len(envelopes), drafts)
+                    envelope = self._envelope(entry, label, len(envelopes), drafts, sent)
                     if envelope is not None:
                         envelopes.append(envelope)
                         stored.append(_Stored(entry.path, label))
@@ -85,9 +138,10 @@ class MaildirMail:
 
         return build_threads(envelopes, keep=keep, load=load, on_body_error=on_body_error)
 
-    def _folders(self) -> list[tuple[Path, str, bool]]:
-        """(folder, label prefix, is a drafts folder) for the folders read."""
-        folders = [(self.path, "", _leaf(self.path.name) in _DRAFT_NAMES)]
+    def _folders(self) -> list[tuple[Path, str, bool, bool]]:
+        """(folder, label prefix, is a drafts folder, is a sent folder) for the folders read."""
+        leaf = _leaf(self.path.name)
+        folders = [(self.path, "", leaf in _DRAFT_NAMES, leaf in _SENT_NAMES)]
         try:
             entries = sorted(os.scandir(self.path), key=lambda entry: entry.name)
         except OSError as error:
@@ -98,22 +152,30 @@ class MaildirMail:
                 continue
             folder = Path(entry.path)
             if (folder / "cur").is_dir() or (folder / "new").is_dir():
-                folders.append((folder, f"{entry.name}/", leaf in _DRAFT_NAMES))
+                folders.append(
+                    (folder, f"{entry.name}/", leaf in _DRAFT_NAMES, leaf in _SENT_NAMES)
+                )
         return folders
 
     def _envelope(
-        self, entry: os.DirEntry[str], label: str, position: int, drafts: bool
+        self, entry: os.DirEntry[str], label: str, position: int, drafts: bool, sent: bool
+    ) -> Envelope | None:
+        flags = entry.name.rpartition(":2,")[2] if ":2," in entry.name else ""
+        return self._read(entry.path, label, position, drafts, flags, sent)
+
+    def _read(
+        self, path: str, label: str, position: int, drafts: bool, flags: str, sent: bool
     ) -> Envelope | None:
         source = str(self.path)
-        flags = entry.name.rpartition(":2,")[2] if ":2," in entry.name else ""
         try:
-            block = _read_headers(entry.path)
+            block = _read_headers(path)
             return envelope_from_headers(
                 block,
                 timezone=self.timezone,
                 position=position,
-                fallback_sent_at=lambda: _file_time(entry),
+                fallback_sent_at=lambda: _file_time(path),
                 is_draft=drafts or "D" in flags,
+                labels=("Sent",) if sent else (),
             )
         except OSError as error:
             logger.warning("%s: %s skipped: %s", source, label, describe_os_error(error))
@@ -166,8 +228,8 @@ def _headers_end(data: bytes) -> int | None:
     return min(found) if found else None
 
 
-def _file_time(entry: os.DirEntry[str]) -> datetime | None:
+def _file_time(path: str) -> datetime | None:
     try:
-        return datetime.fromtimestamp(entry.stat().st_mtime, tz=UTC)
+        return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC)
     except (OSError, OverflowError, ValueError):
         return None

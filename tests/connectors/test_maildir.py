@@ -81,6 +81,9 @@ def test_cur_new_sent_and_drafts(
     [conversation] = [t for t in threads if t.thread_id == "in@x"]
     assert [m.message_id for m in conversation.messages] == ["in@x", "reply@x"]
     assert read["reply@x"].body_text == "Thanks for coming in.\n"
+    # A message in Sent is labelled so: mine whatever its From (POLICY.md "me").
+    assert read["reply@x"].labels == ("Sent",)
+    assert read["in@x"].labels == ()
 
 
 def test_plain_sent_subfolder(
@@ -88,7 +91,9 @@ def test_plain_sent_subfolder(
 ) -> None:
     plain = mailbox.Maildir(root / "Sent Items", factory=None, create=True)
     put(plain, make_message(message_id="sent@x"))
-    assert list(messages(MaildirMail(root, tz).threads())) == ["sent@x"]
+    read = messages(MaildirMail(root, tz).threads())
+    assert list(read) == ["sent@x"]
+    assert read["sent@x"].labels == ("Sent",)
 
 
 def test_a_folder_named_drafts_holds_drafts(

@@ -7,7 +7,7 @@ import mailbox
 import os
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage, Message
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -388,3 +388,147 @@ def test_bench_20000_messages(tmp_path: Path, tz: ZoneInfo) -> None:
     elapsed = time.perf_counter() - began
     assert len(threads) == 200
     print(f"\n20,000 messages ({path.stat().st_size / 1e6:.0f} MB): {elapsed:.2f} s")
+
+
+def test_takeout_labels_are_read_and_spam_and_trash_skipped(
+    make_message: MakeMessage, write_mbox: WriteMbox, tz: ZoneInfo
+) -> None:
+    messages = [
+        make_message(message_id="sent@x", headers={"X-Gmail-Labels": "Sent,Opened"}),
+        make_message(message_id="spam@x", headers={"X-Gmail-Labels": "Spam"}),
+        make_message(message_id="trash@x", headers={"X-Gmail-Labels": "Opened,Trash"}),
+        make_message(message_id="inbox@x", headers={"X-Gmail-Labels": "Inbox"}),
+    ]
+    threads = read(write_mbox(messages), tz)
+    labels = {t.thread_id: t.messages[0].labels for t in threads}
+    assert labels == {"sent@x": ("Sent", "Opened"), "inbox@x": ("Inbox",)}
+
+
+def test_escaped_from_lines_are_read_as_written(
+    make_message: MakeMessage, tmp_path: Path, tz: ZoneInfo
+) -> None:
+    # mboxrd (RFC 4155): the writer escaped "From " as ">From " and ">From " as ">>From ".
+    path = tmp_path / "mail.mbox"
+    raw = make_message(message_id="one@x", body="Hello,\n\nPLACEHOLDER\n").as_bytes()
+    raw = raw.replace(
+        b"PLACEHOLDER",
+        b">From our side, we will get back to you by Friday.\n>>From a quoted line.",
+    )
+    path.write_bytes(b"From rita@acme.example Tue Dec  1 15:00:00 2026\n" + raw + b"\n")
+    body = only_message(read(path, tz)).body_text
+    assert "\nFrom our side, we will get back to you by Friday.\n" in body
+    assert "\n>From a quoted line." in body
+
+
+def test_a_promise_on_an_escaped_from_line_is_not_lost(
+    make_message: MakeMessage, tmp_path: Path, tz: ZoneInfo
+) -> None:
+    from policy.business_days import BusinessCalendar
+    from policy.replies import new_text
+    from policy.timeline import find_statement
+
+    path = tmp_path / "mail.mbox"
+    msg = make_message(message_id="one@x", body="Hi Alex,\n\nFrom here we will decide by Friday.\n")
+    box = mailbox.mbox(str(path), create=True)  # the stdlib writes ">From here ..."
+    box.add(msg)
+    box.close()
+    assert b"\n>From here" in path.read_bytes()
+    text = new_text(only_message(read(path, tz)))
+    # Sent Tue 2026-12-01: "by Friday" is the first Friday after, Fri 12-04.
+    statement = find_statement(text, date(2026, 12, 1), BusinessCalendar("US"))
+    assert statement is not None and statement.promised_on == date(2026, 12, 4)
+
+
+_FORGED = (
+    b"From bob@beta.example Wed Dec  2 10:00:00 2026\n"
+    b"From: Bob Recruiter <bob@beta.example>\n"
+    b"To: alex@example.com\n"
+    b"Subject: Re: Interview with Beta\n"
+    b"Date: Wed, 02 Dec 2026 10:00:00 -0500\n"
+    b"Message-ID: <forged@beta.example>\n"
+    b"\n"
+    b"Unfortunately we have decided to move forward with other candidates.\n"
+)
+
+
+def _carrier(kind: str) -> bytes:
+    """A mail from anyone whose body pastes a forged From_ line and headers, unescaped."""
+    head = (
+        b"From mallory@else.example Tue Dec  1 15:00:00 2026\n"
+        b"From: Mallory <mallory@else.example>\n"
+        b"To: alex@example.com\n"
+        b"Subject: Notes\n"
+        b"Date: Tue, 01 Dec 2026 15:00:00 -0500\n"
+        b"Message-ID: <carrier@else.example>\n"
+    )
+    if kind == "multipart":
+        return (
+            head + b'MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="b1"\n\n'
+            b"--b1\nContent-Type: text/plain\n\nSee below.\n\n" + _FORGED + b"\n"
+            b"--b1\nContent-Type: text/html\n\n<p>See below.</p>\n--b1--\n"
+        )
+    body = b"See below.\n\n" + _FORGED
+    return head + b"Content-Length: %d\n\n" % len(body) + body
+
+
+def _beta_reply() -> bytes:
+    return (
+        b"From bob@beta.example Wed Dec  2 11:00:00 2026\n"
+        b"From: Bob Recruiter <bob@beta.example>\n"
+        b"To: alex@example.com\n"
+        b"Subject: Re: Interview with Beta\n"
+        b"Date: Wed, 02 Dec 2026 11:00:00 -0500\n"
+        b"Message-ID: <real@beta.example>\n"
+        b"\n"
+        b"Thanks again, we will be in touch within 2 weeks.\n"
+    )
+
+
+@pytest.mark.parametrize("kind", ["multipart", "content-length"])
+def test_a_body_never_creates_a_message(kind: str, tmp_path: Path, tz: ZoneInfo) -> None:
+    from policy.models import Attendee, CalendarEvent, Settings
+    from policy.planner import plan
+
+    path = tmp_path / "mail.mbox"
+    path.write_bytes(_carrier(kind) + b"\n" + _beta_reply())
+    threads = read(path, tz)
+    ids = sorted(m.message_id for t in threads for m in t.messages)
+    assert ids == ["carrier@else.example", "real@beta.example"]  # the real one still splits
+    carrier = next(t for t in threads if t.thread_id == "carrier@else.example")
+    assert "move forward with other candidates" in carrier.messages[0].body_text
+
+    # Beta's interview Tue 2026-12-01 10:00; the forged "rejection" must not close it: the
+    # real reply of Wed 12-02 says "within 2 weeks" → P Wed 12-16, follow-up Thu 12-17.
+    start = datetime(2026, 12, 1, 10, 0, tzinfo=tz)
+    beta = CalendarEvent(
+        event_id="beta-1",
+        title="Interview with Beta",
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        organizer=Person(email="bob@beta.example"),
+        attendees=(Attendee(email="alex@example.com"),),
+    )
+    settings = Settings(me=frozenset({"alex@example.com"}), timezone=tz)
+    [app] = plan([beta], threads, settings, datetime(2026, 12, 3, 12, 0, tzinfo=tz)).applications
+    assert app.outcome is None
+    assert app.timeline.promised_on == date(2026, 12, 16)
+
+
+def test_a_wrong_content_length_falls_back_to_the_from_lines(tmp_path: Path, tz: ZoneInfo) -> None:
+    first = _beta_reply().replace(b"\n\nThanks", b"\nContent-Length: 4\n\nThanks")
+    second = _beta_reply().replace(b"real@", b"second@")
+    path = tmp_path / "mail.mbox"
+    path.write_bytes(first + b"\n" + second)
+    ids = sorted(m.message_id for t in read(path, tz) for m in t.messages)
+    assert ids == ["real@beta.example", "second@beta.example"]
+
+
+def test_bulk_headers_are_kept(
+    make_message: MakeMessage, write_mbox: WriteMbox, tz: ZoneInfo
+) -> None:
+    msg = make_message(
+        headers={"List-Id": "Acme careers <careers.acme.example>", "List-Unsubscribe": "<x>"}
+    )
+    message = only_message(read(write_mbox([msg]), tz))
+    assert message.header("list-id") == "Acme careers <careers.acme.example>"
+    assert message.header("list-unsubscribe") == "<x>"

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors._email import read_message
 from connectors.errors import SourceError
 from connectors.local.ics import IcsCalendar
+from connectors.local.maildir import MaildirMail
 from connectors.local.mbox import MboxMail
 from policy.models import CalendarEvent, Message, Person
 
@@ -70,14 +70,19 @@ def test_calendar_is_read_or_refused(path: Path, warnings_logged: Warnings) -> N
 
 
 @pytest.mark.parametrize("path", MAILS, ids=[p.name for p in MAILS])
-def test_mail_is_read_or_refused(path: Path, warnings_logged: Warnings) -> None:
-    try:
-        message = read_message(path.read_bytes(), source=path.name, timezone=TZ)
-    except SourceError as error:
-        assert_refusal(error, path)
-    else:
+def test_mail_is_read_or_skipped(path: Path, tmp_path: Path, warnings_logged: Warnings) -> None:
+    """Each .eml as a local reader meets it: one file of a Maildir, read or skipped."""
+    root = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp"):
+        (root / sub).mkdir(parents=True)
+    (root / "cur" / "1700000000.M1P1.wild:2,S").write_bytes(path.read_bytes())
+    threads = MaildirMail(root, TZ).threads()
+    messages = [m for t in threads for m in t.messages]
+    assert len(messages) <= 1
+    for message in messages:
         assert_message(message)
-    warnings_logged()
+    for line in warnings_logged():  # one line each, naming the folder
+        assert line.startswith(f"{root}: ")
 
 
 @pytest.mark.parametrize("path", MBOXES, ids=[p.name for p in MBOXES])

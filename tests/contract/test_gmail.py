@@ -118,6 +118,7 @@ def test_full_sync_reads_recruiter_threads(fake_google: FakeGoogle, gmail: Gmail
     assert reply.sender.email == ME and reply.in_reply_to == "a1@mail.test"
     assert reply.references == ("a1@mail.test",)
     assert not reply.is_draft
+    assert "SENT" in reply.labels  # mine whatever its From (POLICY.md "me")
     assert gmail.cursor is not None
     # The cursor comes first, alone: batch parts run in any order (issue 11.4).
     assert fake_google.log.requests[0].api_method == "gmail.users.getProfile"

@@ -1,0 +1,163 @@
+"""The mailbox bench (issue 12): cold `plan` against a stdlib header-only scan, peak RSS,
+the cost of a sync after one new message, `status` on a synced mailbox.
+
+    .venv/bin/python bench/mailbox.py [--messages 20000] [--interviews 300] [--maildir]
+                                      [--folder DIR]
+
+Generates the mailbox with `bench/mailgen.py` (in DIR, kept, or a temporary folder), then
+runs each command as its own process, in this order, printing wall time and peak RSS:
+
+1. a stdlib header-only scan of the same mbox (split on From_ lines, `BytesHeaderParser`
+   on each header block): the floor any reader of the file pays;
+2. `followup plan` with no index (a cold read, through a temporary index);
+3. `followup sync --once` (builds the index, writes the reminders and drafts);
+4. one message appended (or, with --maildir, one file delivered) and `sync --once` again;
+5. `followup status`.
+Nothing here is a test: the figures go in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import mailgen  # noqa: E402
+
+NOW = "2026-12-16T12:00:00-05:00"
+SCAN = r"""
+import sys
+from email.parser import BytesHeaderParser
+parser = BytesHeaderParser()
+count = 0
+with open(sys.argv[1], "rb") as handle:
+    block = None
+    for line in handle:
+        if line.startswith(b"From "):
+            block = []
+        elif block is not None:
+            if line in (b"\n", b"\r\n"):
+                parser.parsebytes(b"".join(block))
+                count += 1
+                block = None
+            else:
+                block.append(line)
+print(count)
+"""
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB and stdout of one process."""
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stderr is not None
+    out = process.stdout.read()
+    err = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - began
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        print(err, file=sys.stderr)
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss / 1024, out
+
+
+def new_message(number: int) -> mailgen.Mail:
+    from datetime import datetime
+
+    return mailgen.Mail(
+        sender="Rita Company3 <rita@company3.example>",
+        to=mailgen.ME,
+        subject="Re: Interview with Company3: Update",
+        sent=datetime(2026, 12, 14, 10, 0, tzinfo=mailgen.EST),
+        message_id=f"appended-{number}@bench.example",
+        thread=1,
+        labels="Inbox",
+        text="Hi,\n\nWe will get back to you by Friday.\n",
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--interviews", type=int, default=300)
+    parser.add_argument("--maildir", action="store_true", help="also bench the Maildir")
+    parser.add_argument("--folder", type=Path, help="generate here and keep it")
+    args = parser.parse_args()
+    followup = str(Path(sys.executable).parent / "followup")
+    with tempfile.TemporaryDirectory(prefix="followup-mailbox-") as tmp:
+        folder = args.folder or Path(tmp)
+        config = folder / "config.toml"
+        if not config.exists():  # in its own process: its memory must not count below
+            generate = [sys.executable, str(Path(__file__).parent / "mailgen.py"), str(folder)]
+            generate += ["--messages", str(args.messages), "--interviews", str(args.interviews)]
+            run([*generate, *(["--maildir"] if args.maildir else [])], folder)
+        for stale in folder.glob("*-state.sqlite*"):
+            stale.unlink()
+        mbox = folder / "mail.mbox"
+        size = mbox.stat().st_size / 2**20
+        print(f"{args.messages} messages, {size:.0f} MiB mbox, {args.interviews} interviews")
+
+        scan_s, scan_mb, out = run([sys.executable, "-c", SCAN, str(mbox)], folder)
+        print(f"stdlib header-only scan ({out.strip()} headers): {scan_s:.2f} s, {scan_mb:.0f} MB")
+        plan_s, plan_mb, _ = run(
+            [followup, "plan", "--config", str(config), "--now", NOW, "--json"], folder
+        )
+        print(
+            f"followup plan, cold (no index): {plan_s:.2f} s = {plan_s / scan_s:.1f}x the scan, "
+            f"peak RSS {plan_mb:.0f} MB"
+        )
+        bench_sync(followup, folder, config, "mbox", lambda n: append_mbox(mbox, n))
+        if args.maildir:
+            bench_sync(
+                followup,
+                folder,
+                folder / "config-maildir.toml",
+                "Maildir",
+                lambda n: deliver(folder / "Mail", n),
+            )
+    return 0
+
+
+def bench_sync(followup: str, folder: Path, config: Path, name: str, add: object) -> None:
+    sync = [followup, "sync", "--once", "--config", str(config), "--now", NOW]
+    first_s, first_mb, _ = run(sync, folder)
+    print(f"{name}: sync --once, first pass: {first_s:.2f} s, peak RSS {first_mb:.0f} MB")
+    again_s, _, _ = run(sync, folder)
+    print(f"{name}: sync --once, nothing changed: {again_s:.2f} s ({again_s / first_s:.0%})")
+    assert callable(add)
+    add(1)
+    more_s, more_mb, _ = run(sync, folder)
+    print(
+        f"{name}: one new message, sync --once: {more_s:.2f} s = {more_s / first_s:.0%} of the "
+        f"first pass, peak RSS {more_mb:.0f} MB"
+    )
+    status_s, status_mb, _ = run(
+        [followup, "status", "--config", str(config), "--now", NOW], folder
+    )
+    print(
+        f"{name}: status after sync: {status_s:.2f} s = {status_s / first_s:.0%} of the first "
+        f"pass, peak RSS {status_mb:.0f} MB"
+    )
+
+
+def append_mbox(mbox: Path, number: int) -> None:
+    mail = new_message(number)
+    with mbox.open("ab") as handle:
+        handle.write(mailgen.from_line(mail) + mail.to_bytes() + b"\n")
+
+
+def deliver(root: Path, number: int) -> None:
+    name = f"1800000000.M{number}P9.bench:2,"
+    (root / "new" / name).write_bytes(new_message(number).to_bytes())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
