@@ -74,10 +74,10 @@ class Written:
 
 # --- writing: reminders and drafts ------------------------------------------------------
 #
-# Every item a sink writes carries its action key (`Action.key`, e.g. "acme-1/follow_up/1")
-# inside the item itself (an ICS property, an event's extendedProperties.private, a draft
-# header), so it can be found again without local state, e.g. to settle a write that was
-# in flight when the daemon was killed.
+# A reminder carries its action key (`Action.key`, e.g. "acme-1/follow_up/1") inside itself
+# (an ICS property, an event's extendedProperties.private), so it can be found again without
+# local state, e.g. to settle a write that was in flight when the daemon was killed. A draft
+# carries nothing of this program (the recruiter receives it): its sink `RemembersWrites`.
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +93,8 @@ class Reminder:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DraftMessage:
-    """A draft for one action: `Draft` from the policy plus the key that tags it."""
+    """A draft for one action: `Draft` from the policy and its action key (the key stays
+    with us: nothing in the message the recruiter receives names it)."""
 
     key: str
     draft: Draft

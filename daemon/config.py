@@ -15,6 +15,7 @@ from typing import Any
 from daemon import schema
 from daemon.errors import ConfigError
 from daemon.schema import CALENDAR_SOURCES, MAIL_SOURCES
+from policy.drafts import template_problem
 from policy.models import (
     DEFAULT_ATS_DOMAINS,
     DEFAULT_FREEMAIL_DOMAINS,
@@ -72,6 +73,8 @@ class Config:
     poll_minutes: int
     imap: ImapConfig | None = None
     caldav: CaldavConfig | None = None
+    # user.email, lower-case: a draft's From when the recruiter wrote to none of my aliases
+    email: str = ""
     mail_paths: tuple[Path, ...] = ()  # `[mail] path`: one path or a list; `mail_path` is the first
     # `followup board`'s page, rewritten by the daemon after a pass that changed the plan.
     board_path: Path | None = None
@@ -299,6 +302,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         imap=imap,
         caldav=caldav,
         path=path,
+        email=user["email"].lower(),
         settings=settings,
         calendar_source=calendar_source,
         calendar_path=paths["calendar", "path"],
@@ -416,9 +420,15 @@ def _templates(folder: Path | None, problems: list[str]) -> tuple[tuple[str, str
             )
             continue
         try:
-            found.append((file.stem, file.read_text(encoding="utf-8-sig")))
+            text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             problems.append(f"{file}: cannot read the template: {error}")
+            continue
+        problem = template_problem(file.stem, text)
+        if problem is not None:
+            problems.append(f"{file}: {problem}")
+            continue
+        found.append((file.stem, text))
     return tuple(found)
 
 

@@ -18,18 +18,23 @@ The rules (POLICY.md "The actions" and "What the program never does"):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from connectors.base import DraftMessage, Found, Reminder
 from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Op, Recorded, Tombstoned
-from policy.models import Plan, Status
+from policy.models import Action, Plan, Status
 
 # A side that held at least this many of our items and now holds none stops the pass.
 EMPTY_THRESHOLD = 3
 REMINDER_MINUTES = 15
+# An overdue action's reminder starts this long after the minute of the pass that writes it.
+SOON = timedelta(minutes=2)
+# A clock that steps back by up to this much is held at the last pass's moment.
+CLOCK_HOLD = timedelta(hours=24)
 
 
 class EmptiedError(FollowupError):
@@ -101,7 +106,16 @@ class Adopt:
     reason: str
 
 
-Operation = Create | Update | Delete | Leave | Tombstone | Adopt
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forget:
+    """Drop the record of an item that is gone and no longer wanted; nothing is written."""
+
+    kind: Kind
+    key: str
+    reason: str
+
+
+Operation = Create | Update | Delete | Leave | Tombstone | Adopt | Forget
 WRITES = (Create, Update, Delete)
 
 
@@ -124,19 +138,34 @@ def want(
     *,
     reminder_hash: Callable[[Reminder], str],
     draft_hash: Callable[[DraftMessage], str],
+    recorded: Mapping[tuple[Kind, str], Recorded] | None = None,
+    drafts_where: str = "",
 ) -> tuple[Wanted, ...]:
-    """One reminder per pending action; one draft per pending email action that is due."""
+    """One reminder per pending action; one draft per pending email action that is due.
+
+    A reminder for an action already due goes where its alarm still fires: a minute or two
+    after the pass that first writes it, and it stays there on later passes (read back from
+    the hash recorded when it was written). A draft already written stays wanted while its
+    action is pending, even when the clock now reads before its due time (a clock stepped
+    back): it is not deleted only to be written again when the clock comes back.
+    """
+    written = recorded or {}
     wanted: list[Wanted] = []
     for app in plan.applications:
         for action in app.actions:
             if action.status is not Status.PENDING:
                 continue
-            reminder = Reminder(
-                key=action.key,
-                title=action.reminder_title or action.key,
-                text=action.reminder_text,
-                starts_at=action.due_at,
-                minutes=REMINDER_MINUTES,
+            reminder = _placed(
+                Reminder(
+                    key=action.key,
+                    title=action.reminder_title or action.key,
+                    text=reminder_text(action, drafts_where),
+                    starts_at=action.due_at,
+                    minutes=REMINDER_MINUTES,
+                ),
+                now,
+                written.get((Kind.REMINDER, action.key)),
+                reminder_hash,
             )
             wanted.append(
                 Wanted(
@@ -146,24 +175,93 @@ def want(
                     item=reminder,
                 )
             )
-            if action.draft is not None and now >= action.due_at:
-                draft = DraftMessage(key=action.key, draft=action.draft)
+            if action.draft is None:
+                continue
+            draft = DraftMessage(key=action.key, draft=action.draft)
+            content = draft_hash(draft)
+            before = written.get((Kind.DRAFT, action.key))
+            # Not due by this clock, yet written as it still is: the clock went back. A
+            # draft the plan changed meanwhile (a new date moved it later) is removed.
+            kept = before is not None and before.content_hash == content
+            if now >= action.due_at or kept:
                 wanted.append(
-                    Wanted(
-                        kind=Kind.DRAFT, key=action.key, content_hash=draft_hash(draft), item=draft
-                    )
+                    Wanted(kind=Kind.DRAFT, key=action.key, content_hash=content, item=draft)
                 )
     return tuple(wanted)
 
 
+def reminder_text(action: Action, drafts_where: str) -> str:
+    """The reminder's text: for an email action, whom to write to and where the draft is,
+    above the text the policy wrote (the draft itself, so the reminder is of use alone)."""
+    if action.draft is None:
+        return action.reminder_text
+    draft = action.draft
+    names = (*draft.to_names, *([""] * len(draft.to)))
+    whom = ", ".join(
+        f"{name} <{address}>" if name else address
+        for address, name in zip(draft.to, names, strict=False)
+    )
+    lines = [f"Write to: {whom}" if whom else "Write to: (nobody found: add the recipient)"]
+    if draft.subject:
+        lines.append(f"Subject: {draft.subject}")
+    if drafts_where:
+        place = drafts_where
+        if os.path.isabs(drafts_where):
+            place = f"the Maildir {drafts_where} (cur/)"
+        lines.append(f"The draft is in {place} (written there when this falls due).")
+    text = action.reminder_text or draft.body
+    return "\n".join(lines) + "\n\n" + text
+
+
+def _placed(
+    reminder: Reminder,
+    now: datetime,
+    recorded: Recorded | None,
+    reminder_hash: Callable[[Reminder], str],
+) -> Reminder:
+    if reminder.starts_at >= now:
+        return reminder
+    if recorded is not None:
+        # Where it was written: at its due time (before it fell due), or soon after the
+        # pass that wrote it; the recorded hash tells which.
+        for at in (reminder.starts_at, _soon_after(recorded.written_at)):
+            candidate = replace(reminder, starts_at=at)
+            if reminder_hash(candidate) == recorded.content_hash:
+                return candidate
+    return replace(reminder, starts_at=_soon_after(now))
+
+
+def _soon_after(moment: datetime) -> datetime:
+    """The start of the second whole minute after `moment`: an alarm a calendar still fires."""
+    return moment.replace(second=0, microsecond=0) + SOON
+
+
 def history_keys(plan: Plan, now: datetime) -> frozenset[str]:
-    """Actions done after they fell due: their reminders stay in the calendar as history."""
+    """Actions done after they fell due: their reminders stay in the calendar as history.
+
+    Judged by when the action was done against its due time, not by the clock: a reminder
+    of a follow-up sent early is removed, and a clock that jumps makes no history.
+    """
     return frozenset(
         action.key
         for app in plan.applications
         for action in app.actions
-        if action.status is Status.DONE and action.due_at <= now
+        if action.status is Status.DONE
+        and (
+            action.done_at >= action.due_at if action.done_at is not None else action.due_at <= now
+        )
     )
+
+
+def held_now(now: datetime, last_pass_at: datetime | None) -> datetime:
+    """The moment a pass plans for. A clock that stepped back a little (an NTP correction,
+    a VM restored, a laptop waking with a stale clock) is held at the last pass's moment,
+    so nothing written is undone only to be written again when the clock comes back, and
+    no action planned again for a moment already past leaves a reminder behind. A step
+    back of more than `CLOCK_HOLD` is taken as the truth (the earlier clock was wrong)."""
+    if last_pass_at is not None and now < last_pass_at <= now + CLOCK_HOLD:
+        return last_pass_at.astimezone(now.tzinfo)
+    return now
 
 
 def next_due(plan: Plan, now: datetime) -> datetime | None:
@@ -258,6 +356,13 @@ def compute(
     wanted_by = {(w.kind, w.key): w for w in wanted}
     if not force:
         _check_not_emptied(recorded, found, applications, where or {})
+    # `--force` on a side that holds none of what was recorded there (a wiped reminders.ics,
+    # an emptied calendar): it was lost, not deleted item by item; write what is wanted again.
+    rewrite = {
+        kind
+        for kind in Kind
+        if force and not found.get(kind) and any(item_kind is kind for item_kind, _ in recorded)
+    }
     refs = set(wanted_by) | set(recorded)
     refs |= {(kind, key) for kind, items in found.items() for key in items}
     ops: list[Operation] = []
@@ -271,6 +376,7 @@ def compute(
                 found.get(kind, {}).get(key),
                 tombstones.get((kind, key)),
                 key in history,
+                kind in rewrite,
             )
         )
     return tuple(ops)
@@ -284,9 +390,22 @@ def _decide(
     found: Found | None,
     tombstone: Tombstoned | None,
     is_history: bool,
+    rewrite: bool = False,
 ) -> list[Operation]:
     if tombstone is not None:
         return [Leave(kind=kind, key=key, reason=f"{tombstone.reason}: never written again")]
+    if recorded is not None and found is None and rewrite:
+        if wanted is None:
+            return [Forget(kind=kind, key=key, reason="lost with the rest (--force): forgotten")]
+        return [
+            Create(
+                kind=kind,
+                key=key,
+                item=wanted.item,
+                content_hash=wanted.content_hash,
+                reason="lost with the rest: written again (--force)",
+            )
+        ]
     if recorded is not None:
         if found is None:
             gone = "deleted or sent by the user" if kind is Kind.DRAFT else "deleted by the user"
@@ -357,7 +476,10 @@ def _check_not_emptied(
     applications: int,
     where: Mapping[Kind, str],
 ) -> None:
-    hint = "if that is on purpose, run `followup sync --once --force` once"
+    hint = (
+        "if it was wiped or emptied, `followup sync --once --force` writes again what the "
+        "plan wants there and forgets the rest; it deletes nothing"
+    )
     for kind in Kind:
         count = sum(1 for item_kind, _ in recorded if item_kind is kind)
         if count >= EMPTY_THRESHOLD and not found.get(kind):
@@ -369,7 +491,8 @@ def _check_not_emptied(
     if applications == 0 and len(recorded) >= EMPTY_THRESHOLD:
         raise EmptiedError(
             f"the calendar shows no interviews, but followup keeps {len(recorded)} reminders "
-            f"and drafts for earlier ones; stopped before removing them ({hint})"
+            f"and drafts for earlier ones; stopped before removing them (if the calendar "
+            f"really holds none, `followup sync --once --force` removes them)"
         )
 
 

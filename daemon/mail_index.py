@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import policy
@@ -47,11 +47,13 @@ from connectors._email import (
     thread_keys,
 )
 from connectors.errors import SourceError, describe_os_error
-from connectors.local.ics import IcsCalendar, read_events
 from connectors.local.maildir import MaildirMail
 from connectors.local.mbox import MboxMail, file_stamps
 from policy.models import Attendee, CalendarEvent, Message, Outcome, Person, Settings, Thread
 from policy.rules import Reply
+
+if TYPE_CHECKING:
+    from connectors.local.ics import IcsCalendar
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +104,12 @@ class MailIndex:
         self._people: list[tuple[str, int]] = []
         self._links: list[tuple[str, int]] = []
         self._next_id: int | None = None
+        # A throw-away index for one read (a cold `plan`): who is wanted is known before
+        # the mailbox is read, so only the messages with a wanted participant get people
+        # rows and a stored envelope; the others keep their thread keys only, and the few
+        # of them found in a matched thread have their headers read again (`_threads`).
+        self.only: frozenset[str] | None = None
+        self._dropped: set[str] = set()  # contents of messages dropped in this transaction
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -171,6 +179,9 @@ class MailIndex:
 
     def drop_messages(self, where: str, args: Sequence[object]) -> None:
         self.flush()
+        self._dropped.update(
+            row[0] for row in self.db.execute(f"SELECT content FROM messages WHERE {where}", args)
+        )
         ids = f"SELECT id FROM messages WHERE {where}"
         self.db.execute(f"DELETE FROM people WHERE message IN ({ids})", args)
         self.db.execute(f"DELETE FROM links WHERE message IN ({ids})", args)
@@ -192,9 +203,6 @@ class MailIndex:
             ).fetchone()
         number = self._next_id
         self._next_id += 1
-        self._rows.append(
-            (number, source, key, locator, span[0], span[1], content, envelope_to_json(envelope))
-        )
         terms = set()
         for address in envelope_addresses(envelope):
             terms.add(address)
@@ -202,6 +210,10 @@ class MailIndex:
             terms.add("@" + domain)
             if domain.count(".") >= 2:  # acme.myworkday.com is found by myworkday.com too
                 terms.add("@" + domain.partition(".")[2])
+        if self.only is not None:
+            terms &= self.only
+        text = envelope_to_json(envelope) if self.only is None or terms else ""
+        self._rows.append((number, source, key, locator, span[0], span[1], content, text))
         self._people.extend((t, number) for t in terms)
         self._links.extend((k, number) for k in thread_keys(envelope))
 
@@ -225,6 +237,7 @@ class MailIndex:
             self.db.execute("BEGIN IMMEDIATE")
 
     def rollback(self) -> None:
+        self._dropped.clear()
         self._rows.clear()
         self._people.clear()
         self._links.clear()
@@ -302,7 +315,21 @@ class MailIndex:
         self.db.execute("COMMIT")
 
     def forget_unused_bodies(self) -> None:
-        self.db.execute("DELETE FROM bodies WHERE content NOT IN (SELECT content FROM messages)")
+        """Only the bodies of dropped messages can have become unused: a pass after one
+        appended message must not compare every body with all 200,000 messages (3 s)."""
+        dropped, self._dropped = list(self._dropped), set()
+        if len(dropped) > 1000:  # a re-index: one pass over the table is cheaper
+            self.db.execute(
+                "DELETE FROM bodies WHERE content NOT IN (SELECT content FROM messages)"
+            )
+            return
+        for at in range(0, len(dropped), 500):
+            chunk = dropped[at : at + 500]
+            self.db.execute(
+                f"DELETE FROM bodies WHERE content IN ({','.join('?' * len(chunk))}) AND NOT "
+                "EXISTS (SELECT 1 FROM messages WHERE messages.content = bodies.content)",
+                chunk,
+            )
 
 
 @dataclass(slots=True)
@@ -371,6 +398,7 @@ class IndexedMail:
         index = _open(path)
         if temporary:  # thrown away after this read: no need to survive a power cut
             index.db.execute("PRAGMA synchronous=OFF")
+            index.only = self._terms
         try:
             self.sync(index)
             return self._threads(index, keep)
@@ -406,7 +434,15 @@ class IndexedMail:
         ids = index.matching(self._terms)
         envelopes: list[Envelope] = []
         where: list[tuple[str, str, int, int, str]] = []  # by position
+        readers = {str(reader.path): reader for reader in self.readers}
         for _, source, locator, start, end, content, text in index.stored(ids):
+            if not text and index.only is not None:  # not kept by a throw-away index
+                found = _read_envelope(readers.get(source), locator, start, len(envelopes))
+                if found is None:
+                    continue
+                envelopes.append(found)
+                where.append((source, locator, start, end, content))
+                continue
             try:
                 envelope = envelope_from_json(text, len(envelopes))
             except ValueError:
@@ -414,7 +450,6 @@ class IndexedMail:
                 continue
             envelopes.append(envelope)
             where.append((source, locator, start, end, content))
-        readers = {str(reader.path): reader for reader in self.readers}
         fresh: dict[str, tuple[str, str]] = {}
 
         def load(positions: Sequence[int]) -> Iterator[tuple[int, bytes | tuple[str, str]]]:
@@ -459,6 +494,26 @@ def _open(path: Path) -> MailIndex:
     except (OSError, sqlite3.Error) as error:
         problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
         raise SourceError(f"{path}: mail index: {problem}") from error
+
+
+def _read_envelope(
+    reader: MboxMail | MaildirMail | None, locator: str, start: int, position: int
+) -> Envelope | None:
+    """The envelope of one message read again from its mailbox, as the scan read it."""
+    try:
+        if isinstance(reader, MboxMail):
+            for found in reader.scan(start):
+                return (
+                    None if found.envelope is None else found.envelope._replace(position=position)
+                )
+            return None
+        if isinstance(reader, MaildirMail):
+            entry = reader.entry_at(locator)
+            return None if entry is None else reader.envelope(entry, position)
+        return None
+    except (OSError, SourceError) as error:
+        logger.warning("%s: %s", locator if reader is None else reader.path, error)
+        return None
 
 
 def _read_raw(
@@ -567,10 +622,12 @@ def _sync_maildir(index: MailIndex, reader: MaildirMail) -> None:
     row = index.source(name)
     if stamps and row is not None and row.kind == "maildir" and row.complete and row.stamp == stamp:
         return
-    known: dict[str, tuple[int, str, str]] = {
-        key: (number, locator, envelope)
-        for number, key, locator, envelope in index.db.execute(
-            "SELECT id, key, locator, envelope FROM messages WHERE source = ?", (name,)
+    # Not the envelopes: a pass after one delivery must not load 20,000 of them; only a
+    # renamed file's is read (below).
+    known: dict[str, tuple[int, str]] = {
+        key: (number, locator)
+        for number, key, locator in index.db.execute(
+            "SELECT id, key, locator FROM messages WHERE source = ?", (name,)
         )
     }
     present: set[str] = set()
@@ -583,7 +640,10 @@ def _sync_maildir(index: MailIndex, reader: MaildirMail) -> None:
             if old is not None and old[1] == entry.path:
                 continue
             if old is not None:  # renamed for flags or moved new/ → cur/: re-keyed, not read
-                envelope = _with_flags(old[2], entry.flags, entry.drafts)
+                stored = index.db.execute(
+                    "SELECT envelope FROM messages WHERE id = ?", (old[0],)
+                ).fetchone()
+                envelope = _with_flags(stored[0], entry.flags, entry.drafts) if stored else None
                 if envelope is not None:
                     index.db.execute(
                         "UPDATE messages SET locator = ?, envelope = ? WHERE id = ?",
@@ -643,9 +703,10 @@ class CachedCalendar:
         return file_stamps([self.path])
 
     def events(self) -> tuple[CalendarEvent, ...]:
-        reader = IcsCalendar(self.path, self.timezone)
+        # icalendar (about 0.1 s to import) only when the file must be parsed: a command
+        # on an unchanged calendar answers from the cache without it.
         if self.index_path is None:
-            return reader.events()
+            return self._reader().events()
         stamp = _stamp_text(self.fingerprint())
         index = _open(self.index_path)
         try:
@@ -659,7 +720,7 @@ class CachedCalendar:
             try:
                 data = self.path.read_bytes()
             except OSError:
-                return reader.events()  # names the problem
+                return self._reader().events()  # names the problem
             digest = hashlib.blake2b(data, digest_size=16)
             digest.update(str(self.timezone).encode())
             if row is not None and row[1] == digest.hexdigest():
@@ -669,6 +730,8 @@ class CachedCalendar:
                         "UPDATE calendars SET stamp = ? WHERE name = ?", (stamp, str(self.path))
                     )
                     return cached
+            from connectors.local.ics import read_events
+
             events = read_events(data, source=str(self.path), timezone=self.timezone)
             index.db.execute(
                 "INSERT OR REPLACE INTO calendars VALUES (?, ?, ?, ?)",
@@ -677,9 +740,14 @@ class CachedCalendar:
             return events
         except sqlite3.Error as error:  # a cache: read the file itself
             logger.warning("%s: calendar cache not usable (%s)", self.index_path, error)
-            return reader.events()
+            return self._reader().events()
         finally:
             index.close()
+
+    def _reader(self) -> IcsCalendar:
+        from connectors.local.ics import IcsCalendar
+
+        return IcsCalendar(self.path, self.timezone)
 
 
 def _person(person: Person | None) -> list[str] | None:
@@ -850,6 +918,7 @@ def _reply_to_json(reply: Reply) -> str:
             reply.promised_on.isoformat() if reply.promised_on else None,
             reply.statement,
             reply.returns_on.isoformat() if reply.returns_on else None,
+            reply.uncertain,
         ],
         ensure_ascii=False,
     )
@@ -857,7 +926,7 @@ def _reply_to_json(reply: Reply) -> str:
 
 def _reply_from_json(text: str, message: Message) -> Reply | None:
     try:
-        auto, decision, promised, statement, returns = json.loads(text)
+        auto, decision, promised, statement, returns, uncertain = json.loads(text)
         return Reply(
             message=message,
             auto=bool(auto),
@@ -865,6 +934,7 @@ def _reply_from_json(text: str, message: Message) -> Reply | None:
             promised_on=None if promised is None else date.fromisoformat(promised),
             statement=str(statement),
             returns_on=None if returns is None else date.fromisoformat(returns),
+            uncertain=bool(uncertain),
         )
     except (TypeError, ValueError):
         return None

@@ -30,7 +30,17 @@ from connectors.base import (
 )
 from connectors.errors import ItemRefused, SourceError
 from daemon import diff
-from daemon.diff import Adopt, Create, Delete, Leave, Operation, Settlement, Tombstone, Update
+from daemon.diff import (
+    Adopt,
+    Create,
+    Delete,
+    Forget,
+    Leave,
+    Operation,
+    Settlement,
+    Tombstone,
+    Update,
+)
 from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Op, Recorded, Tombstoned
 from daemon.progress import Progress
@@ -134,6 +144,10 @@ def run_pass(
     progress: Progress | None = None,
 ) -> Summary:
     """One pass. Raises FollowupError/SourceError for problems found before any write."""
+    held = diff.held_now(now, _last_pass_at(state))
+    if held != now:
+        logger.info("the clock reads %s, before the last pass: planning as of %s", now, held)
+        now = held
     try:
         observation = observer.observe()
     except OSError as error:
@@ -152,6 +166,8 @@ def run_pass(
         now,
         reminder_hash=sinks.reminders.content_hash,
         draft_hash=sinks.drafts.content_hash,
+        recorded=recorded,
+        drafts_where=sinks.where.get(Kind.DRAFT, ""),
     )
 
     def operations_against(found: dict[Kind, dict[str, Found]]) -> tuple[Operation, ...]:
@@ -248,6 +264,14 @@ def run_pass(
     return summary
 
 
+def _last_pass_at(state: State) -> datetime | None:
+    last = state.last_pass()
+    try:
+        return datetime.fromisoformat(str(last["at"])) if last else None
+    except (KeyError, ValueError):
+        return None
+
+
 def _tell_what_was_written(
     sinks: Sinks, recorded: Mapping[tuple[Kind, str], Recorded], intents: tuple[Intent, ...]
 ) -> None:
@@ -287,6 +311,9 @@ def _apply(op: Operation, sinks: Sinks, state: State, now: datetime) -> None:
         state.tombstone(
             Tombstoned(kind=op.kind, key=op.key, reason=op.reason, remote_id=op.remote_id, at=now)
         )
+        return
+    if isinstance(op, Forget):
+        state.record_gone(None, op.kind, op.key, outcome="forgotten", now=now)
         return
     if isinstance(op, Adopt):
         state.record_written(None, _recorded(op.kind, op.key, op.found, now), outcome="adopted")

@@ -46,6 +46,8 @@ def _action(action: Action, drafts: bool) -> dict[str, Any]:
         out["channel"] = action.channel.value
     out["due"] = action.due_at.isoformat()
     out["status"] = action.status.value
+    if action.status is Status.DONE and action.done_at is not None:
+        out["done_at"] = action.done_at.isoformat()
     out["key"] = action.key
     if drafts and action.draft is not None and action.status is Status.PENDING:
         draft = action.draft
@@ -119,3 +121,6 @@ def why_text(why: Why) -> str:
             return f"follow-ups: {n} sent with no decision, so wait for the recruiter"
         case Rule.AUTO_REPLY:
             return f"auto-reply: away until {on}, so no follow-up before {due}"
+        case Rule.MAYBE_DECISION:
+            day = f"{on:%b} {on.day}" if on else "?"
+            return f"follow-up: a reply on {day} may be a decision: read it"

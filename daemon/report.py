@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, tzinfo
 
-from daemon.diff import Adopt, Create, Delete, Leave, Operation, Tombstone, Update
+from daemon.diff import Adopt, Create, Delete, Forget, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Ledger
 from daemon.reconcile import Summary
 from daemon.render import why_lines
@@ -19,6 +19,7 @@ _PAST = {
     Delete: "removed",
     Tombstone: "left to the user",
     Adopt: "adopted",
+    Forget: "forgotten",
     Leave: "unchanged",
 }
 _FUTURE = {
@@ -27,6 +28,7 @@ _FUTURE = {
     Delete: "would remove",
     Tombstone: "would leave to the user",
     Adopt: "would adopt",
+    Forget: "would forget",
     Leave: "would leave",
 }
 

@@ -64,7 +64,9 @@ def build_sinks(config: Config) -> Sinks:
             )
         from connectors.local.maildir_drafts import MaildirDrafts
 
-        drafts: DraftSink = MaildirDrafts(config.drafts_path, sender=_sender(config))
+        drafts: DraftSink = MaildirDrafts(
+            config.drafts_path, sender=config.email, sender_name=config.settings.name
+        )
         drafts_where = str(config.drafts_path)
     elif config.mail_source == "imap":
         from daemon.sources import imap_draft_sink
@@ -89,17 +91,6 @@ def build_sinks(config: Config) -> Sinks:
         lazy_listing=config.calendar_source in ("google", "caldav")
         or config.mail_source in ("gmail", "imap"),
     )
-
-
-def _sender(config: Config) -> str:
-    from email.utils import formataddr
-
-    # With aliases it is not known here which address is user.email: the mail program that
-    # sends the draft fills From in with its default identity.
-    if len(config.settings.me) != 1:
-        return ""
-    (me,) = config.settings.me
-    return formataddr((config.settings.name, me)) if config.settings.name else me
 
 
 def _unavailable(config: Config, section: str, error: ImportError) -> ConfigError:

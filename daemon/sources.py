@@ -161,15 +161,17 @@ def imap_account(config: Config) -> ImapAccount:
 
 def imap_draft_sink(config: Config) -> ImapDrafts:
     """Drafts appended to the account's drafts folder; never sent (no SMTP here at all)."""
+    from email.utils import formataddr
+
     from connectors.imap.drafts import ImapDrafts
-    from daemon.sinks import _sender
 
     assert config.imap is not None
     settings = config.settings
     domain = min(settings.me).rpartition("@")[2] if settings.me else ""
     return ImapDrafts(
         imap_account(config),
-        sender=_sender(config),
+        # user.email, as the local drafts: the mail program may change it before sending.
+        sender=formataddr((settings.name, config.email)) if config.email else "",
         domain=domain,
         folder=config.imap.drafts_folder,
     )

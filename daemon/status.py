@@ -25,6 +25,7 @@ _EXPLAINS = {
     ActionType.FOLLOW_UP: frozenset(
         {
             Rule.AUTO_REPLY,
+            Rule.MAYBE_DECISION,
             Rule.FOLLOW_UP_SENT,
             Rule.FOLLOW_UP_NEW_DATE,
             Rule.FOLLOW_UP_DATELESS,

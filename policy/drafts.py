@@ -5,17 +5,10 @@ or negotiation. POLICY.md "Status follow-ups": short and polite, citing their ti
 
 The packaged defaults in `policy/templates/<name>.txt` are the one source of truth; a user
 overrides one by name through `Settings.templates`. A template is `string.Template` text;
-an optional first line `Subject: …` and a blank line precede the body. Placeholders:
-
-- all: `$company`, `$role` (e.g. "Backend Engineer", or "the role"), `$role_phrase`
-  ("the Backend Engineer role"), `$topic` (the role, else the interview), `$my_name`
-- thank_you, handwritten: `$greeting` ("Hi Jane and Bob," / "Hi,"), `$dear_greeting`
-  ("Dear Jane and Bob,"), `$first_names`, `$learned`, `$interview_title`
-- follow_up_1, follow_up_2: `$greeting`, `$first_names`, `$interview_date` ("December 1"),
-  `$timeline_sentence`, `$number`
-- prep: `$interview_title`
-
-An unknown placeholder is left as written, never an error.
+an optional first line `Subject: …` and a blank line precede the body. The placeholders
+each template may use are `PLACEHOLDERS` (documented in `policy/templates/README.md`);
+`template_problem` names an unknown one, or an unknown template name, so the config loader
+can refuse the file in one line.
 """
 
 from __future__ import annotations
@@ -27,20 +20,22 @@ from functools import cache
 from importlib.resources import files
 from string import Template
 
-from policy.matching import RecruiterSide, is_me, is_no_reply, reply_target, sent_by_me
+from policy import naming
+from policy.matching import RecruiterSide, is_bulk, is_me, reply_target, sent_by_me
 from policy.models import (
-    DEFAULT_INTERVIEW_KEYWORDS,
     Action,
     ActionType,
     Channel,
     Draft,
     Interview,
+    Message,
     Settings,
     Status,
     Thread,
     Timeline,
     TimelineSource,
 )
+from policy.replies import is_auto_reply
 
 __all__ = [
     "LEARNED_PLACEHOLDER",
@@ -53,6 +48,7 @@ __all__ = [
     "prep_reminder",
     "prep_text",
     "role_from_title",
+    "template_problem",
     "thank_you_action",
     "thank_you_text",
 ]
@@ -68,7 +64,24 @@ TEMPLATE_NAMES: tuple[str, ...] = (
 # POLICY.md "Thank-you": with no `Learned:` note, a placeholder the user cannot miss.
 LEARNED_PLACEHOLDER = "[what you learned in the interview \u2014 fill in before sending]"
 
-_UNKNOWN_ROLE = "the role"
+_UNKNOWN_ROLE = naming.UNKNOWN_ROLE
+
+_COMMON = ("company", "role", "role_phrase", "topic", "my_name", "stage")
+_GREETING = ("greeting", "dear_greeting", "first_names")
+# The placeholders each template may use (policy/templates/README.md).
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "thank_you": frozenset((*_COMMON, *_GREETING, "learned", "interview_title")),
+    "handwritten": frozenset((*_COMMON, *_GREETING, "learned", "interview_title")),
+    "follow_up_1": frozenset(
+        (*_COMMON, *_GREETING, "interview_date", "timeline_sentence", "promised_date", "number")
+    ),
+    "follow_up_2": frozenset(
+        (*_COMMON, *_GREETING, "interview_date", "timeline_sentence", "promised_date", "number")
+    ),
+    "prep": frozenset((*_COMMON, "interview_title")),
+}
+# A user's `follow_up.txt` overrides both follow-ups.
+PLACEHOLDERS["follow_up"] = PLACEHOLDERS["follow_up_1"]
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -80,6 +93,27 @@ def default_template(name: str) -> str:
     if name not in TEMPLATE_NAMES:
         raise KeyError(name)
     return files("policy.templates").joinpath(f"{name}.txt").read_text(encoding="utf-8")
+
+
+def template_problem(name: str, text: str) -> str | None:
+    """Why a user's template `name` cannot be used (one line), or None when it can."""
+    allowed = PLACEHOLDERS.get(name)
+    if allowed is None:
+        known = ", ".join(f"{n}.txt" for n in sorted(PLACEHOLDERS))
+        return f"not a template followup knows (the names are {known})"
+    for match in Template.pattern.finditer(text):
+        found = match.group("named") or match.group("braced")
+        if match.group("invalid") is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            return f"line {line}: a $ that starts no placeholder (write $$ for a dollar sign)"
+        if found and found not in allowed:
+            line = text.count("\n", 0, match.start()) + 1
+            return (
+                f"line {line}: unknown placeholder ${found} (this template may use "
+                + ", ".join(f"${n}" for n in sorted(allowed))
+                + ")"
+            )
+    return None
 
 
 def _split(text: str) -> tuple[str | None, str]:
@@ -125,36 +159,15 @@ def _render(text: str, values: Mapping[str, str]) -> str:
 
 # --- names, roles, phrases ------------------------------------------------------------------
 
-_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame"})
-_NOT_A_PERSON = re.compile(
-    r"\b(?:team|recruiting|recruitment|talent|careers?|hiring|hr|jobs|noreply|no-reply|"
-    r"notifications?|calendar|people ops)\b",
-    re.IGNORECASE,
-)
-
 
 def _first_name(name: str, email: str = "") -> str:
-    """The first name in a display name: "Jane Doe" → "Jane", "Doe, Jane" → "Jane"; with no
-    display name, the address's first part: "jane.doe@acme.com" → "Jane"."""
-    cleaned = re.sub(r"\([^)]*\)|<[^>]*>", " ", name).strip().strip("\"'").strip()
-    if not cleaned or "@" in cleaned:
-        local = email.partition("@")[0].replace("_", ".").split(".")[0]
-        cleaned = local.capitalize() if local.isalpha() else ""
-    if not cleaned or _NOT_A_PERSON.search(cleaned):
-        return ""
-    if "," in cleaned:
-        cleaned = cleaned.split(",", 1)[1].strip() or cleaned.split(",", 1)[0].strip()
-    words = [w for w in cleaned.split() if w.lower().rstrip(".") not in _HONORIFICS]
-    return words[0] if words else ""
+    """The first name to greet someone by ("Lee, Sam" → "Sam"), "" for a role mailbox or
+    a team (`policy.naming.first_name`)."""
+    return naming.first_name(name, email)
 
 
 def _first_names(names: Iterable[str]) -> tuple[str, ...]:
-    seen: list[str] = []
-    for name in names:
-        first = _first_name(name)
-        if first and first.lower() not in (s.lower() for s in seen):
-            seen.append(first)
-    return tuple(seen)
+    return naming.first_names(("", name) for name in names)
 
 
 def _join(names: tuple[str, ...]) -> str:
@@ -183,39 +196,10 @@ def _learned(learned: str | None) -> str:
     return text or LEARNED_PLACEHOLDER
 
 
-# Words left over in a title that say nothing about the role.
-_TITLE_NOISE = re.compile(
-    r"\b(?:interviews?|calls?|chats?|screens?|screening|rounds?(?: \d+)?|\d+(?:st|nd|rd|th)"
-    r"|final|onsite|on-site|virtual|video|zoom|teams|google meet|meet|intro|introductory"
-    r"|meeting|loop|conversation|invitation|invite|updated|reminder)\b",
-    re.IGNORECASE,
-)
-_ROLE_WORD = re.compile(
-    r"\b(?:engineer|developer|programmer|manager|designer|analyst|scientist|researcher"
-    r"|architect|consultant|specialist|intern|administrator|lead|director|officer"
-    r"|coordinator|associate|assistant|representative|recruiter|writer|editor|accountant"
-    r"|counsel|attorney|technician|teacher|strategist|marketer|advocate|owner|executive"
-    r"|head of|vp|sre|swe|pm|qa|devops|tester|operator|planner)s?\b",
-    re.IGNORECASE,
-)
-_TITLE_SPLIT = re.compile(r"\s+[-\u2013\u2014|/]\s+|[:|()\[\]]|,\s+|\s+(?:for|at|with)\s+")
-
-
 def role_from_title(title: str, company: str) -> str:
     """The role an interview title names ("Interview with Acme - Backend Engineer" →
     "Backend Engineer"), or "the role" when it names none."""
-    keywords = sorted(DEFAULT_INTERVIEW_KEYWORDS, key=len, reverse=True)
-    for segment in _TITLE_SPLIT.split(title):
-        text = segment
-        if company.strip():
-            text = re.sub(rf"(?i)\b{re.escape(company.strip())}(?:'s)?\b", " ", text)
-        for keyword in keywords:
-            text = re.sub(rf"(?i)\b{re.escape(keyword)}\b", " ", text)
-        text = _TITLE_NOISE.sub(" ", text)
-        text = " ".join(text.split()).strip(" -#.,")
-        if text and _ROLE_WORD.search(text):
-            return text
-    return _UNKNOWN_ROLE
+    return naming.role_in_title(title, company)
 
 
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
@@ -281,29 +265,42 @@ def _timeline_phrase(text: str | None) -> str | None:
     return phrase
 
 
-def _timeline_sentence(timeline_text: str | None) -> str:
+def _timeline_sentence(timeline_text: str | None, promised_on: date | None = None) -> str:
+    """POLICY.md "The follow-up mail": P named as a date, never a relative phrase that has
+    gone stale since it was said ("end of next week" said three weeks ago)."""
+    if promised_on is not None:
+        when = _day(promised_on)
+        return f"You mentioned you expected to have an update by {when}, so I wanted to check in."
     phrase = _timeline_phrase(timeline_text)
     if phrase is None:
         return "I wanted to check in on where things stand."
     return f"You mentioned you expected to have an update {phrase}, so I wanted to check in."
 
 
-def _common(*, company: str, role: str, topic: str, my_name: str) -> dict[str, str]:
+def _day(on: date) -> str:
+    return f"{on:%B} {on.day}"
+
+
+def _common(
+    *, company: str, role: str, topic: str, my_name: str, stage: str = "interview"
+) -> dict[str, str]:
     return {
         "company": company.strip() or "your company",
         "role": role.strip() if _role_known(role) else _UNKNOWN_ROLE,
         "role_phrase": _role_phrase(role),
         "topic": topic,
         "my_name": my_name.strip(),
+        "stage": stage,
     }
 
 
 def _greetings(names: Iterable[str], company: str) -> dict[str, str]:
+    """Greetings by first name; with nobody to name, a neutral one (never "Hi Cto,")."""
     first = _join(_first_names(names))
     if first:
         return {"first_names": first, "greeting": f"Hi {first},", "dear_greeting": f"Dear {first},"}
     dear = f"Dear {company.strip()} team," if company.strip() else "Hello,"
-    return {"first_names": "", "greeting": "Hi,", "dear_greeting": dear}
+    return {"first_names": "", "greeting": "Hello,", "dear_greeting": dear}
 
 
 # --- the texts --------------------------------------------------------------------------------
@@ -322,7 +319,13 @@ def thank_you_text(
     """(subject, body) of the thank-you email (POLICY.md "Thank-you")."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
     values = {
-        **_common(company=company, role=role, topic=topic, my_name=my_name),
+        **_common(
+            company=company,
+            role=role,
+            topic=topic,
+            my_name=my_name,
+            stage=naming.stage_of(interview_title),
+        ),
         **_greetings(recipients_names, company),
         "learned": _learned(learned),
         "interview_title": interview_title.strip(),
@@ -342,11 +345,14 @@ def follow_up_text(
     interview_on: date,
     my_name: str,
     templates: Mapping[str, str],
+    promised_on: date | None = None,
+    interview_title: str = "",
 ) -> tuple[str, str]:
     """(subject, body) of status follow-up `number` (POLICY.md "Status follow-ups").
 
-    A reply keeps the thread's subject ("Re: …", never "Re: Re: …") so it stays in the
-    thread; the template's subject applies only to a new mail.
+    A reply keeps the thread's subject with one "Re: " (never "Re: RE: …") so it stays in
+    the thread; the template's subject applies only to a new mail. With `promised_on` (P,
+    from a statement), the mail names it as a date.
     """
     if _role_known(role):
         topic = role.strip()
@@ -355,22 +361,40 @@ def follow_up_text(
     else:
         topic = "my interview"
     values = {
-        **_common(company=company, role=role, topic=topic, my_name=my_name),
+        **_common(
+            company=company,
+            role=role,
+            topic=topic,
+            my_name=my_name,
+            stage=naming.stage_of(interview_title),
+        ),
         **_greetings(recipient_names, company),
-        "interview_date": f"{interview_on:%B} {interview_on.day}",
-        "timeline_sentence": _timeline_sentence(timeline_text),
+        "interview_date": _day(interview_on),
+        "timeline_sentence": _timeline_sentence(timeline_text, promised_on),
+        "promised_date": _day(promised_on) if promised_on is not None else "",
         "number": str(number),
     }
     if number <= 1:
         subject, body = _template(("follow_up_1", "follow_up"), "follow_up_1", templates)
     else:
         subject, body = _template(("follow_up_2", "follow_up"), "follow_up_2", templates)
-    if thread_subject.strip():
-        original = " ".join(thread_subject.split())
-        mail_subject = original if re.match(r"(?i)re\s*:", original) else f"Re: {original}"
-    else:
-        mail_subject = _render(subject, values).strip()
+    original = reply_subject(thread_subject)
+    mail_subject = original if original else _render(subject, values).strip()
     return mail_subject, _render(body, values)
+
+
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|sv|vs|antw|ref|r|wg|回复|答复|回覆)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
+
+
+def reply_subject(subject: str) -> str:
+    """The thread's subject with exactly one "Re: " ("RE: Re: Next steps" → "Re: Next
+    steps"); "" when the thread has none."""
+    text = " ".join(subject.split())
+    bare = _REPLY_PREFIX.sub("", text).strip()
+    return f"Re: {bare}" if bare else ""
 
 
 def handwritten_text(
@@ -387,7 +411,13 @@ def handwritten_text(
     as the email, shorter."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
     values = {
-        **_common(company=company, role=role, topic=topic, my_name=my_name),
+        **_common(
+            company=company,
+            role=role,
+            topic=topic,
+            my_name=my_name,
+            stage=naming.stage_of(interview_title),
+        ),
         **_greetings(recipients_names, company),
         "learned": _learned(learned),
         "interview_title": interview_title.strip(),
@@ -406,7 +436,13 @@ def prep_text(
     """The prep reminder's text: the four questions to ask about next steps and timeline."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
     values = {
-        **_common(company=company, role=role, topic=topic, my_name=""),
+        **_common(
+            company=company,
+            role=role,
+            topic=topic,
+            my_name="",
+            stage=naming.stage_of(interview_title),
+        ),
         "interview_title": interview_title.strip(),
     }
     _, body = _template(("prep",), "prep", templates)
@@ -428,8 +464,38 @@ def _interviewers(interview: Interview, settings: Settings) -> tuple[tuple[str, 
     return tuple(people)
 
 
-def _names_of(people: Iterable[tuple[str, str]]) -> tuple[str, ...]:
-    return tuple(n for n in (_first_name(name, email) for email, name in people) if n)
+def _names_of(people: Iterable[tuple[str, str]], company: str = "") -> tuple[str, ...]:
+    return naming.first_names(people, not_names=(company,))
+
+
+def my_address(messages: Iterable[Message], settings: Settings) -> str:
+    """The address of mine the recruiter side writes to (newest first), "" for none: a
+    draft goes out From the address they know."""
+    for message in sorted(messages, key=lambda m: m.sent_at, reverse=True):
+        if is_auto_reply(message) or is_bulk(message) or naming.is_no_reply(message.sender.email):
+            continue
+        if sent_by_me(message, settings):
+            if is_me(message.sender.email, settings):
+                return message.sender.email
+            continue
+        for person in (*message.to, *message.cc):
+            if is_me(person.email, settings):
+                return person.email
+    return ""
+
+
+def name_from_sent(threads: Iterable[Thread], settings: Settings) -> str:
+    """The name my sent mail carries (the most common From name of my messages), "" when
+    none does: the signature when `user.name` is not set."""
+    counts: dict[str, int] = {}
+    for thread in threads:
+        for message in thread.messages:
+            if not is_me(message.sender.email, settings):
+                continue
+            name = naming.clean_display_name(message.sender.name)
+            if name and "@" not in name and name.lower() != message.sender.email.partition("@")[0]:
+                counts[name] = counts.get(name, 0) + 1
+    return max(sorted(counts), key=lambda n: counts[n]) if counts else ""
 
 
 def prep_reminder(interview: Interview, company: str, settings: Settings) -> str:
@@ -446,10 +512,11 @@ def thank_you_action(
     status: Status,
     due_at: datetime,
     settings: Settings,
+    threads: Sequence[Thread] = (),
 ) -> Action:
     """The thank-you: an email draft to the interviewers, or a reminder with a note's text."""
     people = _interviewers(interview, settings)
-    names = _names_of(people)
+    names = _names_of(people, company)
     templates = dict(settings.templates)
     learned = interview.note("learned")
     role = role_from_title(interview.title, company)
@@ -487,13 +554,59 @@ def thank_you_action(
         due_at=due_at,
         status=status,
         key=key,
-        draft=Draft(to=tuple(e for e, _ in people), subject=subject, body=body),
+        draft=Draft(
+            to=tuple(e for e, _ in people),
+            to_names=tuple(naming.clean_display_name(n) for _, n in people),
+            subject=subject,
+            body=body,
+            sender=my_address((m for t in threads for m in t.messages), settings),
+            sender_name=settings.name,
+        ),
         reminder_title=f"Send the thank-you to {company}",
+        reminder_text=(
+            f"Why: the thank-you for your {company} {naming.stage_of(interview.title)} on "
+            f"{_day(interview.start_at.astimezone(settings.timezone).date())}: read it, fill "
+            "in anything in [brackets], and send it today."
+        ),
     )
 
 
 def follow_up_title(company: str, number: int, settings: Settings) -> str:
     return f"Follow up with {company} ({number} of {settings.max_followups})"
+
+
+def follow_up_purpose(
+    interview: Interview, company: str, number: int, timeline: Timeline, settings: Settings
+) -> str:
+    """The reminder's first line: which follow-up this is and why it is due now."""
+    on = _day(interview.start_at.astimezone(settings.timezone).date())
+    what = f"Why: follow-up {number} of {settings.max_followups} after your {company} "
+    what += f"{naming.stage_of(interview.title)} on {on}"
+    if number > 1:
+        return what + f": still no news a week after follow-up {number - 1}."
+    if timeline.source is TimelineSource.DEFAULT:
+        return what + f": no news, and {settings.default_timeline} have passed."
+    return what + f": they expected to have an update by {_day(timeline.promised_on)}."
+
+
+def _with_known_names(
+    people: tuple[tuple[str, str], ...], interview: Interview, threads: Sequence[Thread]
+) -> tuple[tuple[str, str], ...]:
+    """Names for addresses a message gives without one: the invitation's CN, or the name
+    the same address carries in other mail of the thread."""
+    known: dict[str, str] = {}
+    for thread in threads:
+        for message in thread.messages:
+            for person in (message.sender, *message.to, *message.cc):
+                if person.name and "@" not in person.name:
+                    known.setdefault(person.email, person.name)
+    invited = [(a.email, a.name) for a in interview.attendees]
+    if interview.organizer is not None:
+        invited.append((interview.organizer.email, interview.organizer.name))
+    for address, invited_name in invited:
+        if invited_name:
+            known[address] = invited_name
+    return tuple((email, name or known.get(email, "")) for email, name in people)
 
 
 def follow_up_draft(
@@ -505,39 +618,51 @@ def follow_up_draft(
     side: RecruiterSide,
     settings: Settings,
 ) -> Draft:
-    """A reply in the recruiter thread (`matching.reply_target`); a new mail when there is
-    none."""
-    latest = reply_target(threads, settings)
-    if latest is not None:
-        if sent_by_me(latest, settings):
+    """A reply in the recruiter thread (POLICY.md "The follow-up mail"), to its sender; a
+    new mail to the organizer when there is no thread to reply in."""
+    target = reply_target(threads, settings)
+    people: tuple[tuple[str, str], ...] = ()
+    if target is not None:
+        if sent_by_me(target, settings):
             people = tuple(
                 (p.email, p.name)
-                for p in (*latest.to, *latest.cc)
-                if side.includes(p.email) and not is_no_reply(p.email)
+                for p in (*target.to, *target.cc)
+                if side.includes(p.email) and not naming.is_no_reply(p.email)
             )
         else:
-            people = ((latest.sender.email, latest.sender.name),)
-        references = (*latest.references, latest.message_id)
-        thread_id, subject, in_reply_to = latest.thread_id, latest.subject, latest.message_id
+            people = ((target.sender.email, target.sender.name),)
+        people = _with_known_names(people, interview, threads)
+    if people and target is not None:
+        references = (*target.references, target.message_id)
+        thread_id, subject, in_reply_to = target.thread_id, target.subject, target.message_id
     else:
-        people = _interviewers(interview, settings)[:1]
+        people = tuple(
+            p for p in _interviewers(interview, settings) if not naming.is_no_reply(p[0])
+        )[:1]
         references, thread_id, subject, in_reply_to = (), "", "", ""
+    stated = timeline.source is not TimelineSource.DEFAULT
     mail_subject, body = follow_up_text(
         number=number,
         thread_subject=subject,
         company=company,
         role=role_from_title(interview.title, company),
-        recipient_names=_names_of(people),
-        timeline_text=None if timeline.source is TimelineSource.DEFAULT else timeline.text,
+        recipient_names=_names_of(people, company),
+        timeline_text=timeline.text if stated else None,
         interview_on=interview.start_at.astimezone(settings.timezone).date(),
         my_name=settings.name,
         templates=dict(settings.templates),
+        promised_on=timeline.promised_on if stated else None,
+        interview_title=interview.title,
     )
     return Draft(
         to=tuple(e for e, _ in people),
+        to_names=tuple(naming.clean_display_name(n) for _, n in people),
         subject=mail_subject,
         body=body,
         thread_id=thread_id,
         in_reply_to=in_reply_to,
         references=references,
+        sender=my_address([target] if target is not None else [], settings)
+        or my_address([m for t in threads for m in t.messages], settings),
+        sender_name=settings.name,
     )

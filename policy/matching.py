@@ -12,8 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policy import naming
 from policy.html_text import html_to_text
-from policy.models import CalendarEvent, Interview, Message, Person, Settings, Thread
+from policy.models import (
+    DEFAULT_ATS_DOMAINS,
+    CalendarEvent,
+    Interview,
+    Message,
+    Person,
+    Settings,
+    Thread,
+)
 from policy.replies import is_auto_reply
 
 _NOTE_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
@@ -302,45 +311,26 @@ def company_groups(sides: Sequence[RecruiterSide]) -> list[int]:
     return [root(i) for i in range(len(sides))]
 
 
-_TITLE_NOISE = re.compile(
-    r"\b(interview|interviews|phone|screen|screening|call|recruiter|technical|onsite|on-site|"
-    r"hiring|manager|panel|final|round|with|at|for|the|and|team|platform|video|zoom|meet|"
-    r"virtual|chat|intro|introductory|first|second|third|1st|2nd|3rd)\b",
-    re.IGNORECASE,
-)
-
-
-def company_name(interview: Interview, side: RecruiterSide, cultures: Iterable[str] = ()) -> str:
-    """A readable company name: a configured name, a title word that matches the domain, or
-    the domain's name."""
-    title = interview.title
-    for name in cultures:
-        if name and "." not in name and name.lower() in title.lower():
-            start = title.lower().index(name.lower())
-            return title[start : start + len(name)]
-    labels = [d.split(".")[-2] if d.count(".") >= 1 else d for d in sorted(side.domains)]
-    for label in labels:
-        for word in re.findall(r"[A-Za-z][\w&'.-]*", title):
-            stem = word.lower().strip(".'-")
-            if len(stem) >= 3 and (label.startswith(stem) or stem.startswith(label)):
-                return _title_run(title, word)
-    if labels:
-        return " ".join(part.capitalize() for part in re.split(r"[-_]", labels[0]) if part)
-    stripped = _TITLE_NOISE.sub(" ", re.split(r"\s[-–—|:(]\s?", title)[0])
-    cleaned = " ".join(stripped.replace(":", " ").split())
-    return cleaned or title
-
-
-def _title_run(title: str, word: str) -> str:
-    """The capitalised run of words in the title that starts with `word` ("Dunder Mifflin")."""
-    words = title.split()
-    for index, candidate in enumerate(words):
-        if candidate.strip(".,:;()-'") == word.strip(".,:;()-'"):
-            run = [candidate.strip(".,:;()")]
-            for following in words[index + 1 :]:
-                clean = following.strip(".,:;()")
-                if not clean or not clean[0].isupper() or _TITLE_NOISE.fullmatch(clean):
-                    break
-                run.append(clean)
-            return " ".join(run)
-    return word
+def company_name(
+    interview: Interview,
+    side: RecruiterSide,
+    cultures: Iterable[str] = (),
+    ats_domains: Iterable[str] = DEFAULT_ATS_DOMAINS,
+) -> str:
+    """A readable company name (`policy.naming.company_name`): a configured name, a title
+    word that matches the domain, a company the title names, else the organizer's domain;
+    never a role, a stage, an ATS or a hosting tenant."""
+    organizer = interview.organizer.email if interview.organizer else ""
+    organizer_domain = domain_of(organizer) if side.includes(organizer) else ""
+    people = [a.name for a in interview.attendees]
+    if interview.organizer is not None:
+        people.append(interview.organizer.name)
+    named = naming.company_name(
+        interview.title,
+        organizer_domain=organizer_domain if organizer_domain in side.domains else "",
+        domains=sorted(side.domains),
+        known=cultures,
+        people=people,
+        ats_domains=ats_domains,
+    )
+    return named or interview.title.strip()

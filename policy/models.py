@@ -88,6 +88,7 @@ class Rule(StrEnum):
     FOLLOW_UP_WEEK_AFTER = "follow_up_week_after"  # count, due_on
     FOLLOW_UPS_EXHAUSTED = "follow_ups_exhausted"  # count: how many were sent
     AUTO_REPLY = "auto_reply"  # on: the return date R; due_on: the first day allowed
+    MAYBE_DECISION = "maybe_decision"  # on: a reply that may state a decision: read it
 
 
 # --- what the connectors read -------------------------------------------------------
@@ -335,6 +336,11 @@ class Draft:
     thread_id: str = ""
     in_reply_to: str = ""
     references: tuple[str, ...] = ()
+    # display names for `to`, in order ("" where unknown)
+    to_names: tuple[str, ...] = ()
+    # From: the address of mine the recruiter wrote to ("": user.email), and my name
+    sender: str = ""
+    sender_name: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -351,6 +357,8 @@ class Action:
     # one short line for the reminder's title, and its longer text
     reminder_title: str = ""
     reminder_text: str = ""
+    # when a done action was done (a mail sent, a mark, prep's due time passing)
+    done_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

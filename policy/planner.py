@@ -25,8 +25,10 @@ from policy.models import (
     ActionType,
     Application,
     CalendarEvent,
+    Channel,
     Interview,
     Mark,
+    MarkKind,
     Message,
     Plan,
     Rule,
@@ -36,7 +38,7 @@ from policy.models import (
     Timeline,
     Why,
 )
-from policy.replies import decision_in, is_auto_reply, new_text
+from policy.replies import new_text, read_reply
 from policy.rules import (
     Closing,
     FollowUpSchedule,
@@ -66,7 +68,6 @@ from policy.rules import (
     thank_you_status,
     timeline_why,
 )
-from policy.timeline import find_return_date, find_statement
 
 
 def plan(
@@ -80,6 +81,9 @@ def plan(
     """Every interview's application, in order of interview start. `replies`: readings
     of recruiter messages by message id, kept between calls (the daemon's mail index)."""
     calendar = BusinessCalendar(settings.country, settings.subdivision)
+    threads = tuple(threads)
+    if not settings.name.strip():  # sign with the name my sent mail carries
+        settings = replace(settings, name=drafts.name_from_sent(threads, settings))
     found = []
     for event in events:
         reason = interview_reason(event, settings)
@@ -109,7 +113,8 @@ def plan(
             side=sides[position],
             next_round=next_round,
             threads=index.matching(
-                sides[position], company_name(interview, sides[position], cultures)
+                sides[position],
+                company_name(interview, sides[position], cultures, settings.ats_domains),
             ),
             marks=marks_by_id.get(interview.interview_id, []),
             reader=reader,
@@ -160,27 +165,17 @@ class _ReplyReader:
         cached = self._cache.get(message.message_id)
         if cached is not None:
             return cached
-        text = new_text(message)
         on = local_date(message.sent_at, self._settings)
-        if is_auto_reply(message):
-            reply = Reply(
-                message=message,
-                auto=True,
-                decision=None,
-                promised_on=None,
-                statement="",
-                returns_on=find_return_date(text, on, self._calendar),
-            )
-        else:
-            statement = find_statement(text, on, self._calendar)
-            reply = Reply(
-                message=message,
-                auto=False,
-                decision=decision_in(text),
-                promised_on=statement.promised_on if statement else None,
-                statement=statement.text if statement else "",
-                returns_on=None,
-            )
+        got = read_reply(message, new_text(message), on, self._calendar)
+        reply = Reply(
+            message=message,
+            auto=got.auto,
+            decision=got.decision,
+            promised_on=got.promised_on,
+            statement=got.statement,
+            returns_on=got.returns_on,
+            uncertain=got.uncertain,
+        )
         self._cache[message.message_id] = reply
         return reply
 
@@ -243,7 +238,9 @@ def _application(
 ) -> tuple[Application, tuple[datetime, ...]]:
     """One application: the rules of POLICY.md in its order, each adding its `Why`; and the
     moments at which a rule that reads `now` would answer otherwise."""
-    company = company_name(interview, side, (name for name, _ in settings.cultures))
+    company = company_name(
+        interview, side, (name for name, _ in settings.cultures), settings.ats_domains
+    )
     why = [Why(rule=Rule.INTERVIEW, text=reason)]
     if threads:
         why.append(Why(rule=Rule.MAIL, count=len(threads)))
@@ -259,9 +256,13 @@ def _application(
     if closing is not None:
         why.extend(w for w in (closing.why, closing.dormant) if w is not None)
     prep = _prep_action(interview, company, done_marks(marks), closing, settings, now)
+    if prep.status is Status.DONE:
+        prep = replace(
+            prep, done_at=_marked_at(marks, "prep") if now < prep.due_at else prep.due_at
+        )
     thanked = thank_you_sent(interview, mail.mine)
     thank_you, thank_you_whys = _thank_you_action(
-        interview, company, side, timeline, thanked, marks, closing, settings
+        interview, company, side, timeline, thanked, marks, closing, settings, threads
     )
     why.extend(thank_you_whys)
 
@@ -281,6 +282,10 @@ def _application(
     )
     if floor_why is not None:
         why.append(floor_why)
+
+    maybe = [r for r in mail.replies if r.uncertain]
+    if closing is None and maybe:  # the follow-up stays pending; a person should read it
+        why.append(Why(rule=Rule.MAYBE_DECISION, on=local_date(maybe[-1].sent_at, settings)))
 
     followups_done = len(schedule.done_at)
     application = Application(
@@ -325,13 +330,17 @@ def _thank_you_action(
     marks: Sequence[Mark],
     closing: Closing | None,
     settings: Settings,
+    threads: Sequence[Thread] = (),
 ) -> tuple[Action, list[Why]]:
     """The thank-you (always planned): its channel, whether it is done, and its text."""
     culture = culture_of(interview, company, side.domains, marks, settings)
     channel, channel_why = thank_you_channel(culture, timeline, interview, settings)
     status, done_why = thank_you_status(channel, thanked, done_marks(marks), closing, settings)
     due_at = thank_you_due(interview, settings)
-    action = drafts.thank_you_action(interview, company, channel, status, due_at, settings)
+    action = drafts.thank_you_action(interview, company, channel, status, due_at, settings, threads)
+    if status is Status.DONE:  # sent (email), else marked
+        sent_at = thanked.sent_at if thanked is not None and channel is Channel.EMAIL else None
+        action = replace(action, done_at=sent_at or _marked_at(marks, "thank_you"))
     return action, [channel_why] if done_why is None else [channel_why, done_why]
 
 
@@ -348,16 +357,21 @@ def _follow_up_actions(
     calendar: BusinessCalendar,
 ) -> tuple[list[Action], Why | None]:
     """The follow-ups done, then the next one (cancelled when the application is closed)."""
+    # INTERFACE.md: a done action's `due` stays its due time; when it was done is beside.
+    due_on = (*schedule.done_due_on, *([None] * len(schedule.done_at)))
     actions = [
         Action(
             type=ActionType.FOLLOW_UP,
             number=number,
-            due_at=at.astimezone(settings.timezone),
+            due_at=at_follow_up_time(was_due, settings)
+            if was_due is not None
+            else at.astimezone(settings.timezone),
+            done_at=at.astimezone(settings.timezone),
             status=Status.DONE,
             key=f"{interview.interview_id}/follow_up/{number}",
             reminder_title=drafts.follow_up_title(company, number, settings),
         )
-        for number, at in enumerate(schedule.done_at, start=1)
+        for number, (at, was_due) in enumerate(zip(schedule.done_at, due_on, strict=False), start=1)
     ]
     if schedule.next_on is None:
         return actions, None
@@ -374,13 +388,23 @@ def _follow_up_actions(
                 interview, company, number, timeline, threads, side, settings
             ),
             reminder_title=drafts.follow_up_title(company, number, settings),
+            reminder_text=drafts.follow_up_purpose(interview, company, number, timeline, settings),
         )
     )
     return actions, floor_why
 
 
 def _with_reminder_text(action: Action) -> Action:
-    """A reminder for an email action carries the draft's text, so it is useful on its own."""
-    if action.reminder_text or action.draft is None:
+    """A reminder for an email action carries what it is for and the draft's text, so it is
+    useful on its own (the daemon adds whom to write to and where the draft is)."""
+    if action.draft is None or action.draft.body in action.reminder_text:
         return action
-    return replace(action, reminder_text=action.draft.body)
+    purpose = action.reminder_text.strip()
+    text = f"{purpose}\n\n{action.draft.body}" if purpose else action.draft.body
+    return replace(action, reminder_text=text)
+
+
+def _marked_at(marks: Sequence[Mark], value: str) -> datetime | None:
+    """When the user first marked `value` done, if they did."""
+    times = [m.marked_at for m in marks if m.kind is MarkKind.DONE and m.value == value]
+    return min(times) if times else None

@@ -2,19 +2,25 @@
 
 POLICY.md "Which threads belong": only the new text of a message counts; quoted earlier
 messages, forwarded blocks and signatures are not read. POLICY.md "Replies that change the
-plan": the decision phrases and the auto-reply markers.
+plan": auto-reply markers, bulk mail, and decisions (read by `policy.decisions`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 
 import quotequail
 
+from policy.business_days import BusinessCalendar
+from policy.decisions import read_decision
 from policy.html_text import html_to_text
 from policy.models import Message, Outcome
+from policy.timeline import find_return_date, find_statement
 
-__all__ = ["decision_in", "is_auto_reply", "new_text"]
+__all__ = ["Reading", "decision_in", "is_auto_reply", "is_bulk", "new_text", "read_reply"]
 
 # --- new text ------------------------------------------------------------------------------
 
@@ -186,13 +192,21 @@ def _tidy(text: str) -> str:
     return "\n".join(lines)
 
 
+# What is read of one body (issue 10: bounded work per message). A recruiter's mail is a few
+# KB; HTML is allowed more for its markup and inline styles.
+MAX_BODY_CHARS = 1_000_000
+MAX_HTML_CHARS = 2_000_000
+
+
 def new_text(message: Message) -> str:
     """The text the sender wrote in `message`: no quotes, forwards or signature; never raises."""
     try:
-        if message.body_text.strip():
-            text = message.body_text
-        elif message.body_html.strip():
-            text = html_to_text(_quotequail_html_top(message.body_html))
+        body_text = message.body_text[:MAX_BODY_CHARS]
+        body_html = message.body_html[:MAX_HTML_CHARS]
+        if body_text.strip():
+            text = body_text
+        elif body_html.strip():
+            text = html_to_text(_quotequail_html_top(body_html))
         else:
             return ""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -201,7 +215,9 @@ def new_text(message: Message) -> str:
         text = _strip_signature(text)
         return _tidy(text)
     except Exception:  # the last resort: the whole body is better than a stopped pass
-        return _tidy(message.body_text or html_to_text(message.body_html))
+        return _tidy(
+            message.body_text[:MAX_BODY_CHARS] or html_to_text(message.body_html[:MAX_HTML_CHARS])
+        )
 
 
 # --- auto-replies ---------------------------------------------------------------------------
@@ -235,170 +251,82 @@ def is_auto_reply(message: Message) -> bool:
     return bool(_AUTO_SUBJECT.match(message.subject))
 
 
+# --- bulk mail -------------------------------------------------------------------------------
+
+_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
+
+
+def is_bulk(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> bool:
+    """POLICY.md "Which threads belong": `List-Id`, `List-Unsubscribe` or `Precedence:
+    bulk|list|junk` mark mail sent to many, which is never a statement or an update."""
+    pairs = headers.items() if isinstance(headers, Mapping) else headers
+    for name, value in pairs:
+        key = str(name).strip().lower()
+        if key in ("list-id", "list-unsubscribe"):
+            return True
+        if key == "precedence" and str(value).strip().lower() in _BULK_PRECEDENCE:
+            return True
+    return False
+
+
 # --- decisions ------------------------------------------------------------------------------
-
-_NEG = r"(?:\bnot|n't|\bno longer|\bnever|\bunable)"
-# Words between a negation and its verb: "not be moving", "not going to move", "not able to".
-_AUX = r"(?:(?:be |been )?(?:able to |going to )?|to )?"
-_MOVE = (
-    r"(?:mov(?:e|ing)|go(?:ing)?|advanc(?:e|ing)|tak(?:e|ing)|invit(?:e|ing)|progress(?:ing)?"
-    r"|proceed(?:ing)?)"
-)
-_OTHER_PEOPLE = (
-    r"(?:(?:an?other|other|(?:a )?different|(?:a )?(?:few|small number of|number of) other"
-    r"|more qualified|stronger) (?:\w+ ){0,2}?(?:candidate|applicant|individual|profile|finalist"
-    r"|person|people)|someone else|(?:the |other )?(?:candidates?|applicants?) (?:whose|who|that))"
-)
-
-# POLICY.md "Decision", rejected, with the variants recruiters commonly write.
-_REJECTED = tuple(
-    re.compile(pattern)
-    for pattern in (
-        # "decided to move forward with other candidates", "go ahead with another applicant"
-        r"\b(?:mov(?:e|ed|es|ing)|go(?:ing|ne)?|went|proceed\w*|continu\w*) (?:forward |ahead )?"
-        rf"with {_OTHER_PEOPLE}",
-        r"\bpursu\w* " + _OTHER_PEOPLE,
-        # "not moving forward", "will not be moving forward", "won't be moving you forward"
-        # ("not moving forward with anyone yet" is no decision)
-        rf"{_NEG} {_AUX}{_MOVE} (?:(?:you|your \w+(?: \w+)?) )?"
-        r"(?:forward|ahead|further|to (?:an? |the )?(?:next|final|second|onsite|interview))"
-        r"(?! (?:with (?:anyone|anybody|any \w+)|until|yet|before|without)\b)",
-        # "decided not to proceed", "will not be progressing your application"
-        rf"{_NEG} {_AUX}(?:proceed(?:ing)?|progress(?:ing)?|pursu(?:e|ing)|continu(?:e|ing))"
-        r" (?:with |forward with )?(?:you\b|your (?:application|candidacy|profile|process)"
-        r"|this application|at this (?:time|stage|point))",
-        rf"{_NEG} to (?:proceed|progress|pursue|continue)\b",
-        rf"{_NEG} {_AUX}(?:extend(?:ing)?|mak(?:e|ing)) (?:you )?(?:an|the|a) offer",
-        # "unable to offer you", "not in a position to offer you the role"
-        r"\b(?:unable|not able|not in a position) to (?:offer|extend)",
-        # "the position has been filled"
-        r"\b(?:position|role|job|vacancy|opening|req(?:uisition)?)s? (?:has|have|had|is|was) "
-        r"(?:now |already |since )?(?:been )?filled\b",
-        r"\bwe (?:have |'ve )?(?:now |already )?filled (?:the|this|that) (?:position|role|job)",
-        # "offered the role to another candidate", "hired someone else"
-        r"\boffer(?:ed)? (?:the|this) (?:position|role|job) to (?:an?other|someone|a different"
-        r"|an internal)",
-        r"\b(?:hire|hired|hiring) (?:someone else|another candidate|a different candidate)",
-        r"\b(?:go|going|gone|went) (?:in )?(?:a )?different direction",
-        # "you were not selected", "your application was unsuccessful"
-        r"\b(?:have|has|were|was|are|is)(?: not|n't) (?:been )?selected\b",
-        r"\b(?:have|has|were|was)(?: not|n't) been successful\b",
-        r"\b(?:application|candidacy|you) (?:has|have|was|were) (?:been )?unsuccessful\b",
-    )
-)
-
-# POLICY.md "Decision", offer. "offer" alone is not an offer.
-_OFFER = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"\b(?:pleased|happy|delighted|excited|thrilled|glad) to (?:formally )?"
-        r"(?:offer (?:you\b|(?:the|this|a) (?:position|role|job)\b|employment)"
-        r"|extend (?:you )?(?:an|the|this|a formal|a verbal|a written) offer)",
-        r"\b(?:like|love|want) to (?:formally )?offer you\b",
-        r"\bextend(?:ing)? (?:you )?(?:an|the|a formal|a verbal|a written) offer",
-        r"\boffer letter\b",
-        r"\boffer of employment\b",
-        r"\b(?:formal|verbal|written) offer\b",
-    )
-)
-# "pleased to offer you a second interview" is the next round, not an offer.
-_TO_OFFER = re.compile(r"\boffer you$")
-_OFFER_OF_INTERVIEW = re.compile(
-    r"^[\w ,'\-]{0,40}?\b(?:interview|round|stage|call|chat|conversation|meeting|onsite"
-    r"|on-site|assessment|opportunity to (?:meet|speak|interview|talk))\b"
-)
-
-# POLICY.md "Decision", next round.
-_NEXT_ROUND = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"\bnext (?:round|stage|interview)\b",
-        r"\binvit(?:e|ing) you (?:to|for|back)\b",
-        r"\b(?:schedule|set up|arrange|book) (?:a|an|the|your) (?:follow-up|follow up|second"
-        r"|third|final|next|onsite|on-site|technical|panel) (?:round|interview|conversation|call)",
-        r"\b(?:mov(?:e|ing)|advanc(?:e|ing)|progress(?:ing)?) you (?:forward|ahead|on|to)\b",
-        r"\b(?:have|bring|see) you (?:back|in) (?:for|to)\b",
-        r"\boffer you (?:a|an|the) (?:[\w-]+ ){0,2}?(?:interview|round|stage)\b",
-    )
-)
-# "invite you to apply for future roles", "... to join our talent community": not a round.
-_INVITE_ELSEWHERE = re.compile(
-    r"^\s*(?:re-?apply|apply|join our (?:talent|candidate|alumni)|connect|follow|subscribe"
-    r"|stay in touch|keep in touch|our talent|consider other)"
-)
-
-# A decision stated as a condition is none yet: "if we decide to move you forward, ...".
-_CONDITIONAL = re.compile(
-    r"\b(?:if|whether|unless|in case|once (?:we|you|the|our|i)|should (?:we|you|the)"
-    r"|before (?:we|you|your|the|making|extending|any)|in the event)\b"
-)
-# An offer or round that is only announced as still to come: "we'll let you know about the
-# next round by Friday" is a timeline statement, not a decision.
-_TO_COME = re.compile(
-    r"\b(?:let you know|get back to you|be in touch|hear back|update you|decide|deciding)\b"
-)
-# A negated or hedged offer or round: "we are not able to invite you to", "we may invite you".
-_HEDGE = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bunable|\bcannot|\bmay|\bmight|\bhope)\b")
-_CLAUSE_END = re.compile(r"[.!?;:\n]")
-
-
-def _normalise(text: str) -> str:
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[\u2010-\u2015]", "-", text)
-    return re.sub(r"[ \t\u00a0]+", " ", text)
-
-
-def _clause_before(text: str, start: int) -> str:
-    """The text of the sentence (or line) that a match at `start` sits in, up to the match."""
-    begin = 0
-    for found in _CLAUSE_END.finditer(text, 0, start):
-        begin = found.end()
-    return text[begin:start]
-
-
-def _stated(text: str, start: int, *, hedged: bool) -> bool:
-    """True unless the match at `start` is conditional (or, with `hedged`, negated/hedged)."""
-    clause = _clause_before(text, start)
-    if _CONDITIONAL.search(clause):
-        return False
-    if hedged:
-        if _TO_COME.search(clause):
-            return False
-        near = " ".join(clause.split()[-4:])
-        if _HEDGE.search(near):
-            return False
-    return True
-
-
-def _finds(
-    text: str, patterns: tuple[re.Pattern[str], ...], *, hedged: bool
-) -> list[re.Match[str]]:
-    return [
-        found
-        for pattern in patterns
-        for found in pattern.finditer(text)
-        if _stated(text, found.start(), hedged=hedged)
-    ]
 
 
 def decision_in(text: str) -> Outcome | None:
-    """The decision `text` (a message's new text) announces, or None.
+    """The decision `text` (a message's new text) states, or None (see `policy.decisions`)."""
+    return read_decision(text).decision
 
-    Priority when several match: rejected > offer > next_round, so a rejection that "invites
-    you to apply for future roles" is a rejection. A phrase inside a conditional clause
-    ("if", "whether", "once we", "before we" earlier in its sentence) is not a decision; an
-    offer or round phrase just after a negation or hedge ("not", "unable", "may", "might")
-    is not one either.
+
+# --- one message, read once ---------------------------------------------------------------------
+
+# What is read of one message's new text (timeline and return dates); the decision reader
+# reads its own, shorter, prefix. Real new text is a few KB; this bounds a hostile message.
+MAX_READ_CHARS = 100_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """What one recruiter-side message tells me: the planner's and `followup read`'s answer."""
+
+    auto: bool
+    bulk: bool
+    decision: Outcome | None
+    uncertain: bool  # it may state a decision the reader could not make out: read it
+    maybe: Outcome | None
+    promised_on: date | None  # a timeline statement's P
+    statement: str
+    returns_on: date | None  # an auto-reply's return date R
+
+
+def read_reply(message: Message, text: str, sent_on: date, calendar: BusinessCalendar) -> Reading:
+    """Read `message` whose new text is `text`, sent on the local date `sent_on`.
+
+    POLICY.md: an auto-reply is never an answer or a statement (only its return date
+    counts); bulk mail is never a statement, only a decision in it counts.
     """
-    normal = _normalise(text)
-    if _finds(normal, _REJECTED, hedged=False):
-        return Outcome.REJECTED
-    for found in _finds(normal, _OFFER, hedged=True):
-        if _TO_OFFER.search(found.group(0)) and _OFFER_OF_INTERVIEW.match(normal[found.end() :]):
-            continue
-        return Outcome.OFFER
-    for found in _finds(normal, _NEXT_ROUND, hedged=True):
-        if found.group(0).startswith("invit") and _INVITE_ELSEWHERE.match(normal[found.end() :]):
-            continue
-        return Outcome.NEXT_ROUND
-    return None
+    text = text[:MAX_READ_CHARS]
+    auto = is_auto_reply(message)
+    bulk = is_bulk(message.headers)
+    if auto:
+        return Reading(
+            auto=True,
+            bulk=bulk,
+            decision=None,
+            uncertain=False,
+            maybe=None,
+            promised_on=None,
+            statement="",
+            returns_on=find_return_date(text, sent_on, calendar),
+        )
+    decided = read_decision(text)
+    statement = None if bulk else find_statement(text, sent_on, calendar)
+    return Reading(
+        auto=False,
+        bulk=bulk,
+        decision=decided.decision,
+        uncertain=decided.uncertain,
+        maybe=decided.maybe,
+        promised_on=statement.promised_on if statement else None,
+        statement=statement.text if statement else "",
+        returns_on=None,
+    )

@@ -66,6 +66,7 @@ class Reply:
     promised_on: date | None  # a timeline statement's P
     statement: str  # the phrase, when there is a statement
     returns_on: date | None  # an auto-reply's return date R
+    uncertain: bool = False  # it may state a decision the reader could not make out: read it
 
     @property
     def sent_at(self) -> datetime:
@@ -384,6 +385,9 @@ class FollowUpSchedule:
     promised_on: date  # P as it stands
     due_on: date  # the day the next follow-up is due (before the floor of P)
     done_at: tuple[datetime, ...] = ()  # when each follow-up was done, oldest first
+    # the day each of those was due when it was done: a reminder of one done before its day
+    # is removed, one done after it fell due stays as history
+    done_due_on: tuple[date, ...] = ()
     moved: bool = False  # an event set the pending follow-up's day
     why: tuple[Why, ...] = ()
     next_on: date | None = None  # the result: None when no more are planned
@@ -405,9 +409,11 @@ def after_follow_up_sent(
     """The next follow-up: the first business day on or after B + 7 days (B: this one)."""
     on = local_date(at, settings)
     why = Why(rule=Rule.FOLLOW_UP_SENT, count=schedule.number, on=on)
+    was_due = max(schedule.due_on, calendar.next_business_day_after(schedule.promised_on))
     return replace(
         schedule,
         done_at=(*schedule.done_at, at),
+        done_due_on=(*schedule.done_due_on, was_due),
         due_on=calendar.first_business_day_on_or_after(on + WAIT_ANOTHER_WEEK),
         moved=False,
         why=(*schedule.why, why),

@@ -27,6 +27,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
+from connectors.draft_mail import text_of
+
 zone = ZoneInfo("America/New_York")  # the example's user.timezone
 
 out = Path("examples/out")
@@ -37,9 +39,19 @@ for event in events:
     print(f"  {event['DTSTART'].dt.astimezone(zone):%a %d %b %H:%M}  {event['SUMMARY']}")
 drafts = sorted(p for sub in ("cur", "new") for p in (out / "drafts" / sub).iterdir())
 print(f"{out / 'drafts'}/: {len(drafts)} drafts (a Maildir: open it in any mail program)")
-for path in drafts:
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    print(f"  to {message['To']}: {message['Subject']}  [{message['X-Followup-Key']}]")
+messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in drafts]
+for message in messages:
+    print(f"  to {message['To']}: {message['Subject']}")
+# One draft as a mail program opens it (and the recruiter would receive it): every header.
+if messages:
+    first = min(messages, key=lambda m: str(m["Subject"]))
+    print()
+    print(f"== one draft, as sent ({len(first.keys())} headers, nothing of followup in them)")
+    for name, value in first.items():
+        if name.lower() not in ("content-transfer-encoding", "mime-version"):
+            print(f"{name}: {value}")
+    print()
+    print(text_of(first).rstrip())  # the flowed body as a mail program shows it
 EOF
 echo
 echo "== the same pass again: nothing changed, so nothing is written"

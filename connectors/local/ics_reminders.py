@@ -109,7 +109,9 @@ class IcsReminders:
             existing = parsed.blocks.get(found.key)
             if existing is None or existing.found.etag != found.etag:
                 return None
-            lines, block = _render(reminder)
+            lines, block = _render(
+                reminder, _next_sequence(parsed.lines[existing.start : existing.end])
+            )
             new = [*parsed.lines[: existing.start], *lines, *parsed.lines[existing.end :]]
             if self._replace(parsed, new):
                 return Written(remote_id=block.remote_id, etag=block.etag, content_hash=block.hash)
@@ -206,15 +208,20 @@ class _Rendered:
     hash: str
 
 
-def _render(reminder: Reminder) -> tuple[list[str], _Rendered]:
-    """The VEVENT's physical lines, and what `find_all` will report for it."""
+def _render(reminder: Reminder, sequence: int = 0) -> tuple[list[str], _Rendered]:
+    """The VEVENT's physical lines, and what `find_all` will report for it. A moved or
+    changed reminder has a higher SEQUENCE and a new LAST-MODIFIED (RFC 5545 3.8.7), so
+    calendar programs that cache it take the new version."""
     starts_at = reminder.starts_at.astimezone(UTC)
     ends_at = starts_at + timedelta(minutes=reminder.minutes)
     uid = uid_for(reminder.key)
+    stamp_now = _utc(datetime.now(UTC))
     logical = [
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        f"DTSTAMP:{_utc(datetime.now(UTC))}",
+        f"DTSTAMP:{stamp_now}",
+        f"LAST-MODIFIED:{stamp_now}",
+        f"SEQUENCE:{sequence}",
         f"DTSTART:{_utc(starts_at)}",
         f"DTEND:{_utc(ends_at)}",
         f"SUMMARY:{_escape(reminder.title)}",
@@ -235,6 +242,12 @@ def _render(reminder: Reminder) -> tuple[list[str], _Rendered]:
     at = physical.index("BEGIN:VALARM")
     physical[at:at] = hash_lines
     return physical, _Rendered(remote_id=uid, etag=_etag(physical), hash=content)
+
+
+def _next_sequence(physical: tuple[str, ...] | list[str]) -> int:
+    """One more than the block's SEQUENCE (0 when it has none or an unreadable one)."""
+    value = (_own_property(physical, "SEQUENCE") or "").strip()
+    return int(value) + 1 if value.isdigit() and len(value) < 9 else 1
 
 
 def _utc(moment: datetime) -> str:

@@ -90,6 +90,29 @@ class MaildirMail:
                         sent=sent,
                     )
 
+    def entry_at(self, path: str) -> Entry | None:
+        """The entry of one file named by its path (as `entries` gave it), not listing its
+        folder; None when the path is not one of this Maildir's message files."""
+        file = Path(path)
+        sub, folder = file.parent.name, file.parent.parent
+        if sub not in ("cur", "new") or file.name.startswith("."):
+            return None
+        if folder == self.path:
+            prefix, leaf = "", _leaf(self.path.name)
+        elif folder.parent == self.path:
+            prefix, leaf = f"{folder.name}/", _leaf(folder.name)
+        else:
+            return None
+        unique, _, flags = file.name.partition(":2,")
+        return Entry(
+            unique=f"{prefix}{unique}",
+            path=path,
+            label=f"{prefix}{sub}/{file.name}",
+            flags=flags,
+            drafts=leaf in _DRAFT_NAMES,
+            sent=leaf in _SENT_NAMES,
+        )
+
     def envelope(self, entry: Entry, position: int = 0) -> Envelope | None:
         """The header block of one file read; None (with a warning) when it cannot be."""
         return self._read(entry.path, entry.label, position, entry.drafts, entry.flags, entry.sent)

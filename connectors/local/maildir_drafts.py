@@ -1,118 +1,147 @@
 """The local `DraftSink`: one RFC 822 message per draft in a Maildir (`mail.drafts_path`).
 
-New drafts go in through `mailbox.Maildir.add` (written in tmp/, then linked into place:
-atomic by design) and are then renamed into cur/ with the Draft and Seen flags. A draft is
-found again by its `X-Followup-Key` header. `X-Followup-Hash: <content hash>.<digest of the
-rest of the file>` lets an untouched file report its content hash without parsing; an
-edited one is parsed, and its hash comes from what a reader sees (recipients, subject,
-threading headers, body text), so an edit shows as a different hash. A deleted or sent
-draft is simply gone. An update replaces the file in place (tmp/ then rename over), never
-adding a second message with the same key, as `Maildir.__setitem__` briefly would.
+A draft file holds only what a mail program sends (`connectors.draft_mail`): nothing marks
+it as this program's. It is found again by what the daemon recorded and tells it before
+each `find_all` (`RemembersWrites`): the file's unique name (the part before `:2,`, which
+flag changes keep) or, for a create a crash left unrecorded, the content hash the intent
+holds. Its Message-ID is chosen from the action key and content, so a create retried
+after a crash finds the file it already wrote. The content hash comes from what a reader
+sees (recipients, subject, threading, text), so a user's edit shows as a different hash
+and a mail program re-saving the file does not. A deleted or sent draft is gone.
+New drafts are written in tmp/ and renamed into cur/ with the Draft and Seen flags; an
+update replaces the file in place (tmp/ then rename over). The folder and its cur/, new/
+and tmp/ are made when missing, whatever is written first.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.policy
 import hashlib
-import json
 import logging
-import mailbox
 import os
 import re
+import socket
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.header import decode_header, make_header
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import format_datetime, getaddresses
 from pathlib import Path
-from typing import Any
 
 from connectors.base import DraftMessage, Found, Written
+from connectors.draft_mail import (
+    DraftRefused,
+    build_draft,
+    content_hash,
+    content_hash_of,
+    message_id_for,
+)
 from connectors.errors import SourceError, describe_os_error
 
 logger = logging.getLogger(__name__)
 
-KEY_HEADER = "X-Followup-Key"
-HASH_HEADER = "X-Followup-Hash"
-_ID = re.compile(r"<?([^<>\s]+)>?")
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*<?([^<>\s]+)>?", re.IGNORECASE | re.MULTILINE)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-# No folding below the RFC 5322 limit: the key header stays on one line, whatever its length.
-_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True, slots=True)
 class _File:
-    """One message file: its path, and what it reports."""
+    """One message file: where it is and what it reports."""
 
     path: str
-    found: Found | None  # None: not one of ours
+    uniq: str  # the file name without its `:2,<flags>` part
+    message_id: str
+    etag: str
+    content_hash: str
 
 
 class MaildirDrafts:
-    """A `DraftSink` over one Maildir folder (created on first write)."""
+    """A `DraftSink` over one Maildir folder."""
 
-    def __init__(self, path: Path, *, sender: str = "", durable: bool = True) -> None:
+    def __init__(
+        self, path: Path, *, sender: str = "", sender_name: str = "", durable: bool = True
+    ) -> None:
         self.path = path
-        self.sender = sender
+        self.sender = sender  # user.email: From when the draft names none of mine
+        self.sender_name = sender_name
         self.durable = durable
         # file name -> ((mtime, size), what it held): files are re-read only when changed
         self._seen: dict[str, tuple[tuple[int, int], _File]] = {}
+        # what the daemon recorded (`remember`): key -> file's unique name / content hash
+        self._written: dict[str, str] = {}
+        self._pending: dict[str, str] = {}
 
     # -- the Protocol ---------------------------------------------------------------------
 
     def content_hash(self, draft: DraftMessage) -> str:
-        return _digest(_canonical_of(draft))
+        return content_hash(draft.draft)
+
+    def message_id(self, draft: DraftMessage) -> str:
+        """The Message-ID this draft is written with: stable for the same key and content."""
+        return message_id_for(draft.key, self.content_hash(draft), self._from(draft))
+
+    def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
+        self._written = dict(written)
+        self._pending = dict(pending)
 
     def find_all(self) -> dict[str, Found]:
+        by_uniq, _ = self._index()
         found: dict[str, Found] = {}
-        duplicates = 0
-        for _, file in sorted(self._scan().items()):
-            if file.found is None:
+        claimed: set[str] = set()
+        for key, uniq in self._written.items():
+            file = by_uniq.get(uniq)
+            if file is not None:
+                found[key] = _found(key, file)
+                claimed.add(file.uniq)
+        for key, content in self._pending.items():
+            if key in found:
                 continue
-            if file.found.key in found:
-                duplicates += 1
-                continue
-            found[file.found.key] = file.found
-        if duplicates:
-            logger.warning("%s: %d drafts repeat the key of another", self.path, duplicates)
+            file = next(
+                (
+                    f
+                    for u, f in sorted(by_uniq.items())
+                    if u not in claimed and f.content_hash == content
+                ),
+                None,
+            )
+            if file is not None:
+                found[key] = _found(key, file)
+                claimed.add(file.uniq)
         return found
 
     def create(self, draft: DraftMessage) -> Written:
-        existing = self._locate(draft.key)
-        if existing is not None and existing.found is not None:
-            # Already there (a pass was killed after writing it): never a second copy.
+        message_id = self.message_id(draft)
+        _, by_id = self._index()
+        existing = by_id.get(message_id)
+        if existing is not None:
+            # Already there (a pass was killed after writing it): never a second copy. If the
+            # user edited it since, an unknown etag makes the diff see their change and leave it.
+            content = self.content_hash(draft)
+            same = existing.content_hash == content
             return Written(
-                remote_id=existing.found.remote_id,
-                etag=existing.found.etag,
-                content_hash=self.content_hash(draft),
+                remote_id=existing.uniq, etag=existing.etag if same else "", content_hash=content
             )
-        data, content = self._render(draft)
+        data = self._render(draft, message_id)
+        uniq = _unique_name(message_id)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes one level only
-            box = mailbox.Maildir(str(self.path), factory=None, create=True)
-            uniq = box.add(data)
-            new = self.path / "new" / uniq
-            os.rename(new, self.path / "cur" / f"{uniq}:2,DS")
+            self._make_folders()
+            temp = self.path / "tmp" / uniq
+            self._write(temp, data)
+            os.rename(temp, self.path / "cur" / f"{uniq}:2,DS")
             if self.durable:
                 _sync_folder(self.path / "cur")
-        except (OSError, mailbox.Error) as error:
+        except OSError as error:
             raise SourceError(f"{self.path}: cannot write a draft: {_why(error)}") from error
-        return Written(remote_id=uniq, etag=_etag(data), content_hash=content)
+        return Written(remote_id=uniq, etag=_etag(data), content_hash=self.content_hash(draft))
 
     def update(self, found: Found, draft: DraftMessage) -> Written | None:
-        existing = self._locate(found.key)
-        if existing is None or existing.found is None or existing.found.etag != found.etag:
+        existing = self._index()[0].get(found.remote_id)
+        if existing is None or existing.etag != found.etag:
             return None
-        data, content = self._render(draft)
-        temp = self.path / "tmp" / f"{existing.found.remote_id}.{os.getpid()}.update"
+        data = self._render(draft, self.message_id(draft))
+        temp = self.path / "tmp" / f"{existing.uniq}.{os.getpid()}.update"
         try:
-            with open(temp, "wb") as out:
-                out.write(data)
-                if self.durable:
-                    out.flush()
-                    os.fsync(out.fileno())
+            self._make_folders()
+            self._write(temp, data)
             if _etag_of(existing.path) != found.etag:
                 os.unlink(temp)
                 return None
@@ -121,13 +150,15 @@ class MaildirDrafts:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise SourceError(f"{self.path}: cannot update a draft: {_why(error)}") from error
-        return Written(remote_id=existing.found.remote_id, etag=_etag(data), content_hash=content)
+        return Written(
+            remote_id=existing.uniq, etag=_etag(data), content_hash=self.content_hash(draft)
+        )
 
     def delete(self, found: Found) -> bool:
-        existing = self._locate(found.key)
-        if existing is None or existing.found is None:
+        existing = self._index()[0].get(found.remote_id)
+        if existing is None:
             return True
-        if existing.found.etag != found.etag:
+        if existing.etag != found.etag:
             return False
         try:
             os.unlink(existing.path)
@@ -139,8 +170,49 @@ class MaildirDrafts:
 
     # -- files --------------------------------------------------------------------------
 
+    def _from(self, draft: DraftMessage) -> str:
+        return draft.draft.sender or self.sender
+
+    def _render(self, draft: DraftMessage, message_id: str) -> bytes:
+        sender = self._from(draft)
+        if not sender:
+            raise DraftRefused(f"{self.path}: no sender address ([user] email); no draft")
+        name = draft.draft.sender_name or self.sender_name
+        try:
+            return build_draft(
+                draft.draft,
+                message_id=message_id,
+                sender=sender,
+                sender_name=name,
+                date=datetime.now(UTC),
+            )
+        except DraftRefused as error:
+            raise DraftRefused(f"{self.path}: draft {draft.key}: {error.user_message}") from None
+
+    def _make_folders(self) -> None:
+        for sub in ("cur", "new", "tmp"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            if self.durable:
+                out.flush()
+                os.fsync(out.fileno())
+
+    def _index(self) -> tuple[dict[str, _File], dict[str, _File]]:
+        """Every message file in new/ and cur/, by unique name and by Message-ID."""
+        by_uniq: dict[str, _File] = {}
+        by_id: dict[str, _File] = {}
+        for _, file in sorted(self._scan().items()):
+            by_uniq.setdefault(file.uniq, file)
+            if file.message_id:
+                by_id.setdefault(file.message_id, file)
+        return by_uniq, by_id
+
     def _scan(self) -> dict[str, _File]:
-        """Every message file in new/ and cur/, by name; unchanged files come from memory."""
+        """Unchanged files come from memory (notmuch's way: by name, mtime and size)."""
         current: dict[str, tuple[tuple[int, int], _File]] = {}
         for sub in ("new", "cur"):
             folder = self.path / sub
@@ -169,12 +241,6 @@ class MaildirDrafts:
         self._seen = current
         return {name: file for name, (_, file) in current.items()}
 
-    def _locate(self, key: str) -> _File | None:
-        for _, file in sorted(self._scan().items()):
-            if file.found is not None and file.found.key == key:
-                return file
-        return None
-
     def _read(self, path: str, name: str) -> _File | None:
         try:
             with open(path, "rb") as handle:
@@ -184,88 +250,26 @@ class MaildirDrafts:
         except OSError as error:
             logger.warning("%s: %s skipped: %s", self.path, name, describe_os_error(error))
             return None
-        key = _header(data, KEY_HEADER)
-        if key is None:
-            return _File(path=path, found=None)
+        head = _HEADER_END.split(data, maxsplit=1)[0]
+        match = _MESSAGE_ID.search(head)
         return _File(
             path=path,
-            found=Found(
-                key=key,
-                remote_id=name.split(":2,", 1)[0],
-                etag=_etag(data),
-                content_hash=_file_hash(data),
-            ),
+            uniq=name.split(":2,", 1)[0],
+            message_id=match.group(1).decode("ascii", "replace") if match else "",
+            etag=_etag(data),
+            content_hash=content_hash_of(data),
         )
 
-    def _render(self, draft: DraftMessage) -> tuple[bytes, str]:
-        """The message file's bytes and its content hash."""
-        message = EmailMessage(policy=_POLICY)
-        if self.sender:
-            message["From"] = self.sender
-        message["To"] = ", ".join(draft.draft.to)
-        if draft.draft.cc:
-            message["Cc"] = ", ".join(draft.draft.cc)
-        message["Subject"] = draft.draft.subject
-        message["Date"] = format_datetime(datetime.now(UTC))
-        digest = hashlib.sha256(draft.key.encode()).hexdigest()[:16]
-        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
-        message["Message-ID"] = f"<followup.{digest}.{stamp}@followup.invalid>"
-        if draft.draft.in_reply_to:
-            message["In-Reply-To"] = f"<{_bare(draft.draft.in_reply_to)}>"
-        if draft.draft.references:
-            message["References"] = " ".join(f"<{_bare(r)}>" for r in draft.draft.references)
-        message[KEY_HEADER] = draft.key
-        message.set_content(draft.draft.body, charset="utf-8")
-        content = _digest(_canonical_of(draft))
-        data = message.as_bytes()
-        stamped = _with_hash(data, f"{content}.{_rest_digest(data)}")
-        return stamped, content
+
+def _found(key: str, file: _File) -> Found:
+    return Found(key=key, remote_id=file.uniq, etag=file.etag, content_hash=file.content_hash)
 
 
-# --- hashing -----------------------------------------------------------------------------
-
-
-def _canonical_of(draft: DraftMessage) -> list[Any]:
-    return [
-        [address.lower() for address in draft.draft.to],
-        [address.lower() for address in draft.draft.cc],
-        _words(draft.draft.subject),
-        _bare(draft.draft.in_reply_to),
-        [_bare(r) for r in draft.draft.references],
-        _body(draft.draft.body),
-    ]
-
-
-def _canonical_of_file(data: bytes) -> list[Any]:
-    """The fields of `_canonical_of`, read from a message a mail program may have rewritten."""
-    try:
-        message = BytesParser(policy=email.policy.default).parsebytes(data)
-        assert isinstance(message, EmailMessage)
-        part = message.get_body(preferencelist=("plain",))
-        body = part.get_content() if isinstance(part, EmailMessage) else ""
-        return [
-            [a.lower() for _, a in getaddresses([str(v) for v in message.get_all("To", [])])],
-            [a.lower() for _, a in getaddresses([str(v) for v in message.get_all("Cc", [])])],
-            _words(str(message.get("Subject", ""))),
-            _bare(str(message.get("In-Reply-To", ""))),
-            [_bare(r) for r in _ID.findall(str(message.get("References", "")))],
-            _body(str(body)),
-        ]
-    except Exception as error:  # damaged by hand: unreadable counts as changed
-        return ["unreadable", type(error).__name__, _etag(data)]
-
-
-def _file_hash(data: bytes) -> str:
-    stamp = _header(data, HASH_HEADER) or ""
-    content, _, rest = stamp.partition(".")
-    if content and rest == _rest_digest(data):
-        return content  # untouched since we wrote it
-    return _digest(_canonical_of_file(data))
-
-
-def _digest(canonical: list[Any]) -> str:
-    encoded = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:32]
+def _unique_name(message_id: str) -> str:
+    """`<seconds>.M<digest>P<pid>.<host>`, the Maildir convention (no `/` or `:`)."""
+    host = re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname() or "localhost").replace(".", "_")
+    digest = hashlib.sha256(message_id.encode()).hexdigest()[:16]
+    return f"{int(time.time())}.M{digest}P{os.getpid()}.{host}"
 
 
 def _etag(data: bytes) -> str:
@@ -278,66 +282,6 @@ def _etag_of(path: str) -> str | None:
             return _etag(handle.read())
     except FileNotFoundError:
         return None
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _bare(message_id: str) -> str:
-    match = _ID.search(message_id.strip())
-    return match.group(1) if match else ""
-
-
-def _body(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
-
-
-# --- the header block, as bytes ----------------------------------------------------------
-
-
-def _split(data: bytes) -> tuple[bytes, bytes]:
-    match = _HEADER_END.search(data)
-    if match is None:
-        return data, b""
-    return data[: match.start()], data[match.start() :]
-
-
-def _header_lines(block: bytes) -> list[bytes]:
-    """Unfolded header lines."""
-    lines: list[bytes] = []
-    for line in block.replace(b"\r\n", b"\n").split(b"\n"):
-        if line[:1] in (b" ", b"\t") and lines:
-            lines[-1] += b" " + line.strip()
-        else:
-            lines.append(line)
-    return lines
-
-
-def _header(data: bytes, name: str) -> str | None:
-    block, _ = _split(data)
-    wanted = name.lower().encode() + b":"
-    for line in _header_lines(block):
-        if line.lower().startswith(wanted):
-            value = line[len(wanted) :].strip().decode("utf-8", "replace")
-            if "=?" in value:  # RFC 2047 (a key with non-ASCII characters)
-                value = str(make_header(decode_header(value)))
-            return value
-    return None
-
-
-def _rest_digest(data: bytes) -> str:
-    """A digest of the whole file except the X-Followup-Hash header."""
-    block, rest = _split(data)
-    wanted = HASH_HEADER.lower().encode() + b":"
-    kept = [line for line in _header_lines(block) if not line.lower().startswith(wanted)]
-    return hashlib.sha256(b"\n".join(kept) + rest).hexdigest()[:20]
-
-
-def _with_hash(data: bytes, stamp: str) -> bytes:
-    block, rest = _split(data)
-    newline = b"\r\n" if block.endswith(b"\r") or b"\r\n" in block else b"\n"
-    return block + newline + f"{HASH_HEADER}: {stamp}".encode() + rest
 
 
 def _sync_folder(folder: Path) -> None:

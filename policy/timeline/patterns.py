@@ -729,9 +729,13 @@ def scan(text: str, ctx: Context) -> list[Found]:
                 candidates.append((_ORDER[id(rule)], found))
     # Longest first; of equal spans the one that gives a date; then the earlier rule.
     candidates.sort(key=lambda c: (c[1].start - c[1].end, c[1].promised_on is None, c[0]))
+    # Which characters a taken expression covers: each check and mark costs the length of
+    # one expression, so a long sentence is read in linear time (not against every taken).
+    covered = bytearray(len(text))
     taken: list[Found] = []
     for _, found in candidates:
-        if not any(found.start < t.end and t.start < found.end for t in taken):
+        if covered.find(1, found.start, found.end) == -1:
+            covered[found.start : found.end] = b"\x01" * (found.end - found.start)
             taken.append(found)
     return sorted(taken, key=lambda f: f.start)
 

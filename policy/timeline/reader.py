@@ -33,6 +33,7 @@ Where POLICY.md is silent, these are the rules (a careful candidate's reading):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -140,15 +141,81 @@ _LOOKS_AHEAD = re.compile(
 )
 
 
+_CLAUSE_WINDOW = 300
+
+
 def _told_as_past(text: str, sentence_start: int, phrase_start: int) -> bool:
     """Whether the expression at `phrase_start` dates something that already happened."""
-    before = text[sentence_start:phrase_start]
+    # The clause that holds the expression, as far back as a clause reaches in real mail:
+    # a bounded window keeps one endless sentence linear.
+    before = text[max(sentence_start, phrase_start - _CLAUSE_WINDOW) : phrase_start]
     if _LOOKS_AHEAD.search(before[-20:]):
         return False
     clause = _CLAUSE_START.match(before)
     if clause is not None:
         before = before[clause.end() :]
     return _PAST_CLAUSE.search(before) is not None
+
+
+# A deadline set for me is no statement (POLICY.md "The stated timeline"): "please return
+# the signed letter by December 18", "reply within 24 hours", "you have until Friday to
+# accept", "the link is valid for five days". Read in the clause that holds the expression.
+_CLAUSE_BREAK = re.compile(
+    r".*(?:[,;:()\u2014]|\b(?:and|but|so|then|while|because|meanwhile|otherwise|in the meantime"
+    r"|after which)\b)",
+    re.DOTALL | re.IGNORECASE,
+)
+_REQUEST = re.compile(
+    r"\b(?:please|pls|kindly|could you|can you|would you|will you|if you could|if you can"
+    r"|make sure|be sure to|remember to|do not forget|don't forget|we ask that|we'd ask"
+    r"|(?:we|i) (?:would |'d )?(?:need|require|request|ask|like|appreciate|want)"
+    r" (?:that )?(?:you|your|for you|it if you)|(?:ask|asking|remind|reminding|invite|inviting"
+    r"|encourage) you to|you (?:will |'ll |would )?(?:need|must|are (?:asked|required"
+    r"|requested|expected|invited)|'re (?:asked|required|requested|expected|invited)|have to"
+    r"|should (?!hear|receive|get|expect|know|have|be hearing))\b|(?:offer|link|invitation"
+    r"|assessment|test|slot|this|it|access)"
+    r" (?:is |will be |remains |stays )?(?:valid|open|available|active|live|expires?|closes?)"
+    r"(?: (?:for|until|through))?\W*$|deadline(?: (?:for|to) (?:you|your|accept|respond|reply"
+    r"|submit|return|sign|confirm"
+    r"|complete)[\w' ]{0,40}?)?\W*(?:is|will be)?\W*$"
+    r"|(?:your|the) (?:response|reply|acceptance|answer|signature|documents?|references"
+    r"|availability|paperwork|forms?|submission) (?:is |are )?(?:due|needed|required|requested)"
+    r"|(?:due|needed) back)|\byou(?: have|'ve got| will have|'ll have)(?:\s+(?:until|till|til"
+    r"|through|thru|up to"
+    r"|no later than|only))?\s*$",
+    re.IGNORECASE,
+)
+# An imperative to me at the start of the clause: "Sign and return it by Friday".
+_IMPERATIVE = re.compile(
+    r"^\W*(?:(?:also|just|then|now|simply|first)\s+)?(?:sign|countersign|return|send|submit"
+    r"|complete|reply|respond|confirm|accept|let (?:us|me) know|provide|share|book|schedule"
+    r"|choose|pick|select|fill|upload|email|e-mail|call|ring|get back to (?:us|me)|tell (?:us|me)"
+    r"|forward|bring|finish|take|do|sit|attempt|register|rsvp|note|mail|post|drop)\b",
+    re.IGNORECASE,
+)
+# What they will do, after the request word, makes the clause a promise again: "please
+# expect to hear from us by Friday".
+_THEIR_PART = re.compile(
+    r"\b(?:we|we'll|we will|i'll|i will|us|our team|the team|they|hear|get back to you|be in"
+    r"\s+touch|let you know|update you|reach out to you|contact you|expect|allow|give (?:us|me"
+    r"|them|the team)|bear with|be patient|wait)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_of_me(text: str, sentence_start: int, phrase_start: int) -> bool:
+    """Whether the expression at `phrase_start` is a deadline set for me, not a promise."""
+    before = text[max(sentence_start, phrase_start - _CLAUSE_WINDOW) : phrase_start]
+    clause = before
+    broken = _CLAUSE_BREAK.match(before)
+    if broken is not None and before[broken.end() :].strip():
+        clause = before[broken.end() :]
+    if _IMPERATIVE.match(clause):
+        return _THEIR_PART.search(clause) is None
+    request = _REQUEST.search(clause)
+    if request is None:
+        return False
+    return _THEIR_PART.search(clause, request.end()) is None
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -233,14 +300,18 @@ def _latest(
         looking_back = [
             (start + m.start(), start + m.end()) for m in _LOOKING_BACK.finditer(sentence)
         ]
+        back_starts = [low for low, _ in looking_back]
         for found in scan(norm.text, ctx):
             on = found.promised_on
             if on is None or on < ctx.anchor_on:  # P is never before A
                 continue
             first, _ = norm.original_span(found.start, found.end)
-            if any(low <= first < high for low, high in looking_back):
+            before = bisect_right(back_starts, first) - 1  # clauses are disjoint, in order
+            if before >= 0 and first < looking_back[before][1]:
                 continue
-            if keywords is _PROMISE and _told_as_past(text, start, first):
+            if keywords is _PROMISE and (
+                _told_as_past(text, start, first) or _asked_of_me(text, start, first)
+            ):
                 continue
             if best is None or on > best[1]:
                 best = (_quote(text, norm, found), on)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from connectors.base import Found
+from connectors.base import Found, Reminder
 from daemon import diff
-from daemon.diff import Adopt, Create, Delete, Leave, Tombstone, Update, Wanted
+from daemon.diff import Adopt, Create, Delete, Forget, Leave, Tombstone, Update, Wanted
 from daemon.items import Intent, Kind, Op, Recorded, Tombstoned
 from policy.models import (
     Action,
@@ -101,6 +102,107 @@ def test_history_and_next_due() -> None:
     assert diff.history_keys(plan, NOW) == frozenset({"a/thank_you"})
     assert diff.next_due(plan, NOW) == NOW + timedelta(days=3)
     assert diff.next_due(plan, NOW + timedelta(days=4)) is None
+
+
+def test_a_follow_up_done_early_loses_its_reminder_one_done_late_keeps_it() -> None:
+    early = replace(
+        action("a/follow_up/1", due=-timedelta(days=1), status=Status.DONE),
+        done_at=NOW - timedelta(days=3),
+    )
+    late = replace(
+        action("b/follow_up/1", due=-timedelta(days=2), status=Status.DONE),
+        done_at=NOW - timedelta(days=1),
+    )
+    plan = plan_of(early, late)
+    assert diff.history_keys(plan, NOW) == frozenset({"b/follow_up/1"})
+    # a clock that jumps makes no history of the early one
+    assert diff.history_keys(plan, NOW + timedelta(days=400)) == frozenset({"b/follow_up/1"})
+    ops = diff.compute(
+        wanted=[],
+        recorded={(Kind.REMINDER, k): rec(k) for k in ("a/follow_up/1", "b/follow_up/1")},
+        tombstones={},
+        found={Kind.REMINDER: {k: found(k) for k in ("a/follow_up/1", "b/follow_up/1")}},
+        history=diff.history_keys(plan, NOW),
+        applications=1,
+    )
+    assert [(type(op), op.key) for op in ops] == [
+        (Delete, "a/follow_up/1"),
+        (Leave, "b/follow_up/1"),
+    ]
+
+
+def _hash_of(reminder: Reminder) -> str:
+    return f"{reminder.title}|{reminder.starts_at.isoformat()}"
+
+
+def _want_one(plan: Plan, now: datetime, recorded: dict[tuple[Kind, str], Recorded]) -> Reminder:
+    (wanted,) = [
+        w
+        for w in diff.want(
+            plan, now, reminder_hash=_hash_of, draft_hash=lambda d: "d", recorded=recorded
+        )
+        if w.kind is Kind.REMINDER
+    ]
+    assert isinstance(wanted.item, Reminder)
+    return wanted.item
+
+
+def test_a_reminder_for_an_action_already_due_goes_where_its_alarm_fires() -> None:
+    overdue = plan_of(action("a/thank_you", due=-timedelta(hours=5), draft=False))
+    first = _want_one(overdue, NOW, {})
+    assert NOW < first.starts_at <= NOW + timedelta(minutes=3)
+    # written: later passes keep it where it was written, so nothing is rewritten
+    written = {
+        (Kind.REMINDER, "a/thank_you"): replace(rec("a/thank_you", _hash_of(first)), written_at=NOW)
+    }
+    later = NOW + timedelta(hours=2, seconds=17)
+    assert _want_one(overdue, later, written) == first
+    # one written before it fell due stays at its due time
+    at_due = replace(first, starts_at=NOW - timedelta(hours=5))
+    before = {
+        (Kind.REMINDER, "a/thank_you"): replace(
+            rec("a/thank_you", _hash_of(at_due)), written_at=NOW - timedelta(days=1)
+        )
+    }
+    assert _want_one(overdue, later, before) == at_due
+    # not due yet: at its due time
+    ahead = plan_of(action("a/thank_you", due=timedelta(hours=5), draft=False))
+    assert _want_one(ahead, NOW, {}).starts_at == NOW + timedelta(hours=5)
+
+
+def test_a_clock_stepped_back_keeps_a_written_draft() -> None:
+    plan = plan_of(action("a/follow_up/1", due=-timedelta(hours=1)))
+    recorded = {(Kind.DRAFT, "a/follow_up/1"): rec("a/follow_up/1", "d", kind=Kind.DRAFT)}
+    back = NOW - timedelta(hours=3)  # the clock reads before the due time again
+    assert (Kind.DRAFT, "a/follow_up/1") not in wanted_keys(plan, back)
+    kept = diff.want(
+        plan, back, reminder_hash=lambda r: "r", draft_hash=lambda d: "d", recorded=recorded
+    )
+    assert (Kind.DRAFT, "a/follow_up/1") in {(w.kind, w.key) for w in kept}
+    # a draft the plan changed meanwhile (a new date moved it later) is not kept early
+    moved = diff.want(
+        plan, back, reminder_hash=lambda r: "r", draft_hash=lambda d: "d2", recorded=recorded
+    )
+    assert (Kind.DRAFT, "a/follow_up/1") not in {(w.kind, w.key) for w in moved}
+
+
+def test_reminders_of_email_actions_say_whom_to_write_to_and_where_the_draft_is() -> None:
+    mail = replace(
+        action("a/follow_up/1", due=timedelta(days=1)),
+        draft=Draft(
+            to=("sam.lee@datadoghq.com",),
+            to_names=("Sam Lee",),
+            subject="Re: Backend Engineer interview",
+            body="Hi Sam,",
+        ),
+        reminder_text="",
+    )
+    text = diff.reminder_text(mail, "/home/alex/Mail/drafts")
+    assert "Write to: Sam Lee <sam.lee@datadoghq.com>" in text
+    assert "the Maildir /home/alex/Mail/drafts (cur/)" in text
+    assert "Subject: Re: Backend Engineer interview" in text
+    assert text.endswith("Hi Sam,")
+    assert "in Gmail drafts" in diff.reminder_text(mail, "Gmail drafts")
 
 
 def rec(key: str, content: str = "h1", etag: str = "e1", kind: Kind = Kind.REMINDER) -> Recorded:
@@ -220,8 +322,16 @@ def test_a_sink_suddenly_empty_stops_the_pass_unless_forced() -> None:
     }
     with pytest.raises(diff.EmptiedError, match=r"/tmp/reminders.ics: none of the 3 reminders"):
         diff.compute(**args)  # type: ignore[arg-type]
+    assert "--force` writes again what the plan wants" in str(
+        pytest.raises(diff.EmptiedError, diff.compute, **args).value
+    )
+    # --force after a wiped file writes what the plan wants again, never tombstones it all
     forced = diff.compute(**args, force=True)  # type: ignore[arg-type]
-    assert [type(op) for op in forced] == [Tombstone] * 3
+    assert [type(op) for op in forced] == [Create] * 3
+    # what is no longer wanted is forgotten, not left to the user forever
+    args["wanted"] = [want_r("a")]
+    forced = diff.compute(**args, force=True)  # type: ignore[arg-type]
+    assert [type(op) for op in forced] == [Create, Forget, Forget]
 
 
 def test_a_calendar_suddenly_without_interviews_stops_the_pass() -> None:
@@ -310,3 +420,10 @@ def test_a_create_settled_and_then_edited_is_left_to_the_user() -> None:
         applications=1,
     )
     assert [type(op) for op in ops] == [Tombstone]
+
+
+def test_a_clock_stepped_back_a_little_is_held_at_the_last_pass() -> None:
+    assert diff.held_now(NOW - timedelta(hours=3), NOW) == NOW
+    assert diff.held_now(NOW + timedelta(hours=3), NOW) == NOW + timedelta(hours=3)
+    assert diff.held_now(NOW - timedelta(days=2), NOW) == NOW - timedelta(days=2)
+    assert diff.held_now(NOW, None) == NOW

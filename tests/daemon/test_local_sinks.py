@@ -20,7 +20,7 @@ from connectors.base import DraftMessage, Found, Reminder
 from connectors.errors import SourceError
 from connectors.local.ics import IcsCalendar
 from connectors.local.ics_reminders import IcsReminders, uid_for
-from connectors.local.maildir_drafts import KEY_HEADER, MaildirDrafts
+from connectors.local.maildir_drafts import MaildirDrafts
 from policy.models import Draft
 
 EST = timezone(timedelta(hours=-5))
@@ -96,19 +96,50 @@ def ics_harness(folder: Path) -> Harness:
     )
 
 
+class Recording:
+    """A drafts sink as the daemon uses it: it finds drafts by what was recorded when they
+    were written (the daemon's state), since nothing in a draft marks it as ours."""
+
+    def __init__(self, sink: MaildirDrafts, known: dict[str, str] | None = None) -> None:
+        self.sink = sink
+        self.path = sink.path
+        self.known: dict[str, str] = {} if known is None else known
+
+    def content_hash(self, item: DraftMessage) -> str:
+        return self.sink.content_hash(item)
+
+    def find_all(self) -> dict[str, Found]:
+        self.sink.remember(self.known, {})
+        return self.sink.find_all()
+
+    def create(self, item: DraftMessage) -> Any:
+        written = self.sink.create(item)
+        self.known[item.key] = written.remote_id
+        return written
+
+    def update(self, found: Found, item: DraftMessage) -> Any:
+        return self.sink.update(found, item)
+
+    def delete(self, found: Found) -> bool:
+        done = self.sink.delete(found)
+        if done:
+            self.known.pop(found.key, None)
+        return done
+
+    def fresh(self) -> Recording:
+        return Recording(MaildirDrafts(self.path), self.known)
+
+
 def maildir_harness(folder: Path) -> Harness:
     root = folder / "drafts"
+    sink = Recording(MaildirDrafts(root, sender="alex@example.com", sender_name="Alex Doe"))
 
     def files() -> list[Path]:
         return [p for sub in ("cur", "new") for p in sorted((root / sub).glob("*"))]
 
     def of(key: str) -> list[Path]:
-        found = []
-        for path in files():
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if str(message.get(KEY_HEADER, "")) == key:
-                found.append(path)
-        return found
+        ref = sink.known.get(key, "-")
+        return [path for path in files() if path.name.split(":2,")[0] == ref]
 
     def edit(key: str) -> None:
         (path,) = of(key)
@@ -122,22 +153,25 @@ def maildir_harness(folder: Path) -> Harness:
         path.unlink()
 
     def reserialize() -> None:
-        # e.g. a mail program that re-saves the draft, moving it and dropping our hash stamp
+        # e.g. a mail program that re-saves the draft (CRLF, other folding), moving it
         for path in files():
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            del message["X-Followup-Hash"]
             path.unlink()
             name = path.name.split(":2,")[0] + ":2,DS"
             (root / "cur" / name).write_bytes(message.as_bytes(policy=email.policy.SMTP))
 
     return Harness(
-        sink=MaildirDrafts(root, sender="Alex Doe <alex@example.com>"),
+        sink=sink,
         make=draft,
         edit=edit,
         remove=remove,
         reserialize=reserialize,
         count=lambda key: len(of(key)),
     )
+
+
+def _fresh(sink: Any) -> Any:
+    return sink.fresh() if isinstance(sink, Recording) else type(sink)(sink.path)
 
 
 @pytest.fixture(params=["ics", "maildir"])
@@ -166,7 +200,7 @@ def test_written_items_are_found_by_key_with_the_hash_they_were_written_with(
 
 def test_a_fresh_sink_finds_the_same(harness: Harness, tmp_path: Path) -> None:
     written = harness.sink.create(harness.make("k/1", 0))
-    again = type(harness.sink)(harness.sink.path)  # another process: no memory of the write
+    again = _fresh(harness.sink)  # another process: no memory of the write
     assert again.find_all()["k/1"].content_hash == written.content_hash
     assert again.find_all()["k/1"].etag == written.etag
 
@@ -226,7 +260,7 @@ def test_the_hash_does_not_depend_on_the_machines_zone(
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
     time.tzset()
     try:
-        again = type(harness.sink)(harness.sink.path)
+        again = _fresh(harness.sink)
         assert again.find_all()["k/1"].content_hash == written.content_hash
         assert again.content_hash(harness.make("k/1", 0)) == written.content_hash
     finally:
@@ -326,30 +360,208 @@ def test_a_change_by_another_program_between_read_and_write_is_not_lost(tmp_path
 # --- the Maildir ---------------------------------------------------------------------------
 
 
-def test_drafts_are_rfc822_messages_with_threading_headers(tmp_path: Path) -> None:
-    sink = MaildirDrafts(tmp_path / "drafts", sender="Alex Doe <alex@example.com>")
-    written = sink.create(draft("acme-1/follow_up/1"))
-    (path,) = (tmp_path / "drafts" / "cur").iterdir()
-    assert path.name == f"{written.remote_id}:2,DS"
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    assert message["To"] == "pat@acme.example"
+def _only_file(root: Path) -> Path:
+    (path,) = [p for sub in ("cur", "new") for p in (root / sub).iterdir()]
+    return path
+
+
+def _strict(path: Path) -> email.message.EmailMessage:
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.strict)
+    assert isinstance(message, email.message.EmailMessage)
+    return message
+
+
+def test_drafts_are_messages_a_mail_program_sends_as_they_are(tmp_path: Path) -> None:
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com", sender_name="Alex Doe")
+    item = draft("acme-1/follow_up/1")
+    written = sink.create(item)
+    path = _only_file(tmp_path / "drafts")
+    assert path.parent.name == "cur" and path.name == f"{written.remote_id}:2,DS"
+    message = _strict(path)
     assert message["From"] == "Alex Doe <alex@example.com>"
+    assert message["To"] == "pat@acme.example"
     assert message["Subject"] == "Re: Interview — next steps 0"
     assert message["In-Reply-To"] == "<m1@acme.example>"
     assert message["References"] == "<m0@acme.example> <m1@acme.example>"
-    assert message[KEY_HEADER] == "acme-1/follow_up/1"
-    assert message["Date"] and message["Message-ID"]
+    assert message["Date"].datetime is not None
+    assert message["Message-ID"] == f"<{sink.message_id(item)}>"
+    assert message["Message-ID"].endswith("@example.com>")
+    # nothing of this program reaches the recruiter
+    raw = path.read_bytes().decode().lower()
+    assert "followup" not in raw and "x-followup" not in raw
+    assert not [name for name in message if name.lower().startswith("x-")]
     body = message.get_body(("plain",))
     assert body is not None and body.get_content_charset() == "utf-8"
+    assert body.get_param("format") == "flowed"
     assert "Merci, café." in body.get_content()
     assert not list((tmp_path / "drafts" / "tmp").iterdir())
 
 
+def _find(
+    sink: MaildirDrafts, written: dict[str, str], pending: dict[str, str] | None = None
+) -> Any:
+    sink.remember(written, pending or {})
+    return sink.find_all()
+
+
+def test_a_draft_is_found_by_its_recorded_file_or_an_open_intents_hash(tmp_path: Path) -> None:
+    """Crash recovery: a create whose result was not recorded is found by its content."""
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com")
+    item = draft("k/1")
+    written = sink.create(item)
+    again = MaildirDrafts(tmp_path / "drafts")
+    by_file = _find(again, {"k/1": written.remote_id})
+    by_hash = _find(again, {}, {"k/1": sink.content_hash(item)})
+    assert by_file == by_hash
+    assert by_file["k/1"].content_hash == written.content_hash == sink.content_hash(item)
+    assert _find(again, {}) == {}
+    assert _find(again, {"k/2": "1.Mnothing.host"}, {"k/3": "no such hash"}) == {}
+    # a create retried after a crash finds the file by its Message-ID: no second copy
+    retried = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com")
+    assert retried.create(item).remote_id == written.remote_id
+    assert len(list((tmp_path / "drafts" / "cur").iterdir())) == 1
+
+
+@pytest.mark.parametrize("premade", ["missing", "empty", "only cur"])
+def test_the_maildir_is_made_whatever_is_there(tmp_path: Path, premade: str) -> None:
+    root = tmp_path / "mail" / "drafts"
+    if premade != "missing":
+        root.mkdir(parents=True)
+    if premade == "only cur":
+        (root / "cur").mkdir()
+    sink = MaildirDrafts(root, sender="alex@example.com")
+    sink.create(draft("k/1"))
+    assert sorted(p.name for p in root.iterdir()) == ["cur", "new", "tmp"]
+    assert _only_file(root).parent.name == "cur"
+
+
+def test_long_lines_are_flowed_under_78_and_read_back_whole(tmp_path: Path) -> None:
+    text = (
+        "Hi Pat,\n\n" + "I enjoyed our conversation about the platform team. " * 6 + "\n"
+        "> a quoted line\nFrom the start, thanks.\n"
+        "https://example.com/" + "x" * 120 + "\n\n-- \nAlex\n"
+    )
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com")
+    item = DraftMessage(key="k/1", draft=Draft(to=("pat@acme.example",), subject="S", body=text))
+    written = sink.create(item)
+    path = _only_file(tmp_path / "drafts")
+    assert all(len(line) < 78 for line in path.read_bytes().decode().splitlines())
+    found = _find(sink, {"k/1": written.remote_id})["k/1"]
+    assert found.content_hash == written.content_hash
+    from connectors.draft_mail import text_of
+
+    read = text_of(_strict(path))
+    assert "\n-- \nAlex" in read  # the signature separator keeps its space
+
+    def lines(value: str) -> list[str]:
+        return [line.rstrip() for line in value.rstrip().split("\n")]
+
+    assert lines(read) == lines(text)
+
+
+def test_a_non_ascii_local_part_is_written_as_utf8_never_an_encoded_word(
+    tmp_path: Path,
+) -> None:
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com", sender_name="Alex Doe")
+    item = DraftMessage(
+        key="k/1",
+        draft=Draft(
+            to=("josé@empresa.es", "李@例子.中国"),
+            to_names=("José Álvarez", "李小龙"),
+            subject="Gracias — entrevista",
+            body="Hola José,\n",
+        ),
+    )
+    written = sink.create(item)
+    raw = _only_file(tmp_path / "drafts").read_bytes()
+    head = raw.split(b"\n\n", 1)[0].decode("utf-8")
+    assert "=?" not in head.split("To:", 1)[1].split("\n", 1)[0]
+    assert "josé@empresa.es" in head and "xn--" in head
+    assert _find(sink, {"k/1": written.remote_id})["k/1"].content_hash == written.content_hash
+
+
+def test_a_draft_with_a_broken_address_is_refused_in_one_line(tmp_path: Path) -> None:
+    from connectors.draft_mail import DraftRefused
+
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com")
+    item = DraftMessage(
+        key="k/1", draft=Draft(to=("pat@acme.example\nBcc: x@evil.example",), subject="S", body="b")
+    )
+    with pytest.raises(DraftRefused) as refused:
+        sink.create(item)
+    assert "\n" not in refused.value.user_message and "pat@" not in refused.value.user_message
+    assert not (tmp_path / "drafts" / "cur").exists() or not list(
+        (tmp_path / "drafts" / "cur").iterdir()
+    )
+
+
 def test_an_update_keeps_the_file_and_never_adds_a_second_one(tmp_path: Path) -> None:
     root = tmp_path / "drafts"
-    sink = MaildirDrafts(root)
+    sink = MaildirDrafts(root, sender="alex@example.com")
     first = sink.create(draft("k/1"))
-    updated = sink.update(sink.find_all()["k/1"], draft("k/1", 4))
+    found = _find(sink, {"k/1": first.remote_id})["k/1"]
+    updated = sink.update(found, draft("k/1", 4))
     assert updated is not None and updated.remote_id == first.remote_id
     assert len(list((root / "cur").iterdir())) == 1
     assert not list((root / "tmp").iterdir())
+
+
+def test_a_moved_reminder_bumps_sequence_and_last_modified(tmp_path: Path) -> None:
+    sink = IcsReminders(tmp_path / "r.ics")
+    sink.create(reminder("k/1", 0))
+
+    def event() -> Any:
+        (only,) = Calendar.from_ical((tmp_path / "r.ics").read_bytes().decode()).walk("VEVENT")
+        return only
+
+    assert int(event()["SEQUENCE"]) == 0
+    assert event()["LAST-MODIFIED"].dt.tzinfo is not None
+    sink.update(sink.find_all()["k/1"], reminder("k/1", 5))
+    assert int(event()["SEQUENCE"]) == 1
+    sink.update(sink.find_all()["k/1"], reminder("k/1", 6))
+    assert int(event()["SEQUENCE"]) == 2
+    assert event()["DTSTART"].dt == AT + timedelta(days=6)
+
+
+def test_from_is_the_address_the_recruiter_wrote_to_and_headers_stay_bounded(
+    tmp_path: Path,
+) -> None:
+    references = tuple(f"ref{n}@mail.gmail.com" for n in range(40))
+    item = DraftMessage(
+        key="k/1",
+        draft=Draft(
+            to=("sam.lee@datadoghq.com",),
+            to_names=("Lee, Sam",),
+            subject="Re: " + "Backend Engineer interview, next steps and scheduling " * 8,
+            body="Hi Sam,\n",
+            in_reply_to="ref39@mail.gmail.com",
+            references=(*references, "<not ascii é@x>", "no-at-sign"),
+            sender="alex+jobs@example.com",
+        ),
+    )
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com", sender_name="Alex Doe")
+    sink.create(item)
+    message = _strict(_only_file(tmp_path / "drafts"))
+    assert message["From"] == "Alex Doe <alex+jobs@example.com>"
+    assert message["To"] == '"Lee, Sam" <sam.lee@datadoghq.com>'
+    assert message["Message-ID"].endswith("@example.com>")
+    refs = str(message["References"]).split()
+    assert len(refs) == 10 and refs[0] == "<ref0@mail.gmail.com>"
+    assert refs[-1] == "<ref39@mail.gmail.com>" and all(r.isascii() for r in refs)
+    assert len(str(message["Subject"])) <= 160 and str(message["Subject"]).endswith("…")
+    raw = _only_file(tmp_path / "drafts").read_bytes().decode()
+    assert all(len(line) < 79 for line in raw.splitlines())
+
+
+def test_a_create_retried_over_a_users_edit_reports_it_as_changed(tmp_path: Path) -> None:
+    """Killed after the write, then the user edits the draft before the next pass: the retried
+    create finds it by its Message-ID and reports the intended hash with an unknown etag, so
+    the diff leaves the user's edit alone."""
+    sink = MaildirDrafts(tmp_path / "drafts", sender="alex@example.com")
+    first = sink.create(draft("k/1"))
+    path = _only_file(tmp_path / "drafts")
+    path.write_bytes(path.read_bytes().replace(b"Just checking in", b"My own words"))
+    again = sink.create(draft("k/1"))
+    assert again.remote_id == first.remote_id
+    assert again.etag == "" and again.content_hash == first.content_hash
+    assert _find(sink, {"k/1": again.remote_id})["k/1"].content_hash != first.content_hash

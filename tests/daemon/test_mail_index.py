@@ -142,6 +142,21 @@ def test_maildir_new_renamed_and_vanished_files(
     assert by_id["m1@x"].is_draft and not by_id["m3@x"].is_draft
 
 
+def test_the_bodies_of_dropped_messages_are_forgotten_and_only_those(tmp_path: Path) -> None:
+    root = tmp_path / "Mail"
+    box = mailbox.Maildir(root, factory=None, create=True)
+    keys = [box.add(mail(n)) for n in range(1, 4)]
+    source = IndexedMail("maildir", [MaildirMail(root, NY)], tmp_path / "index")
+    source.threads()  # reads and caches the three bodies
+    box.remove(keys[1])
+    keys.append(box.add(mail(4)))
+    source.threads()
+    index = mail_index.MailIndex(tmp_path / "index")
+    cached = {row[0] for row in index.db.execute("SELECT content FROM bodies")}
+    index.close()
+    assert cached == {f"md:{keys[0]}", f"md:{keys[2]}", f"md:{keys[3]}"}
+
+
 def test_participants_choose_threads_and_their_whole_thread(tmp_path: Path) -> None:
     box = tmp_path / "mail.mbox"
     write_mbox(
@@ -214,6 +229,37 @@ def test_no_index_path_reads_through_a_temporary_one(tmp_path: Path) -> None:
     assert set(tmp_path.iterdir()) == before
 
 
+@pytest.mark.parametrize("kind", ["mbox", "maildir"])
+def test_a_throw_away_index_finds_the_same_threads_as_a_kept_one(tmp_path: Path, kind: str) -> None:
+    # A cold read keeps envelopes only for wanted participants; a thread member without
+    # one (a friend's reply, my own reply from the Sent folder) is read again from its file.
+    messages = [
+        mail(1, sender="rita@acme.example"),
+        mail(2, sender="friend@else.example", reply_to=1),
+        mail(3, sender="news@shop.example"),
+        mail(4, sender="alex@example.com", reply_to=2),
+    ]
+    if kind == "mbox":
+        box = tmp_path / "mail.mbox"
+        write_mbox(box, messages)
+        readers: list[MboxMail | MaildirMail] = [MboxMail(box, NY)]
+    else:
+        root = tmp_path / "Mail"
+        inbox = mailbox.Maildir(root, factory=None, create=True)
+        sent = inbox.add_folder("Sent")
+        for msg in messages[:3]:
+            inbox.add(msg)
+        sent.add(messages[3])
+        readers = [MaildirMail(root, NY)]
+    found = []
+    for path in (tmp_path / "index", None):
+        source = IndexedMail(kind, readers, path)  # type: ignore[arg-type]
+        source.set_participants([], ["acme.example"])
+        found.append(source.threads())
+    assert ids(found[1]) == ["m1@x", "m2@x", "m4@x"]
+    assert found[1] == found[0]
+
+
 def test_mail_path_may_be_a_list(tmp_path: Path) -> None:
     write_mbox(tmp_path / "Inbox", [mail(1)])
     write_mbox(tmp_path / "Sent", [mail(2, sender="alex@example.com", reply_to=1)])
@@ -252,10 +298,10 @@ def test_the_calendar_is_parsed_again_only_when_its_bytes_change(
     calendar = CachedCalendar(path, NY, tmp_path / "index")
     first = calendar.events()
     parses: list[int] = []
-    original = mail_index.read_events
-    monkeypatch.setattr(
-        mail_index, "read_events", lambda *a, **k: parses.append(1) or original(*a, **k)
-    )
+    import connectors.local.ics as ics  # imported by the cache only when it must parse
+
+    original = ics.read_events
+    monkeypatch.setattr(ics, "read_events", lambda *a, **k: parses.append(1) or original(*a, **k))
     assert calendar.events() == first
     os.utime(path, (1, 1))  # touched, same bytes
     assert calendar.events() == first and parses == []
@@ -282,10 +328,8 @@ def test_reply_readings_are_kept_and_reused(
     store.flush()
     assert first.applications[0].timeline.promised_on.isoformat() == "2026-12-15"
     calls: list[int] = []
-    original = planner.find_statement
-    monkeypatch.setattr(
-        planner, "find_statement", lambda *a, **k: calls.append(1) or original(*a, **k)
-    )
+    original = planner.read_reply
+    monkeypatch.setattr(planner, "read_reply", lambda *a, **k: calls.append(1) or original(*a, **k))
     again = plan(events, threads, settings, now, replies=ReplyStore(index, threads, settings))
     assert again == first and calls == []
     other = Settings(me=settings.me, timezone=ZoneInfo("Europe/Paris"))  # another reading

@@ -189,12 +189,17 @@ def test_an_emptied_reminders_file_stops_the_pass_until_forced(
     config: Config, state: State
 ) -> None:
     one_pass(config, build_sinks(config), state, MOMENT[2])
+    before = set(build_sinks(config).reminders.find_all())
     config.reminders_path.unlink()  # type: ignore[union-attr]
-    with pytest.raises(EmptiedError, match="reminders.ics: none of the"):
+    with pytest.raises(EmptiedError, match="reminders.ics: none of the") as refused:
         one_pass(config, build_sinks(config), state, MOMENT[2])
+    assert "--force` writes again what the plan wants" in str(refused.value)
     forced = one_pass(config, build_sinks(config), state, MOMENT[2], force=True)
-    assert all(isinstance(op, (Tombstone, Leave)) for op in forced.applied)
-    assert not config.reminders_path.exists()  # type: ignore[union-attr]
+    assert not any(isinstance(op, Tombstone) for op in forced.applied)
+    # the plan's reminders are back, and stay ours: the next pass writes nothing
+    assert set(build_sinks(config).reminders.find_all()) == before
+    assert writes(one_pass(config, build_sinks(config), state, MOMENT[2])) == 0
+    assert not state.tombstones()
 
 
 def test_a_calendar_emptied_by_mistake_removes_nothing(config: Config, state: State) -> None:
@@ -313,3 +318,75 @@ def test_the_plan_cache_gives_the_planners_answer(config: Config) -> None:
         assert cached == fresh, now
         reused += cached is not fresh
     assert reused >= 4
+
+
+def test_a_clock_stepping_back_and_forward_rewrites_nothing(config: Config, state: State) -> None:
+    """Issue 10.9: drafts already written are not deleted and written again, and no extra
+    history reminders are left behind when the clock steps back and comes forward."""
+    sinks = build_sinks(config)
+    now = MOMENT[2]
+    one_pass(config, sinks, state, now)
+    drafts_before = sorted(p.name for p in (config.drafts_path / "cur").iterdir())  # type: ignore[operator]
+    assert drafts_before
+    reminders_before = set(sinks.reminders.find_all())
+    for moment in (now - timedelta(hours=20), now - timedelta(hours=2), now):
+        summary = one_pass(config, build_sinks(config), state, moment)
+        kinds = {(type(op).__name__, op.kind) for op in summary.applied}
+        assert ("Delete", Kind.DRAFT) not in kinds and ("Create", Kind.DRAFT) not in kinds
+        assert not any(isinstance(op, Tombstone) for op in summary.applied)
+    assert sorted(p.name for p in (config.drafts_path / "cur").iterdir()) == drafts_before  # type: ignore[operator]
+    assert set(build_sinks(config).reminders.find_all()) == reminders_before
+    assert writes(one_pass(config, build_sinks(config), state, now)) == 0
+    # a step back of days is taken as the truth: the earlier clock was wrong
+    assert one_pass(config, build_sinks(config), state, now - timedelta(days=3)).now == (
+        now - timedelta(days=3)
+    )
+
+
+def test_a_reminder_for_an_overdue_action_starts_soon_after_the_pass(
+    config: Config, state: State
+) -> None:
+    sinks, reminders, _ = memory_sinks()
+    now = MOMENT[2]
+    summary = one_pass(config, sinks, state, now)
+    overdue = [
+        action
+        for app in summary.plan.applications
+        for action in app.actions
+        if action.status.value == "pending" and action.due_at < now
+    ]
+    assert overdue
+    for action in overdue:
+        (item,) = [i for i in reminders.items.values() if i.key == action.key]
+        starts = datetime.fromtimestamp(item.content["at"], tz=now.tzinfo)
+        assert now < starts <= now + timedelta(minutes=3)
+    later = one_pass(config, sinks, state, now + timedelta(hours=1))
+    assert writes(later) == 0  # placed once, not chased by every pass
+
+
+def test_a_draft_that_cannot_be_a_valid_message_is_skipped_alone(
+    config: Config, state: State, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hostile address (a line break in it) refuses that one draft in one line; every
+    other reminder and draft is written."""
+    from policy.models import Attendee, CalendarEvent, Person
+
+    observed = Observer(config, cache=False).observe()
+    start = MOMENT[2] - timedelta(days=1)
+    hostile = CalendarEvent(
+        event_id="evil-1",
+        title="Interview with Evil Corp",
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        organizer=Person(email="pat@evil.example\nbcc: x@evil.example", name="Pat"),
+        attendees=(Attendee(email="alex@example.com", response="accepted"),),
+    )
+    observer = FixedObserver(replace(observed, events=(*observed.events, hostile)))
+    summary = one_pass(config, build_sinks(config), state, MOMENT[2], observer=observer)
+    assert not summary.stopped
+    assert "evil-1/thank_you" in build_sinks(config).reminders.find_all()
+    refused = [r for r in caplog.records if "evil-1/thank_you" in r.getMessage()]
+    assert refused and all("\n" not in r.getMessage() for r in refused)
+    assert not any("evil.example" in r.getMessage() for r in caplog.records)
+    drafts = list((config.drafts_path / "cur").iterdir())  # type: ignore[operator]
+    assert drafts and not any(b"evil" in p.read_bytes() for p in drafts)

@@ -319,20 +319,36 @@ class LocalWorker(Worker):
     def draft_files(self) -> list[Path]:
         return [p for sub in ("cur", "new") for p in sorted((self.out / "drafts" / sub).glob("*"))]
 
+    def draft_sink(self) -> MaildirDrafts:
+        """The drafts sink told what the state recorded, as the daemon tells it (nothing in
+        a draft marks it): the recorded file names, and the content hashes of open creates."""
+        sink = MaildirDrafts(self.out / "drafts")
+        with _db(self.state_path) as db:
+            written = db.execute("SELECT key, remote_id FROM written WHERE kind = 'draft'")
+            known = {str(k): str(r) for k, r in written.fetchall()}
+            intents = db.execute(
+                "SELECT key, content_hash FROM journal WHERE kind = 'draft' AND op = 'create' "
+                "AND settled_at IS NULL"
+            ).fetchall()
+        sink.remember(known, {str(k): str(h) for k, h in intents})
+        return sink
+
+    def draft_key(self, path: Path) -> str:
+        return draft_key(path, self.state_path)
+
     def check_duplicates(self) -> list[str]:
         path = self.out / "reminders.ics"
         text = read(path).replace("\r\n ", "") if path.exists() else ""
         counts = Counter(f"reminder {key}" for key in _KEY_LINE.findall(text))
-        counts.update(f"draft {draft_key(p)}" for p in self.draft_files())
+        counts.update(f"draft {self.draft_key(p)}" for p in self.draft_files())
         IcsReminders(path).find_all()  # the file is always whole: it parses
         return [key for key, count in counts.items() if count > 1]
 
     def found(self, kind: Kind) -> dict[str, str]:
-        sink = (
-            IcsReminders(self.out / "reminders.ics")
-            if kind is Kind.REMINDER
-            else MaildirDrafts(self.out / "drafts")
-        )
+        sink = IcsReminders(self.out / "reminders.ics") if kind is Kind.REMINDER else None
+        if sink is None:
+            drafts = self.draft_sink().find_all()
+            return {key: found.remote_id for key, found in drafts.items()}
         return {key: found.remote_id for key, found in sink.find_all().items()}
 
     def edit(self, kind: Kind, key: str, remote_id: str, marker: str) -> None:
@@ -349,7 +365,7 @@ class LocalWorker(Worker):
             replace_file(path, text.replace(old, "\r\n".join(lines)))
             return
         for file in self.draft_files():
-            if draft_key(file) == key:
+            if self.draft_key(file) == key:
                 message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
                 message.set_content(f"{marker}\n\nMy own words.\n")
                 replace_file(file, message.as_bytes())
@@ -361,20 +377,20 @@ class LocalWorker(Worker):
             replace_file(path, text.replace(block(text, key), ""))
             return
         for file in self.draft_files():
-            if draft_key(file) == key:
+            if self.draft_key(file) == key:
                 file.unlink()
 
     def verify(self) -> list[str]:
         problems: list[str] = []
         reminders = IcsReminders(self.out / "reminders.ics")
-        drafts = MaildirDrafts(self.out / "drafts")
+        drafts = self.draft_sink()
         text = read(self.out / "reminders.ics")
         for (kind, key), marker in self.edited.items():
             if kind is Kind.REMINDER:
                 if key not in reminders.find_all() or f"SUMMARY:{marker}" not in block(text, key):
                     problems.append(f"lost edit: reminder {key}")
             else:
-                files = [f for f in self.draft_files() if draft_key(f) == key]
+                files = [f for f in self.draft_files() if self.draft_key(f) == key]
                 if len(files) != 1 or marker.encode() not in files[0].read_bytes():
                     problems.append(f"lost edit: draft {key}")
         for kind, key in self.deleted:
@@ -387,9 +403,17 @@ class LocalWorker(Worker):
             seen = Observer(config, cache=False).observe()
             plan = make_plan(seen.events, seen.threads, config.settings, now, state.marks())
             wanted = diff.want(
-                plan, now, reminder_hash=reminders.content_hash, draft_hash=drafts.content_hash
+                plan,
+                now,
+                reminder_hash=reminders.content_hash,
+                draft_hash=drafts.content_hash,
+                recorded=state.written(),
+                drafts_where=str(self.out / "drafts"),
             )
-            found = {Kind.REMINDER: reminders.find_all(), Kind.DRAFT: drafts.find_all()}
+            found = {
+                Kind.REMINDER: reminders.find_all(),
+                Kind.DRAFT: drafts.find_all(),
+            }
             tombstones = state.tombstones()
         for item in wanted:
             there = found[item.kind].get(item.key)
@@ -547,6 +571,27 @@ def block(text: str, key: str) -> str:
     return text[start:end]
 
 
-def draft_key(path: Path) -> str:
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    return str(message["X-Followup-Key"])
+def draft_key(path: Path, state_path: Path) -> str:
+    """The action key a draft file belongs to, by the state's records (nothing in the file
+    says): its recorded (or tombstoned) file name, or the content hash a write intent holds."""
+    from connectors.draft_mail import content_hash_of
+
+    uniq = path.name.split(":2,")[0]
+    if not state_path.exists():
+        return ""
+    with _db(state_path) as db:
+        written = db.execute(
+            "SELECT key, remote_id FROM written WHERE kind = 'draft' UNION "
+            "SELECT key, remote_id FROM tombstones WHERE kind = 'draft'"
+        )
+        for key, remote_id in written.fetchall():
+            if remote_id == uniq:
+                return str(key)
+        journal = db.execute(
+            "SELECT key, remote_id, content_hash FROM journal WHERE kind = 'draft'"
+        ).fetchall()
+    content = content_hash_of(path.read_bytes())
+    for key, remote_id, content_hash in reversed(journal):
+        if remote_id == uniq or content_hash == content:
+            return str(key)
+    return f"unknown {uniq}"

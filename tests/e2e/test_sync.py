@@ -105,7 +105,8 @@ def test_user_edits_and_deletions_are_respected(example: Path) -> None:
     text = text.replace(block(text, "hooli-1/follow_up/1"), "")
     replace_file(reminders, text)
     # edits one draft and sends (deletes) another
-    drafts = {draft_key(p): p for p in (out / "drafts" / "cur").iterdir()}
+    state = out / "state.sqlite"
+    drafts = {draft_key(p, state): p for p in (out / "drafts" / "cur").iterdir()}
     edited_draft = drafts["globex-1/thank_you"]
     edited_draft.write_bytes(edited_draft.read_bytes() + b"\nP.S. my own words\n")
     drafts["soylent-2/thank_you"].unlink()
@@ -119,7 +120,7 @@ def test_user_edits_and_deletions_are_respected(example: Path) -> None:
     assert "SUMMARY:Mine: " in block(text, "acme-1/follow_up/1")
     assert "X-FOLLOWUP-KEY:hooli-1/follow_up/1" not in text
     assert b"P.S. my own words" in edited_draft.read_bytes()
-    keys = [draft_key(p) for p in (out / "drafts" / "cur").iterdir()]
+    keys = [draft_key(p, state) for p in (out / "drafts" / "cur").iterdir()]
     assert "soylent-2/thank_you" not in keys
     again = sync(example, LATER)
     assert "nothing to write" in again.stdout

@@ -83,7 +83,7 @@ def test_cultures_table(tmp_path: Path) -> None:
 def test_user_template_beside_the_config_overrides_the_thank_you(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "thank_you.txt").write_text(
-        "Subject: Thanks from $my_name\n\nDear $names, thank you. Learned: $learned\n"
+        "Subject: Thanks from $my_name\n\nDear $first_names, thank you. Learned: $learned\n"
     )
     config = load_config(write(tmp_path, MINIMAL))
     text = (ROOT / "examples" / "calendar.ics").read_bytes()
@@ -155,7 +155,7 @@ def test_the_starter_is_made_from_the_schema_and_loads(tmp_path: Path) -> None:
 
 def test_a_template_file_that_is_no_template_is_reported(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "thankyou.txt").write_text("Dear $names\n")
+    (tmp_path / "templates" / "thankyou.txt").write_text("Dear $first_names\n")
     with pytest.raises(ConfigError, match=r"thankyou\.txt is not a template name \(known: "):
         load_config(write(tmp_path, MINIMAL))
     (tmp_path / "templates" / "thankyou.txt").rename(tmp_path / "templates" / "follow_up.txt")
@@ -219,3 +219,21 @@ def test_a_template_that_is_a_pipe_is_reported_not_read(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "templates" / "thank_you.txt")
     with pytest.raises(ConfigError, match=r"thank_you\.txt is not a regular file"):
         load_config(write(tmp_path, MINIMAL))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        ("thank_you.txt", "Hi $greeting\nabout $compnay\n", "line 2: unknown placeholder $compnay"),
+        ("thankyou.txt", "Hi\n", "is not a template name"),
+    ],
+)
+def test_a_template_with_a_typo_is_one_line_naming_the_file(
+    tmp_path: Path, name: str, text: str, problem: str
+) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / name).write_text(text)
+    with pytest.raises(ConfigError) as refused:
+        load_config(write(tmp_path, MINIMAL))
+    message = refused.value.user_message
+    assert name in message and problem in message and "\n" not in message

@@ -79,7 +79,7 @@ def test_role_from_title(title: str, company: str, expected: str) -> None:
 
 def test_thank_you_three_parts_in_order() -> None:
     subject, body = thank_you()
-    assert subject == "Thank you - Backend Engineer"
+    assert subject == "Thank you — Acme interview"
     assert body.startswith("Hi Jane and Bob,\n")
     interest = body.index("the Backend Engineer role at Acme")
     learned = body.index("the team's move to event sourcing.")
@@ -91,7 +91,7 @@ def test_thank_you_three_parts_in_order() -> None:
 @pytest.mark.parametrize(
     ("names", "greeting"),
     [
-        ((), "Hi,"),
+        ((), "Hello,"),
         (("Jane",), "Hi Jane,"),
         (("Jane Doe", "Bob Roe"), "Hi Jane and Bob,"),
         (("Jane", "Bob", "Carol"), "Hi Jane, Bob and Carol,"),
@@ -115,7 +115,7 @@ def test_thank_you_unknown_role_and_name() -> None:
     subject, body = thank_you(
         role="the role", interview_title="Umbrella phone screen", company="Umbrella", my_name=""
     )
-    assert subject == "Thank you - Umbrella phone screen"
+    assert subject == "Thank you — Umbrella phone screen"
     assert "about the role at Umbrella" in body
     assert "$" not in body
 
@@ -127,10 +127,10 @@ def test_thank_you_user_template_overrides_by_name() -> None:
     assert body == "Hi Jane and Bob,\nI liked the team's move to event sourcing.\n"
 
 
-def test_user_template_without_subject_keeps_default_subject_and_unknown_placeholder() -> None:
-    subject, body = thank_you(templates={"thank_you": "$greeting $unknown"})
-    assert subject == "Thank you - Backend Engineer"
-    assert body == "Hi Jane and Bob, $unknown\n"
+def test_user_template_without_subject_keeps_default_subject() -> None:
+    subject, body = thank_you(templates={"thank_you": "$greeting $learned"})
+    assert subject == "Thank you — Acme interview"
+    assert body == "Hi Jane and Bob, the team's move to event sourcing\n"
 
 
 # --- follow-ups -----------------------------------------------------------------------------
@@ -175,8 +175,9 @@ def test_follow_up_without_usable_timeline_is_neutral(timeline_text: str | None)
     [
         ("Your interview", "Re: Your interview"),
         ("Re: Your interview", "Re: Your interview"),
-        ("RE:  Your   interview", "RE: Your interview"),
-        ("", "Following up: Backend Engineer"),
+        ("RE:  Your   interview", "Re: Your interview"),
+        ("Re: RE: Aw: Your interview", "Re: Your interview"),
+        ("", "Following up — Acme interview on December 1"),
     ],
 )
 def test_follow_up_subject(thread_subject: str, expected: str) -> None:
@@ -186,7 +187,7 @@ def test_follow_up_subject(thread_subject: str, expected: str) -> None:
 
 def test_follow_up_subject_without_thread_or_role() -> None:
     subject, _ = follow_up(thread_subject="", role="the role")
-    assert subject == "Following up: interview with Acme"
+    assert subject == "Following up — Acme interview on December 1"
 
 
 def test_follow_up_2_is_shorter_and_acknowledges_the_first() -> None:

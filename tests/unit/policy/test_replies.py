@@ -3,15 +3,23 @@ change the plan")."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policy.business_days import BusinessCalendar
 from policy.html_text import html_to_text
 from policy.models import Message, Outcome, Person
-from policy.replies import decision_in, is_auto_reply, new_text
+from policy.replies import (
+    MAX_READ_CHARS,
+    decision_in,
+    is_auto_reply,
+    is_bulk,
+    new_text,
+    read_reply,
+)
 
 SENT_AT = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 
@@ -416,3 +424,56 @@ def test_rejection_only_in_quote_is_no_decision() -> None:
     assert decision_in(new_text(message(GMAIL_REPLY))) is None
     assert decision_in(new_text(message("", HTML_BARE_BLOCKQUOTE))) is None
     assert decision_in(new_text(message(FORWARDED))) is None
+
+
+# --- bulk mail and the reading of one message ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"List-Id": "<jobs.acme.example>"}, True),
+        ({"List-Unsubscribe": "<mailto:leave@acme.example>"}, True),
+        ({"Precedence": "bulk"}, True),
+        ({"precedence": " List "}, True),
+        ({"Precedence": "junk"}, True),
+        ({"Precedence": "auto_reply"}, False),  # an auto-reply, not bulk
+        ({"Precedence": "first-class"}, False),
+        ({"X-Mailer": "Outlook"}, False),
+        ({}, False),
+    ],
+)
+def test_is_bulk(headers: dict[str, str], expected: bool) -> None:
+    assert is_bulk(headers) is expected
+    assert is_bulk(tuple((k.lower(), v) for k, v in headers.items())) is expected
+
+
+CALENDAR = BusinessCalendar("US", None)
+THURSDAY = date(2026, 12, 3)
+
+
+def test_bulk_mail_is_no_statement_but_its_decision_counts() -> None:
+    bulk = (("list-unsubscribe", "<mailto:leave@acme.example>"),)
+    text = "We will review all applications within 2 weeks."
+    assert read_reply(message(text, headers=bulk), text, THURSDAY, CALENDAR).promised_on is None
+    # the same words from a person: P = Thu Dec 3 + 14 days = Thu Dec 17
+    assert read_reply(message(text), text, THURSDAY, CALENDAR).promised_on == date(2026, 12, 17)
+    no = "Unfortunately, we have decided to move forward with other candidates."
+    reading = read_reply(message(no, headers=bulk), no, THURSDAY, CALENDAR)
+    assert reading.bulk and reading.decision is Outcome.REJECTED
+
+
+def test_auto_reply_gives_only_its_return_date() -> None:
+    text = "I'm out of the office until Wednesday, December 9, and will reply then."
+    auto = (("auto-submitted", "auto-replied"),)
+    reading = read_reply(message(text, headers=auto), text, THURSDAY, CALENDAR)
+    assert reading.auto and reading.decision is None and reading.promised_on is None
+    assert reading.returns_on == date(2026, 12, 9)
+
+
+def test_read_reply_caps_what_it_reads() -> None:
+    text = "Thanks. " * (MAX_READ_CHARS // 8) + "We will decide by Friday."
+    assert read_reply(message(text), text, THURSDAY, CALENDAR).promised_on is None
+    assert read_reply(message(text[-40:]), text[-40:], THURSDAY, CALENDAR).promised_on == date(
+        2026, 12, 4
+    )
