@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,40 @@ def run_auth(config: Config) -> Path:
         raise FollowupError(error.user_message) from None
     logger.info("Google token saved (%s)", "keyring" if where == "keyring" else "file")
     return config.google.token_path
+
+
+def store_passwords(config: Config, ask: Callable[[str], str] | None = None) -> list[str]:
+    """For an IMAP or CalDAV source without `password_command`: ask for its password (not
+    echoed) and keep it in the OS keyring, where the sources look. Returns what was stored,
+    one line each (never the password)."""
+    import getpass
+    from urllib.parse import urlsplit
+
+    import keyring
+    from keyring.errors import KeyringError
+
+    from connectors.secrets import KEYRING_SERVICE, keyring_name
+
+    prompt = ask or getpass.getpass
+    wanted: list[tuple[str, str, str, str]] = []  # (kind, username, where, label)
+    if config.imap is not None and not config.imap.password_command:
+        imap = config.imap
+        wanted.append(("imap", imap.username, imap.host, f"IMAP {imap.username} at {imap.host}"))
+    if config.caldav is not None and not config.caldav.password_command:
+        dav = config.caldav
+        host = urlsplit(dav.url).hostname or ""
+        wanted.append(("caldav", dav.username, host, f"CalDAV {dav.username} at {host}"))
+    stored: list[str] = []
+    for kind, username, where, label in wanted:
+        secret = prompt(f"password for {label} (an app password where the provider asks): ")
+        if not secret:
+            raise FollowupError(f"{label}: no password given; nothing stored")
+        try:
+            keyring.set_password(KEYRING_SERVICE, keyring_name(kind, username, where), secret)
+        except KeyringError as error:
+            raise FollowupError(
+                f"{label}: the OS keyring cannot store it ({error}); "
+                "set password_command in the config instead"
+            ) from None
+        stored.append(f"password for {label} saved in the OS keyring")
+    return stored

@@ -554,6 +554,13 @@ def cmd_service(args: argparse.Namespace) -> int:
 
 def cmd_auth(args: argparse.Namespace) -> int:
     config = _load(args)
+    if config.imap is not None or config.caldav is not None:
+        from daemon.auth import store_passwords
+
+        for line in store_passwords(config):
+            print(line)
+        if config.calendar_source != "google" and config.mail_source != "gmail":
+            return 0
     try:
         from daemon.auth import run_auth
     except ImportError as error:

@@ -36,6 +36,29 @@ class GoogleConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ImapConfig:
+    """`mail.source = "imap"`: the account; the password comes from the command or keyring."""
+
+    host: str
+    port: int
+    security: str
+    username: str
+    password_command: str | None = None
+    folders: tuple[str, ...] = ()
+    drafts_folder: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaldavConfig:
+    """`calendar.source = "caldav"`: the collections; reminders_url defaults to url."""
+
+    url: str
+    reminders_url: str
+    username: str
+    password_command: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     path: Path
     settings: Settings
@@ -48,6 +71,8 @@ class Config:
     google: GoogleConfig
     state_path: Path
     poll_minutes: int
+    imap: ImapConfig | None = None
+    caldav: CaldavConfig | None = None
     # user.email, lower-case: a draft's From when the recruiter wrote to none of my aliases
     email: str = ""
     mail_paths: tuple[Path, ...] = ()  # `[mail] path`: one path or a list; `mail_path` is the first
@@ -178,6 +203,20 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         problems.append('[calendar] path: missing (needed when source = "ics")')
     if mail_source in ("mbox", "maildir") and "path" not in values["mail"]:
         problems.append(f'[mail] path: missing (needed when source = "{mail_source}")')
+    for needed in ("url", "username"):
+        if calendar_source == "caldav" and needed not in values["calendar"]:
+            problems.append(f'[calendar] {needed}: missing (needed when source = "caldav")')
+    for needed in ("host", "username"):
+        if mail_source == "imap" and needed not in values["mail"]:
+            problems.append(f'[mail] {needed}: missing (needed when source = "imap")')
+    if mail_source == "imap" and value("mail", "security") == "none" and "host" in values["mail"]:
+        from connectors.imap.session import is_loopback
+
+        if not is_loopback(values["mail"]["host"]):
+            problems.append(
+                '[mail] security: "none" is only allowed for a loopback host '
+                "(the password would cross the network in clear)"
+            )
     paths = {
         (section, name): where(section, name)
         for section, name in (
@@ -237,7 +276,31 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         calendar_id=value("google", "calendar_id"),
         reminders_calendar_id=value("google", "reminders_calendar_id"),
     )
+    imap = None
+    if mail_source == "imap":
+        mail = values["mail"]
+        security = value("mail", "security")
+        imap = ImapConfig(
+            host=mail["host"],
+            port=mail.get("port") or (993 if security == "tls" else 143),
+            security=security,
+            username=mail["username"],
+            password_command=mail.get("password_command"),
+            folders=mail.get("folders") or (),
+            drafts_folder=mail.get("drafts_folder"),
+        )
+    caldav = None
+    if calendar_source == "caldav":
+        cal = values["calendar"]
+        caldav = CaldavConfig(
+            url=cal["url"],
+            reminders_url=cal.get("reminders_url") or cal["url"],
+            username=cal["username"],
+            password_command=cal.get("password_command"),
+        )
     return Config(
+        imap=imap,
+        caldav=caldav,
         path=path,
         email=user["email"].lower(),
         settings=settings,

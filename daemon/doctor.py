@@ -112,6 +112,8 @@ def _sources(config: Config) -> Generator[Check, None, tuple[Thread, ...] | None
 
     settings = config.settings
     where = str(config.calendar_path) if config.calendar_path else config.google.calendar_id
+    if config.caldav is not None:
+        where = config.caldav.url
     try:
         events = calendar_source(config).events()
     except FollowupError as error:
@@ -140,6 +142,8 @@ def _sources(config: Config) -> Generator[Check, None, tuple[Thread, ...] | None
         return None
     messages = sum(len(thread.messages) for thread in threads)
     where = str(config.mail_path) if config.mail_path else "Gmail"
+    if config.imap is not None:
+        where = f"IMAP {config.imap.host}"
     counted = f"{plural(messages, 'message')} in {plural(len(threads), 'thread')}"
     if config.mail_source == "gmail":
         counted += " about the interviews"
@@ -150,10 +154,14 @@ def _sources(config: Config) -> Generator[Check, None, tuple[Thread, ...] | None
 def _outputs(config: Config) -> Iterator[Check]:
     if config.calendar_source == "google":
         yield ok(f"reminders go to Google Calendar {config.google.reminders_calendar_id!r}")
+    elif config.caldav is not None:
+        yield ok(f"reminders go to CalDAV {config.caldav.reminders_url}")
     elif config.reminders_path is not None:
         yield _writable("reminders", config.reminders_path, folder=False)
     if config.mail_source == "gmail":
         yield ok("drafts go to Gmail's Drafts")
+    elif config.imap is not None:
+        yield ok(f"drafts go to the drafts folder at {config.imap.host} (never sent)")
     elif config.drafts_path is not None:
         yield _writable("drafts", config.drafts_path, folder=True)
 

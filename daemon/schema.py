@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from policy.models import Settings
 
-CALENDAR_SOURCES = ("ics", "google")
-MAIL_SOURCES = ("mbox", "maildir", "gmail")
+CALENDAR_SOURCES = ("ics", "google", "caldav")
+MAIL_SOURCES = ("mbox", "maildir", "gmail", "imap")
+SECURITIES = ("tls", "starttls", "none")
 
 # A checker returns the value read or raises ValueError saying what is wrong with it.
 Checker = Callable[[Any], Any]
@@ -64,6 +65,19 @@ def strings(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError("must be a list of strings")
     return tuple(value)
+
+
+def http_url(value: Any) -> str:
+    """An http(s) URL; plain http only for a loopback host (the password crosses it)."""
+    from urllib.parse import urlsplit
+
+    text = string(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{_shown(value)}: not an http(s) URL")
+    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        raise ValueError(f"{_shown(value)}: use https (plain http only for a loopback host)")
+    return text
 
 
 def integer(low: int, high: int) -> Checker:
@@ -200,7 +214,7 @@ KEYS: tuple[Key, ...] = (
         name="source",
         check=one_of(*CALENDAR_SOURCES),
         default="ics",
-        doc='"ics" (a local .ics file) or "google"',
+        doc='"ics" (a local .ics file), "google" or "caldav"',
     ),
     Key(
         section="calendar",
@@ -218,11 +232,40 @@ KEYS: tuple[Key, ...] = (
         example='"reminders.ics"',
     ),
     Key(
+        section="calendar",
+        name="url",
+        check=http_url,
+        doc='source = "caldav": the calendar collection interviews are read from',
+        example='"https://caldav.example.com/dav/calendars/alex/work/"',
+    ),
+    Key(
+        section="calendar",
+        name="username",
+        check=string,
+        doc='source = "caldav": the account name',
+        example='"alex@example.com"',
+    ),
+    Key(
+        section="calendar",
+        name="password_command",
+        check=string,
+        doc='source = "caldav": run without a shell, its first line is the password '
+        "(default: the OS keyring, see `followup auth`)",
+        example='"pass show caldav"',
+    ),
+    Key(
+        section="calendar",
+        name="reminders_url",
+        check=http_url,
+        doc='source = "caldav": the collection reminders are written to (default: url)',
+        example='"https://caldav.example.com/dav/calendars/alex/reminders/"',
+    ),
+    Key(
         section="mail",
         name="source",
         check=one_of(*MAIL_SOURCES),
         default="mbox",
-        doc='"mbox", "maildir" or "gmail"',
+        doc='"mbox", "maildir", "gmail" or "imap"',
     ),
     Key(
         section="mail",
@@ -239,6 +282,56 @@ KEYS: tuple[Key, ...] = (
         doc="local sources: a Maildir folder the drafts are written into "
         "(default: the per-user data folder)",
         example='"drafts"',
+    ),
+    Key(
+        section="mail",
+        name="host",
+        check=string,
+        doc='source = "imap": the IMAP server',
+        example='"imap.example.com"',
+    ),
+    Key(
+        section="mail",
+        name="port",
+        check=integer(1, 65535),
+        doc='source = "imap": default 993 for tls, 143 for starttls and none',
+        example="993",
+    ),
+    Key(
+        section="mail",
+        name="security",
+        check=one_of(*SECURITIES),
+        default="tls",
+        doc='source = "imap": "tls" (implicit), "starttls", or "none" (loopback hosts only)',
+    ),
+    Key(
+        section="mail",
+        name="username",
+        check=string,
+        doc='source = "imap": the account name',
+        example='"alex@example.com"',
+    ),
+    Key(
+        section="mail",
+        name="password_command",
+        check=string,
+        doc='source = "imap": run without a shell, its first line is the password '
+        "(default: the OS keyring, see `followup auth`)",
+        example='"pass show imap"',
+    ),
+    Key(
+        section="mail",
+        name="folders",
+        check=strings,
+        doc='source = "imap": the folders read (default: INBOX and the one marked \\Sent)',
+        example='["INBOX", "Sent"]',
+    ),
+    Key(
+        section="mail",
+        name="drafts_folder",
+        check=string,
+        doc='source = "imap": where drafts are appended (default: the one marked \\Drafts)',
+        example='"Drafts"',
     ),
     Key(
         section="google",

@@ -41,6 +41,12 @@ def build_sinks(config: Config) -> Sinks:
 
         reminders: ReminderSink = IcsReminders(config.reminders_path)
         reminders_where = str(config.reminders_path)
+    elif config.calendar_source == "caldav":
+        from daemon.sources import caldav_reminder_sink
+
+        reminders = caldav_reminder_sink(config)
+        assert config.caldav is not None
+        reminders_where = f"CalDAV {config.caldav.reminders_url}"
     else:
         try:
             from daemon.sources import google_reminder_sink
@@ -62,6 +68,12 @@ def build_sinks(config: Config) -> Sinks:
             config.drafts_path, sender=config.email, sender_name=config.settings.name
         )
         drafts_where = str(config.drafts_path)
+    elif config.mail_source == "imap":
+        from daemon.sources import imap_draft_sink
+
+        drafts = imap_draft_sink(config)
+        assert config.imap is not None
+        drafts_where = f"IMAP {config.imap.host} drafts folder"
     else:
         try:
             from daemon.sources import gmail_draft_sink
@@ -74,7 +86,10 @@ def build_sinks(config: Config) -> Sinks:
         reminders=reminders,
         drafts=drafts,
         where={Kind.REMINDER: reminders_where, Kind.DRAFT: drafts_where},
-        lazy_listing=config.calendar_source == "google" or config.mail_source == "gmail",
+        # Listing costs requests on a server too (CalDAV, IMAP): the idle pass stays at one
+        # round trip per mail folder and per calendar.
+        lazy_listing=config.calendar_source in ("google", "caldav")
+        or config.mail_source in ("gmail", "imap"),
     )
 
 

@@ -29,9 +29,13 @@ from policy.models import CalendarEvent, Thread
 from policy.rules import Reply
 
 if TYPE_CHECKING:
+    from connectors.caldav.dav import Dav
+    from connectors.caldav.reminders import CaldavReminders
     from connectors.google.api import GoogleServices
     from connectors.google.calendar import GoogleReminders
     from connectors.google.gmail_drafts import GmailDrafts
+    from connectors.imap.drafts import ImapDrafts
+    from connectors.imap.session import Account as ImapAccount
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,9 +66,44 @@ def calendar_source(config: Config, *, index: IndexUse = "existing") -> Calendar
         return GoogleCalendar(
             services.calendar, config.google.calendar_id, config.settings.timezone, me=me
         )
+    if config.calendar_source == "caldav":
+        from connectors.caldav.calendar import CaldavCalendar
+
+        assert config.caldav is not None
+        return CaldavCalendar(caldav_client(config), config.caldav.url, config.settings.timezone)
     raise ConfigError(
         f"{config.path}: [calendar] source: {config.calendar_source!r} is not available yet"
     )
+
+
+_DAV: dict[str, Dav] = {}
+
+
+def caldav_client(config: Config) -> Dav:
+    """The `[calendar]` account's requests, one per process (the password asked once)."""
+    from connectors.caldav.dav import Account, Dav
+    from connectors.secrets import password
+
+    caldav = config.caldav
+    assert caldav is not None
+    key = f"{caldav.username}@{caldav.url}"
+    if key not in _DAV:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(caldav.url).hostname or ""
+
+        def secret() -> str:
+            return password(caldav.password_command, "caldav", caldav.username, host, "[calendar]")
+
+        _DAV[key] = Dav(Account(username=caldav.username, password=secret))
+    return _DAV[key]
+
+
+def caldav_reminder_sink(config: Config) -> CaldavReminders:
+    from connectors.caldav.reminders import CaldavReminders
+
+    assert config.caldav is not None
+    return CaldavReminders(caldav_client(config), config.caldav.reminders_url)
 
 
 def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
@@ -72,7 +111,7 @@ def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
     `keep` creates and keeps it (the daemon, `sync`); `existing` uses it when the daemon
     has made one and otherwise reads through a temporary one (commands that write
     nothing); `none` always reads afresh (`--refresh`)."""
-    assert config.mail_path is not None or config.mail_source == "gmail"
+    assert config.mail_path is not None or config.mail_source in ("gmail", "imap")
     if config.mail_source in ("mbox", "maildir"):
         from connectors.local.maildir import MaildirMail
         from connectors.local.mbox import MboxMail
@@ -93,7 +132,50 @@ def mail_source(config: Config, *, index: IndexUse = "existing") -> MailSource:
 
         services = google_services(config)
         return Gmail(services.gmail, config.settings.timezone, own=services.own_writes)
+    if config.mail_source == "imap":
+        from connectors.imap.mail import ImapMail
+
+        assert config.imap is not None
+        return ImapMail(imap_account(config), config.settings.timezone, config.imap.folders)
     raise ConfigError(f"{config.path}: [mail] source: {config.mail_source!r} is not available yet")
+
+
+def imap_account(config: Config) -> ImapAccount:
+    """The IMAP account of `[mail]`; its password is asked for at each connection."""
+    from connectors.imap.session import Account
+    from connectors.secrets import password
+
+    imap = config.imap
+    assert imap is not None
+
+    def secret() -> str:
+        return password(imap.password_command, "imap", imap.username, imap.host, "[mail]")
+
+    return Account(
+        host=imap.host,
+        port=imap.port,
+        security=imap.security,
+        username=imap.username,
+        password=secret,
+    )
+
+
+def imap_draft_sink(config: Config) -> ImapDrafts:
+    """Drafts appended to the account's drafts folder; never sent (no SMTP here at all)."""
+    from email.utils import formataddr
+
+    from connectors.imap.drafts import ImapDrafts
+
+    assert config.imap is not None
+    settings = config.settings
+    domain = min(settings.me).rpartition("@")[2] if settings.me else ""
+    return ImapDrafts(
+        imap_account(config),
+        # user.email, as the local drafts: the mail program may change it before sending.
+        sender=formataddr((settings.name, config.email)) if config.email else "",
+        domain=domain,
+        folder=config.imap.drafts_folder,
+    )
 
 
 def _index_path(config: Config, index: IndexUse) -> Path | None:

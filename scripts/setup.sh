@@ -4,6 +4,12 @@
 # install is editable, so code changes need none), and a second run takes a second.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The IMAP tests run against a real Dovecot (tests/servers/dovecot.py): install Debian's
+# when it is missing and we may (root, apt). Without it those tests skip, saying why.
+if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ] && command -v apt-get >/dev/null \
+  && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+fi
 stamp=.venv/.installed
 wanted="$(python3 --version 2>&1) $(cat pyproject.toml | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
 if [ -x .venv/bin/followup ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then

@@ -97,3 +97,8 @@ def drafts(services: Any, fast_retry: Any) -> Any:
         retry=fast_retry,
         own=services.own_writes,
     )
+
+
+# --- the real IMAP and CalDAV servers (tests/servers/) -----------------------------------------
+
+from servers.fixtures import dovecot, dovecot_server, radicale, radicale_server  # noqa: E402, F401

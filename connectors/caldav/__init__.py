@@ -1,0 +1,1 @@
+"""CalDAV calendars (`calendar.source = "caldav"`): the events source and the reminders writer."""

@@ -1,0 +1,1 @@
+"""Real servers the IMAP and CalDAV contract tests run against, started per test session."""

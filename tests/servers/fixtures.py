@@ -1,0 +1,59 @@
+"""pytest fixtures for the real servers: one per test session, emptied before each test.
+
+A test module imports the fixtures it uses (`from servers.fixtures import dovecot`). A
+server that is not installed skips its tests with the reason; `.ci/run` installs both, so
+CI never skips them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from servers.dovecot import Dovecot, dovecot_binary
+from servers.radicale import Radicale, radicale_installed
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    if dovecot_binary() is None:
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)")
+    root = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
+    server = Dovecot(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot(dovecot_server: Dovecot) -> Dovecot:
+    dovecot_server.reset()
+    dovecot_server.clear_rawlog()
+    return dovecot_server
+
+
+@pytest.fixture(scope="session")
+def radicale_server() -> Iterator[Radicale]:
+    if not radicale_installed():
+        pytest.skip("radicale is not installed (pip install -e '.[test]'; setup.sh does)")
+    root = Path(tempfile.mkdtemp(prefix="followup-radicale-"))
+    server = Radicale(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_calendars = iter(range(1_000_000))
+
+
+@pytest.fixture
+def radicale(radicale_server: Radicale) -> Radicale:
+    """The server; each test makes its own calendars (`make_calendar`), fresh names each."""
+    return radicale_server
