@@ -47,10 +47,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))  # a script run by path: the project root for `tests.fakegoogle`
 
-from fakegoogle import FakeGoogle  # noqa: E402
-from fakegoogle.log import LoggedRequest  # noqa: E402
+from tests.fakegoogle import FakeGoogle  # noqa: E402
+from tests.fakegoogle.log import LoggedRequest  # noqa: E402
 
 ME = "alex@example.com"
 EST = timezone(timedelta(hours=-5))

@@ -26,12 +26,10 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from servers.dovecot import Dovecot  # noqa: E402
 
 from connectors.imap.mail import ImapMail  # noqa: E402
 from connectors.imap.session import Account  # noqa: E402
+from tests.servers.dovecot import Dovecot  # noqa: E402
 
 
 def message(n: int, recruiter: bool) -> bytes:

@@ -1,23 +1,18 @@
 """Contract-test fixtures: the fake Google server on 127.0.0.1.
 
-`tests/` has no __init__.py, so this file puts the tests folder on sys.path and the fake
-is imported as the top-level package `fakegoogle` (tests/fakegoogle/).
+The fake is the package `tests.fakegoogle`, imported like any other module of the suite
+(pytest's `pythonpath = ["."]`), never through a `sys.path` insert.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
-
-from fakegoogle import FakeGoogle  # noqa: E402
+from tests.fakegoogle import FakeGoogle  # noqa: E402
 
 
 @pytest.fixture
@@ -101,4 +96,4 @@ def drafts(services: Any, fast_retry: Any) -> Any:
 
 # --- the real IMAP and CalDAV servers (tests/servers/) -----------------------------------------
 
-from servers.fixtures import dovecot, dovecot_server, radicale, radicale_server  # noqa: E402, F401
+from tests.servers.fixtures import dovecot, dovecot_server, radicale, radicale_server  # noqa: E402, F401

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from servers.radicale import Radicale
 
 from connectors.base import Found, Reminder
 from connectors.caldav.calendar import CaldavCalendar
 from connectors.caldav.dav import Account, Dav
 from connectors.caldav.reminders import CaldavReminders
 from connectors.errors import SourceError
+from tests.servers.radicale import Radicale
 
 ZONE = ZoneInfo("America/New_York")
 _names = itertools.count()

@@ -17,9 +17,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-from servers.dovecot import Dovecot
-from servers.loading import load_calendar, load_mail
-from servers.radicale import Radicale
 
 from connectors.caldav.dav import Account, Dav
 from connectors.caldav.reminders import CaldavReminders
@@ -27,6 +24,9 @@ from connectors.imap.drafts import message_id_for
 from daemon.items import Kind
 from tests.daemon.scenario import ME, build
 from tests.e2e.crashing import Worker, _db
+from tests.servers.dovecot import Dovecot
+from tests.servers.loading import load_calendar, load_mail
+from tests.servers.radicale import Radicale
 
 # FOLLOWUP_CRASH_KILLS: fewer for a quick look (a pass against the servers takes seconds).
 KILLS = int(os.environ.get("FOLLOWUP_CRASH_KILLS", "200"))

@@ -18,11 +18,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from servers.dovecot import Dovecot
-from servers.loading import load_calendar, load_mail
-from servers.radicale import Radicale
 
 from tests.conftest import SHARED, followup_command
+from tests.servers.dovecot import Dovecot
+from tests.servers.loading import load_calendar, load_mail
+from tests.servers.radicale import Radicale
 
 OURS = Path(__file__).parents[1] / "e2e" / "scenarios"
 SCENARIOS = sorted((SHARED / "scenarios" / "dev").glob("*.json")) + sorted(OURS.glob("*.json"))

@@ -10,11 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from servers.dovecot import Dovecot
-from servers.loading import load_calendar, load_mail
-from servers.radicale import Radicale
 
 from tests.conftest import ROOT, followup_command
+from tests.servers.dovecot import Dovecot
+from tests.servers.loading import load_calendar, load_mail
+from tests.servers.radicale import Radicale
 
 NOW = "2026-12-10T12:00:00-05:00"
 LATER = "2026-12-17T12:00:00-05:00"

@@ -6,9 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from fakegoogle import FakeGoogle
-
 from daemon.doctor import diagnose
+from tests.fakegoogle import FakeGoogle
 
 CONFIG = """
 [user]

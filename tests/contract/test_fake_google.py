@@ -16,11 +16,12 @@ from typing import Any
 import google_auth_httplib2
 import httplib2
 import pytest
-from fakegoogle import FakeGoogle
-from fakegoogle.client import build_services, make_credentials
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
+
+from tests.fakegoogle import FakeGoogle
+from tests.fakegoogle.client import build_services, make_credentials
 
 ME = "alex@example.com"
 RECRUITER = "Jane Recruiter <jane@talent.acme.com>"

@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from fakegoogle import FakeGoogle, LoggedRequest
 
 from connectors.base import DraftMessage
 from connectors.google.api import GoogleServices
@@ -20,6 +19,7 @@ from connectors.google.auth import INVALID_GRANT, AuthError
 from connectors.google.gmail import Gmail, GmailDrafts, build_queries, search_terms
 from connectors.google.retry import GoogleApiError, RetryPolicy
 from policy.models import Draft, Thread
+from tests.fakegoogle import FakeGoogle, LoggedRequest
 
 NY = ZoneInfo("America/New_York")
 ME = "alex@example.com"

@@ -8,13 +8,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fakegoogle import FakeGoogle
-
 from connectors.google.api import GoogleServices
 from connectors.google.gmail import Gmail
 from connectors.google.gmail_drafts import GmailDrafts, message_id_for
 from connectors.google.retry import RetryPolicy
 from tests.contract.test_gmail import ME, follow_up, mail, seed, thank_you
+from tests.fakegoogle import FakeGoogle
 
 
 def _fresh_sink(services: GoogleServices, retry: RetryPolicy) -> GmailDrafts:

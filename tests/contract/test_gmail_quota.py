@@ -13,12 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from fakegoogle import FakeGoogle
 
 from connectors.google.api import GoogleServices, connect
 from connectors.google.gmail import Gmail
 from connectors.google.retry import GoogleApiError, Pacer, RetryPolicy
 from tests.contract.test_gmail import mail
+from tests.fakegoogle import FakeGoogle
 
 NY = ZoneInfo("America/New_York")
 THREADS = 400

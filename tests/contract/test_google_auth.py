@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from fakegoogle import FakeGoogle
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
@@ -32,6 +31,7 @@ from connectors.google.auth import (
 from connectors.google.retry import GoogleApiError, call
 from daemon.config import load_config
 from daemon.errors import FollowupError
+from tests.fakegoogle import FakeGoogle
 
 
 class MemoryKeyring(KeyringBackend):

@@ -8,13 +8,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from fakegoogle import FakeGoogle
 
 from connectors.base import Reminder
 from connectors.google.api import GoogleServices
 from connectors.google.auth import INVALID_GRANT, AuthError
 from connectors.google.calendar import GoogleCalendar, GoogleReminders
 from connectors.google.retry import GoogleApiError, RetryPolicy
+from tests.fakegoogle import FakeGoogle
 
 NY = ZoneInfo("America/New_York")
 ME = "alex@example.com"

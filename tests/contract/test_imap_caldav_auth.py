@@ -8,12 +8,12 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from servers.dovecot import Dovecot
-from servers.radicale import Radicale
 
 from daemon.auth import store_passwords
 from daemon.config import load_config
 from daemon.sources import calendar_source, mail_source
+from tests.servers.dovecot import Dovecot
+from tests.servers.radicale import Radicale
 
 
 class MemoryKeyring(KeyringBackend):
@@ -89,10 +89,9 @@ def test_security_none_off_loopback_is_a_config_error(tmp_path: Path) -> None:
 def test_doctor_names_the_imap_host_and_the_caldav_collection(
     tmp_path: Path, dovecot: Dovecot, radicale: Radicale
 ) -> None:
-    from servers.loading import load_calendar, load_mail
-
     from daemon.doctor import diagnose
     from tests.conftest import ROOT
+    from tests.servers.loading import load_calendar, load_mail
 
     url = load_calendar(radicale, ROOT / "examples" / "calendar.ics")
     load_mail(dovecot, ROOT / "examples" / "mail.mbox", "alex@example.com")

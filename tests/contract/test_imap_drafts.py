@@ -6,12 +6,11 @@ from __future__ import annotations
 import email
 import email.policy
 
-from servers.dovecot import Dovecot
-
 from connectors.base import DraftMessage
 from connectors.imap.drafts import ImapDrafts, message_id_for
 from connectors.imap.session import Account
 from policy.models import Draft
+from tests.servers.dovecot import Dovecot
 
 KEY = "acme-1/thank_you"
 

@@ -7,12 +7,12 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from servers.dovecot import Dovecot
 
 from connectors.errors import SourceError
 from connectors.imap.mail import ImapMail
 from connectors.imap.session import Account
 from connectors.secrets import from_command
+from tests.servers.dovecot import Dovecot
 
 ZONE = ZoneInfo("America/New_York")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -29,10 +28,6 @@ from daemon.sinks import Sinks
 from daemon.state import State
 from tests.daemon.fakes import Killed
 from tests.daemon.scenario import ME, MOMENTS, load_into
-
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
 
 MOMENT = [datetime.fromisoformat(m) for m in MOMENTS]
 WRITES = {
@@ -90,12 +85,11 @@ class Google:
 
 @pytest.fixture
 def google(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Google]:
-    from fakegoogle import FakeGoogle
-
     from connectors.google.api import connect
     from connectors.google.calendar import GoogleCalendar, GoogleReminders
     from connectors.google.gmail import Gmail, GmailDrafts
     from connectors.google.retry import RetryPolicy
+    from tests.fakegoogle import FakeGoogle
 
     with FakeGoogle(email_address=ME, time_zone="America/New_York") as fake:
         monkeypatch.setenv("FOLLOWUP_GOOGLE_API_ROOT", fake.root_url)

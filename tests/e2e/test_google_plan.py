@@ -16,7 +16,6 @@ import json
 import mailbox
 import os
 import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -27,12 +26,7 @@ import pytest
 
 from connectors.google.auth import INVALID_GRANT
 from tests.conftest import SHARED, followup_command
-
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
-
-from fakegoogle import FakeGoogle  # noqa: E402
+from tests.fakegoogle import FakeGoogle  # noqa: E402
 
 OURS = Path(__file__).parent / "scenarios"
 DEV = SHARED / "scenarios" / "dev"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -31,10 +30,6 @@ from tests.e2e.crashing import (
     read,
     replace_file,
 )
-
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
 
 NOW = "2026-12-10T12:00:00-05:00"
 LATER = "2026-12-17T12:00:00-05:00"
@@ -157,7 +152,7 @@ def test_killed_at_random_instants_local_files(tmp_path: Path) -> None:
 
 @pytest.mark.crash
 def test_killed_at_random_instants_google(tmp_path: Path) -> None:
-    from fakegoogle import FakeGoogle
+    from tests.fakegoogle import FakeGoogle
 
     with (
         FakeGoogle(email_address=ME, time_zone="America/New_York") as first,

@@ -1,6 +1,6 @@
 """pytest fixtures for the real servers: one per test session, emptied before each test.
 
-A test module imports the fixtures it uses (`from servers.fixtures import dovecot`). A
+A test module imports the fixtures it uses (`from tests.servers.fixtures import dovecot`). A
 server that is not installed skips its tests with the reason; `.ci/run` installs both, so
 CI never skips them.
 """
@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from servers.dovecot import Dovecot, dovecot_binary
-from servers.radicale import Radicale, radicale_installed
+
+from tests.servers.dovecot import Dovecot, dovecot_binary
+from tests.servers.radicale import Radicale, radicale_installed
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,9 @@ import mailbox
 from pathlib import Path
 
 import icalendar
-from servers.dovecot import Dovecot
-from servers.radicale import Radicale
+
+from tests.servers.dovecot import Dovecot
+from tests.servers.radicale import Radicale
 
 _names = itertools.count()
 

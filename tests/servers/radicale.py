@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from servers.dovecot import free_port
+from tests.servers.dovecot import free_port
 
 USER = "alex"
 PASSWORD = "s3cret-dav"
