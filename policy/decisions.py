@@ -2,6 +2,8 @@
 
 POLICY.md "Replies that change the plan", Decision. Employers word these in endless ways,
 so this is no list of stock phrases: each sentence is read for what it says.
+(Why one long module: the vocabulary of each reading below sits beside the function that
+uses it, and the readings are weighed against each other in `read_decision`.)
 
 - **Who and to whom.** An offer, an invitation or a move forward counts when it is made to
   me ("offer *you*", "invite *you*", "move *you* forward", "*your* application"); the same

@@ -4,6 +4,9 @@ Each rule is a regular expression over normalised text (see `policy.timeline.wor
 function from its match to the promised date P: the last day of the window the words
 give, counted from the anchor date A. `scan` finds the expressions inside a sentence;
 `parse_whole` reads a text that is nothing but one expression.
+
+Why one long module: the rules form one ordered table (earlier rules win an overlap), and
+a reader checking which words give which date needs the whole table in one place.
 """
 
 from __future__ import annotations

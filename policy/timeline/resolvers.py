@@ -3,6 +3,9 @@
 Every resolver gets the regex match of its rule (see `policy.timeline.patterns`) and the
 anchor date A with the user's calendar, and returns P: the last day of the window the
 words give. None means the words give no date ("last Monday", "2 weeks ago").
+
+Why one long module: one small resolver per kind of expression in `patterns`, each a few
+lines beside its neighbours; split further they would only be harder to compare.
 """
 
 from __future__ import annotations
