@@ -263,7 +263,9 @@ def observe(
     if sides:
         source = source_used = mail or mail_source(config, index=use)
         if isinstance(source, Searched):
-            source.set_participants(anyone.addresses, anyone.domains)
+            # ATS mail names the company rather than coming from its domain: search the ATS
+            # domains too, and let `keep` take only what names a company of mine.
+            source.set_participants(anyone.addresses, anyone.domains | set(settings.ats_domains))
         from daemon.progress import progress
 
         with progress("reading mail threads") as shown:
