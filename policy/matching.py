@@ -24,6 +24,7 @@ from policy.models import (
     Thread,
 )
 from policy.replies import is_auto_reply
+from policy.replies import is_bulk as bulk_headers
 
 _NOTE_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
 
@@ -158,17 +159,11 @@ def is_no_reply(address: str) -> bool:
     return bool(_NO_REPLY.search(address.rpartition("@")[0].lower()))
 
 
-_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
-
-
 def is_bulk(message: Message) -> bool:
     """POLICY.md "Which threads belong": `List-Id`, `List-Unsubscribe`, or `Precedence:
     bulk|list|junk` (this is only a decision's carrier, never a statement or a reply target).
     """
-    if message.header("list-id") is not None or message.header("list-unsubscribe") is not None:
-        return True
-    precedence = (message.header("precedence") or "").split()
-    return bool(precedence) and precedence[0].lower() in _BULK_PRECEDENCE
+    return bulk_headers(message.headers)
 
 
 def names_company(message: Message, company: str, settings: Settings) -> bool:

@@ -302,7 +302,8 @@ def is_bulk(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> bool:
         key = str(name).strip().lower()
         if key in ("list-id", "list-unsubscribe"):
             return True
-        if key == "precedence" and str(value).strip().lower() in _BULK_PRECEDENCE:
+        # The first word: "junk (spam)" carries a comment after it.
+        if key == "precedence" and (str(value).split() or [""])[0].lower() in _BULK_PRECEDENCE:
             return True
     return False
 

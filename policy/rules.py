@@ -29,7 +29,7 @@ from policy.models import (
     TimelineSource,
     Why,
 )
-from policy.replies import is_auto_reply
+from policy.replies import is_auto_reply, is_bulk
 from policy.timeline import resolve_expression
 
 THANK_YOU_DELAY = timedelta(hours=1)
@@ -222,16 +222,11 @@ def outcome(
 
 # --- Old interviews ------------------------------------------------------------------------
 
-_BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
-
 
 def counts_as_news(message: Message) -> bool:
     """Whether a message keeps an application awake: neither bulk (POLICY.md: `List-Id`,
     `List-Unsubscribe`, `Precedence: bulk|list|junk`) nor an auto-reply."""
-    if message.header("list-id") is not None or message.header("list-unsubscribe") is not None:
-        return False
-    precedence = (message.header("precedence") or "").strip().lower()
-    return precedence not in _BULK_PRECEDENCE and not is_auto_reply(message)
+    return not is_bulk(message.headers) and not is_auto_reply(message)
 
 
 def last_activity_on(
