@@ -12,6 +12,7 @@ flowed reader joins again. An address whose local part is not ASCII is written a
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import hashlib
 import json
@@ -46,6 +47,14 @@ def message_id_for(key: str, content_hash: str, sender: str) -> str:
     domain = _ascii_domain(sender.rpartition("@")[2]) or "localhost"
     digest = hashlib.sha256(f"{sender.lower()}\0{key}\0{content_hash}".encode()).hexdigest()
     return f"{digest[:32]}@{domain}"
+
+
+def message_id_in_domain(key: str, content_hash: str, domain: str) -> str:
+    """The Message-ID the Gmail and IMAP sinks give a draft (without <>): unique per action
+    and content, under the user's own domain, and telling nothing of this program."""
+    digest = hashlib.sha256(f"{key}\0{content_hash}".encode()).digest()
+    local = base64.b32encode(digest[:15]).decode("ascii").lower()
+    return f"{local}@{domain or 'localhost'}"
 
 
 def content_hash(draft: Draft) -> str:

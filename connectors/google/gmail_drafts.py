@@ -30,7 +30,6 @@ program would carry it to the recruiter). Our drafts are found again by what is 
 
 from __future__ import annotations
 
-import base64
 import email
 import email.policy
 import hashlib
@@ -45,6 +44,7 @@ from typing import Any
 
 from connectors._email import decode_words, header_block, read_bodies, read_fields
 from connectors.base import DraftMessage, Found, Written
+from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.google.gmail_payload import b64decode, b64encode
 from connectors.google.retry import (
     DEFAULT_POLICY,
@@ -69,14 +69,6 @@ def vanished_thread(error: GoogleApiError) -> bool:
     if error.status == 404:
         return True
     return error.status == 400 and "thread_id" in error.detail.lower()
-
-
-def message_id_for(key: str, content_hash: str, domain: str) -> str:
-    """The Message-ID we give a draft (without <>): unique per action and content, under
-    the user's own domain, and telling nothing of this program or the action."""
-    digest = hashlib.sha256(f"{key}\0{content_hash}".encode()).digest()
-    local = base64.b32encode(digest[:15]).decode("ascii").lower()
-    return f"{local}@{domain or 'localhost'}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ the new one by its Message-ID, deletes nothing of the user's.
 
 from __future__ import annotations
 
-import base64
 import email.policy
 import hashlib
 import imaplib
@@ -35,6 +34,7 @@ from email.parser import BytesParser
 from email.utils import formatdate, getaddresses
 
 from connectors.base import DraftMessage, Found, Written
+from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.errors import SourceError
 from connectors.imap.session import (
     Account,
@@ -53,14 +53,6 @@ logger = logging.getLogger(__name__)
 _POLICY = email.policy.default.clone(max_line_length=998)
 _ID = re.compile(r"<?([^<>\s]+)>?")
 _APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
-
-
-def message_id_for(key: str, content_hash: str, domain: str) -> str:
-    """The Message-ID we give a draft (without <>): unique per action and content, under
-    the user's own domain, telling nothing of this program or the action."""
-    digest = hashlib.sha256(f"{key}\0{content_hash}".encode()).digest()
-    local = base64.b32encode(digest[:15]).decode("ascii").lower()
-    return f"{local}@{domain or 'localhost'}"
 
 
 @dataclass(frozen=True, slots=True)
