@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from daemon.wording import plural
-from policy.models import Action, Application, Plan, Rule, Status, Why
+from policy.models import Action, ActionType, Application, Plan, Rule, Status, Why
 
 
 def plan_to_json(plan: Plan, *, drafts: bool = True) -> dict[str, Any]:
@@ -66,6 +68,78 @@ def next_action(app: Application) -> Action | None:
 def why_lines(app: Application) -> list[str]:
     """The plan's `why`, one line per rule that fired (INTERFACE.md: a list of strings)."""
     return [why_text(why) for why in app.why]
+
+
+# The rules that close an application; the planner puts the one that closed it first.
+_CLOSES = frozenset({Rule.DECISION, Rule.NEXT_ROUND, Rule.STOPPED, Rule.DORMANT})
+_TIMELINES = frozenset(
+    {Rule.TIMELINE_MARK, Rule.TIMELINE_NOTE, Rule.TIMELINE_EMAIL, Rule.TIMELINE_DEFAULT}
+)
+_THANK_YOU_CHANNEL = frozenset(
+    {Rule.THANK_YOU_HANDWRITTEN, Rule.THANK_YOU_EMAIL_PAPER, Rule.THANK_YOU_EMAIL}
+)
+# A follow-up's due, set by a reply (a new date, none) or counted from the one before it.
+_SETS_FOLLOW_UP = frozenset(
+    {Rule.FOLLOW_UP_NEW_DATE, Rule.FOLLOW_UP_DATELESS, Rule.FOLLOW_UP_WEEK_AFTER}
+)
+
+
+def most_useful(app: Application) -> Why | None:
+    """The why line that answers the question a person has on looking at the application:
+    "why is it closed?" once it is, else "why is the next thing due when it is?".
+
+    In that order, the first that applies:
+    1. closed: the rule that closed it (the decision, the next round, the stop mark, or
+       dormancy when nothing else closed it first);
+    2. a reply that may state a decision: reading it is what is next;
+    3. the next action is a follow-up: an auto-reply that pushed it back; else the rule
+       that set its due (a reply's new date, a dateless reply, a week after the last one);
+       else, due the business day after P, the statement (or default) that set P;
+    4. the next action is the thank-you: how it is sent (email, handwritten);
+       the next is the prep: why the event is an interview;
+    5. nothing pending: the follow-ups are used up, so it waits for the recruiter.
+    None when no rule fired that answers it (the lines then stand in time order alone).
+    """
+    if app.outcome is not None:
+        return next((w for w in app.why if w.rule in _CLOSES), None)
+    upcoming = next_action(app)
+    tests: list[Callable[[Why], bool]] = [lambda w: w.rule is Rule.MAYBE_DECISION]
+    if upcoming is None:
+        tests.append(lambda w: w.rule is Rule.FOLLOW_UPS_EXHAUSTED)
+    elif upcoming.type is ActionType.FOLLOW_UP:
+        number = upcoming.number
+        tests.append(lambda w: w.rule is Rule.AUTO_REPLY)
+        tests.append(lambda w: w.rule in _SETS_FOLLOW_UP and w.count == number)
+        tests.append(lambda w: w.rule in _TIMELINES)
+    elif upcoming.type is ActionType.THANK_YOU:
+        tests.append(lambda w: w.rule in _THANK_YOU_CHANNEL)
+    else:
+        tests.append(lambda w: w.rule is Rule.INTERVIEW)
+    for test in tests:
+        found = [w for w in app.why if test(w)]
+        if found:
+            return found[-1]
+    return None
+
+
+def useful_first(app: Application) -> list[Why]:
+    """The application's why lines with `most_useful` first, the rest in time order: by the
+    date each speaks of (the interview's day for the lines about the interview itself), the
+    planner's order among lines of the same day, and lines of no date after the line they
+    followed."""
+    first = most_useful(app)
+    interview_on = app.interview.start_at.date()
+    dated: list[tuple[date, int, Why]] = []
+    last = interview_on
+    for index, why in enumerate(app.why):
+        last = why.on or why.due_on or (interview_on if why.rule in _AT_INTERVIEW else last)
+        dated.append((last, index, why))
+    rest = [why for _, _, why in sorted(dated, key=lambda item: item[:2]) if why is not first]
+    return [first, *rest] if first is not None else rest
+
+
+# Lines about the interview itself: they speak of its day.
+_AT_INTERVIEW = frozenset({Rule.INTERVIEW, Rule.MAIL, *_THANK_YOU_CHANNEL})
 
 
 # How each rule reads; the fields are filled by `why_text`.

@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from daemon.diff import Adopt, Create, Delete, Forget, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Ledger
 from daemon.reconcile import Summary
-from daemon.render import why_lines
+from daemon.render import useful_first, why_text
 from policy.models import ActionType, Application, Plan, Status
 
 _PAST = {
@@ -107,7 +107,7 @@ def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[s
         f"promised {app.timeline.promised_on.isoformat()}",
         f"  follow-ups done: {app.followups_done}; mail threads: {len(app.thread_ids)}",
         "why:",
-        *(f"  - {line}" for line in why_lines(app)),
+        *(f"  - {why_text(why)}" for why in useful_first(app)),
         "actions:",
     ]
     for action in app.actions:

@@ -197,3 +197,25 @@ def test_manners_zone_on_every_time_overdue_since_would_create(example: Path) ->
     again = run("sync", "--once", "-v", *base)
     assert "  left as they are: 15 up to date" in again.stdout
     assert "unchanged" not in again.stdout
+
+
+def test_explain_puts_the_most_useful_why_line_first(example: Path) -> None:
+    """Issue 13: the first why line answers "why closed?" or "why due then?"; the rest
+    follow, every one of them."""
+
+    def why_section(interview: str) -> list[str]:
+        done = run("explain", interview, "--config", str(example), "--now", NOW)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        start, end = lines.index("why:"), lines.index("actions:")
+        return [line.removeprefix("  - ") for line in lines[start + 1 : end]]
+
+    rejected = why_section("umbrella-1")
+    assert rejected[0].startswith("decision: rejected in a reply of")
+    assert rejected[1].startswith("interview: ")
+    away = why_section("hooli-1")
+    assert away[0].startswith("auto-reply: away until")
+    assert sum(line.startswith("auto-reply") for line in away) == 1
+    stated = why_section("acme-1")
+    assert stated[0].startswith("timeline: 'within 2 weeks' in the interview's notes")
+    assert "mail: 1 thread with the recruiter side" in stated  # not "1 thread(s)"
