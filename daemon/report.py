@@ -69,9 +69,12 @@ def _totals(summary: Summary) -> str:
     counts: Counter[tuple[str, str]] = Counter(
         (op.kind.value, _PAST[type(op)]) for op in ops if not isinstance(op, Leave)
     )
-    if summary.dry_run:  # "would create 2 drafts": nothing was
+    if summary.dry_run:  # "would create 2 drafts and 3 reminders": nothing was
         future = {past: _FUTURE[kind] for kind, past in _PAST.items()}
-        parts = [f"{future[verb]} {_plural(n, kind)}" for (kind, verb), n in sorted(counts.items())]
+        by_verb: dict[str, list[str]] = {}
+        for (kind, verb), n in sorted(counts.items(), key=lambda item: item[0][::-1]):
+            by_verb.setdefault(future[verb], []).append(_plural(n, kind))
+        parts = [f"{verb} {' and '.join(things)}" for verb, things in by_verb.items()]
     else:
         parts = [f"{_plural(n, kind)} {verb}" for (kind, verb), n in sorted(counts.items())]
     up_to_date = Counter(

@@ -189,7 +189,7 @@ def test_manners_zone_on_every_time_overdue_since_would_create(example: Path) ->
     assert "13:00 EST" in status.stdout
     dry = run("sync", "--once", "--dry-run", *base)
     assert dry.stdout.splitlines()[0] == "followup sync as of Thu 10 Dec 2026 12:00 EST (dry run)"
-    assert "would create 3 drafts, would create 12 reminders" in dry.stdout
+    assert "would create 3 drafts and 12 reminders" in dry.stdout
     real = run("sync", "--once", "--dry-run", "--config", str(example))
     zone = load_config(example).settings.timezone
     assert real.stdout.splitlines()[0].endswith(datetime.now(zone).strftime("%Z (dry run)"))
