@@ -219,3 +219,15 @@ def test_explain_puts_the_most_useful_why_line_first(example: Path) -> None:
     stated = why_section("acme-1")
     assert stated[0].startswith("timeline: 'within 2 weeks' in the interview's notes")
     assert "mail: 1 thread with the recruiter side" in stated  # not "1 thread(s)"
+
+
+def test_explain_times_read_as_status_shows_them(example: Path) -> None:
+    """Issue 13: explain names the zone, gives a year only outside this year, says "overdue
+    since" for a pending action whose time has passed, and one day once for the interview."""
+    done = run("explain", "initech", "--config", str(example), "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert "  when      Mon 23 Nov 13:00–14:00 EST" in done.stdout
+    assert "follow-up 2: pending, overdue since Wed 09 Dec  [" in done.stdout
+    assert "follow-up 1: done, due Tue 01 Dec 09:30 EST  [" in done.stdout
+    later = run("explain", "stark", "--config", str(example), "--now", "2027-01-10T12:00:00-05:00")
+    assert "  when      Mon 14 Dec 2026 15:00–15:30 EST" in later.stdout
