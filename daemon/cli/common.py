@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from daemon.errors import FollowupError
+from daemon.wording import day, short_id
 
 if TYPE_CHECKING:
     from daemon.config import Config
@@ -99,9 +100,15 @@ def find_application(plan: Plan, wanted: str) -> Application:
     ]
     if len(matches) == 1:
         return matches[0]
-    known = ", ".join(app.interview.interview_id for app in (matches or apps)) or "none"
     if matches:
-        raise FollowupError(f"{wanted!r} matches several interviews: {known}; give the id")
+        zone = plan.generated_at.tzinfo or UTC
+        several = ", ".join(
+            f"{short_id(a.interview.interview_id)} ({a.interview.title}, "
+            f"{day(a.interview.start_at, zone, plan.generated_at)})"
+            for a in matches
+        )
+        raise FollowupError(f"{wanted!r} matches several interviews: {several}; give the id")
+    known = ", ".join(short_id(app.interview.interview_id) for app in apps) or "none"
     raise FollowupError(f"no interview matches {wanted!r} (interview ids: {known})")
 
 

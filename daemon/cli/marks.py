@@ -130,6 +130,8 @@ def _mark_value(
             raise FollowupError(f"mark {name} stop: takes no value (got {text!r})")
         return ""
     if kind is MarkKind.CULTURE:
+        if not text:
+            raise FollowupError(f"mark {name} culture: say which, paper or tech")
         if text.lower() not in {c.value for c in Culture}:
             raise FollowupError(f"mark {name} culture: 'paper' or 'tech', not {text!r}")
         return text.lower()

@@ -114,9 +114,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_KINDS = ("done", "stop", "timeline", "culture")
+
+
+def _config_option(
+    sub: argparse.ArgumentParser, help: str = "the config file (default: per-user folder)"
+) -> None:
+    sub.add_argument("--config", type=Path, metavar="FILE", help=help)
+
+
+def _interview_argument(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "interview",
+        metavar="INTERVIEW",
+        help="interview id (or a unique part of its id or title; the company's name)",
+    )
+
+
 def _with_config(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
-    sub.add_argument("--now", type=_parse_now, help="ISO-8601 time with offset standing in for now")
+    _config_option(sub)
+    sub.add_argument(
+        "--now",
+        type=_parse_now,
+        metavar="TIME",
+        help="ISO-8601 time with offset standing in for now",
+    )
     sub.add_argument(
         "--refresh",
         action="store_true",
@@ -256,7 +278,7 @@ def _add_run(commands: argparse._SubParsersAction[_Parser]) -> None:
             "followup run --config ~/.config/followup/config.toml",
         ),
     )
-    run.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
+    _config_option(run)
     run.set_defaults(func=cmd_run, now=None)
 
 
@@ -271,7 +293,7 @@ def _add_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
         ),
     )
     _with_config(explain)
-    explain.add_argument("interview", help="interview id (or a unique part of its id or title)")
+    _interview_argument(explain)
     explain.set_defaults(func=cmd_explain)
 
 
@@ -291,11 +313,14 @@ def _add_mark(commands: argparse._SubParsersAction[_Parser]) -> None:
         ),
     )
     _with_config(mark)
-    mark.add_argument("interview", help="interview id (or a unique part of its id or title)")
-    mark.add_argument("kind", choices=["done", "stop", "timeline", "culture"])
+    _interview_argument(mark)
+    mark.add_argument(
+        "kind", choices=_KINDS, metavar="KIND", help="done, stop, timeline or culture"
+    )
     mark.add_argument(
         "value",
         nargs="*",
+        default=[],
         metavar="VALUE",
         help="optional: the action done (thank-you, follow-up 2), timeline text, paper|tech",
     )
@@ -318,11 +343,17 @@ def _add_unmark(commands: argparse._SubParsersAction[_Parser]) -> None:
         ),
     )
     _with_config(unmark)
-    unmark.add_argument("interview", help="interview id (or a unique part of its id or title)")
+    _interview_argument(unmark)
     unmark.add_argument(
-        "kind", nargs="?", choices=["done", "stop", "timeline", "culture"], help="optional"
+        "kind",
+        nargs="?",
+        choices=_KINDS,
+        metavar="KIND",
+        help="optional: only a mark of this kind (done, stop, timeline or culture)",
     )
-    unmark.add_argument("value", nargs="*", metavar="VALUE", help="optional: which done action")
+    unmark.add_argument(
+        "value", nargs="*", default=[], metavar="VALUE", help="optional: which done action"
+    )
     unmark.set_defaults(func=cmd_unmark)
 
 
@@ -365,7 +396,7 @@ def _add_doctor(commands: argparse._SubParsersAction[_Parser]) -> None:
             "followup doctor --config ~/jobs/config.toml",
         ),
     )
-    doctor.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
+    _config_option(doctor)
     doctor.set_defaults(func=cmd_doctor, now=None)
 
 
@@ -382,7 +413,7 @@ def _add_service(commands: argparse._SubParsersAction[_Parser]) -> None:
         ),
     )
     service.add_argument("action", choices=["install", "uninstall"])
-    service.add_argument("--config", type=Path, help="the config file the service runs with")
+    _config_option(service, "the config file the service runs with")
     service.set_defaults(func=cmd_service, now=None)
 
 
@@ -397,5 +428,5 @@ def _add_auth(commands: argparse._SubParsersAction[_Parser]) -> None:
             "followup auth --config ~/.config/followup/config.toml",
         ),
     )
-    auth.add_argument("--config", type=Path, help="the config file (default: per-user folder)")
+    _config_option(auth)
     auth.set_defaults(func=cmd_auth, now=None)
