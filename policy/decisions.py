@@ -218,9 +218,16 @@ _REJECT_NEGATED = tuple(
 _NOT_YET = re.compile(
     r"\s*(?:with (?:anyone|anybody|any (?:decisions?|candidates?|ones?|\w+ candidates?|hires?"
     r"|offers?|applicants?))"
-    r"(?! (?:\w+ )?including you)|until|yet|before|pending|while|without|because)\b"
+    r"(?! (?:\w+ )?including you)|until|yet|before|pending|while|without)\b"
 )
-_NOT_YET_NEAR = re.compile(r"\b(?:until|yet|pending)\b")
+# Just after the negated verb: still to come ("yet", "until"), or a pause for a reason of
+# the process ("because the budget is not approved", "because of a hiring freeze"), not a
+# reason about me ("because of your experience").
+_NOT_YET_NEAR = re.compile(
+    r"\b(?:until|yet|pending|because (?:of )?(?:the |a |an |our |their |its )?(?:[\w-]+ ){0,2}?"
+    r"(?:budget|approval|headcount|freeze|hold|pause|reorg\w*|restructur\w*|holidays?|delays?"
+    r"|timing|funding|sign-off|paperwork))\b"
+)
 _GENERIC_NEGATED = re.compile(
     r"\b(?:candidates|applicants|those|anyone|people|everyone|others|whoever) (?:who are |who"
     r" have been |that are |)?$"
@@ -621,7 +628,8 @@ _HEDGE = re.compile(
     r"|intending|may|might|likely|possibly|probably|potentially|perhaps|maybe"
     r"|would like to be able|looking to|about to decide|deciding|decide|considering whether"
     r"|yet to|not yet"
-    r"|still (?:deciding|discussing|considering|reviewing|finalizing|finalising)|discuss\w*"
+    r"|still (?:deciding|discussing|considering|reviewing|finalizing|finalising)|discuss(?:ing)?"
+    r"|(?:in|under) discussions?"
     r"|eventually|ready to|soon be)\b"
 )
 _RETRACTED = re.compile(
@@ -798,7 +806,7 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
     for pattern in _REJECT_NEGATED if _ANY_NEGATED.search(sentence) else ():
         for found in pattern.finditer(sentence):
             if _NOT_YET.match(sentence, found.end()) or _NOT_YET_NEAR.search(
-                sentence, found.start(), min(len(sentence), found.end() + 40)
+                sentence, found.start(), min(len(sentence), found.end() + 60)
             ):
                 continue
             if _GENERIC_NEGATED.search(sentence, max(0, found.start() - 80), found.start()):
