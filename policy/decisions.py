@@ -302,6 +302,12 @@ _REJECT_GONE = tuple(
         r"(?:continu\w+|resum\w+|re-?open\w*|keep\w*|extend\w*|restart\w*) (?:with )?(?:our|the)"
         r" (?:search|recruitment|hiring search)",
         r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
+        # another job suits me better than this one: "a stronger fit for a different team",
+        # "a better fit for our Support team than for the Sales role"
+        r"(?:better|stronger|more natural|closer|more suitable|best) (?:fit|match|suited)"
+        r" (?:for|to) (?:[\w'-]+ ){0,5}?(?:than (?:for )?(?:the|this|that|your)\b|(?:different"
+        r"|another|other|alternative) (?:[\w-]+ ){0,2}?(?:role|position|job|opening|team"
+        r"|department|function|post))",
         r"(?:found|considered|deemed|judged) (?:to be )?(?:unsuitable|ineligible|not suitable)",
         r"(?:hire|hiring|hired|fill\w*|promot\w*|recruit\w*|offered|given|awarded) (?:the"
         r" (?:role|position) )?(?:from"
@@ -349,7 +355,10 @@ _OFFER = tuple(
     for body in (
         # "pleased to offer you the role", "we're offering you", "would like to offer you"
         r"offer\w* you\b(?! (?:(?:an?|the|some|any|our|my|more|a few|a quick|a short) )?"
-        r"(?:[\w-]+ ){0,5}?(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips"
+        # (what is offered is no job: "feedback", "a call"; once a job is named, what
+        # follows is its description: "the role in our Customer Support team")
+        r"(?:(?!(?:position|role|job|post|contract|internship|placement)\b)[\w-]+ ){0,5}?"
+        r"(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips"
         r"|guidance"
         r"|flexibility|interview|round|stage|conversation|meeting|assessment|opportunity to"
         r" (?:interview|meet|speak|talk|present|join us for)|slot|time|chance to (?:interview"
@@ -597,6 +606,23 @@ _NEXT = tuple(
         r"|onsite|on-site|conversation|meeting|trial)",
     )
 )
+# An offer or an invitation for another job than mine: POLICY.md counts "another role
+# instead of this one" as a rejection of this one ("we'd like to offer you the Junior
+# Analyst position instead", "invite you to interview for a different team").
+_OTHER_ROLE = _w(
+    r"(?:different|alternative|separate|other|another) (?:[\w-]+ ){0,2}?(?:role|position|job"
+    r"|opening|vacancy|post|requisition|team(?! (?:members?|mates?|leads?|leaders?|managers?)\b))s?"
+    r"|(?:role|position|job|opening|vacancy|post|team|one|that|this) instead"
+    r"|instead of (?:the|your|a|an) (?:[\w-]+ ){0,3}?(?:role|position|job|post|opening)"
+    r"|rather than (?:for )?(?:the|your|a|an) (?:[\w-]+ ){0,3}?(?:role|position|job|post|opening)"
+)
+
+
+def _other_role(sentence: str, start: int, end: int) -> bool:
+    low, high = _clause_of(sentence, start, end)
+    return _OTHER_ROLE.search(sentence, low, high) is not None
+
+
 # An invitation that is only a courtesy: "set up a call to share feedback", a survey.
 _NOT_A_STAGE = re.compile(
     r"\b(?:feedback|survey|no agenda|just to (?:stay|keep) in touch|stay in touch"
@@ -790,7 +816,8 @@ def _invited_by_parts(sentence: str) -> Iterator[_Found]:
     low, _ = _clause_of(sentence, at, asks.end())
     if _LOOKING_BACK.search(sentence, low, at):
         return
-    yield _Found(Outcome.NEXT_ROUND, not _hedged(sentence, at))
+    outcome = Outcome.REJECTED if _other_role(sentence, at, meets.end()) else Outcome.NEXT_ROUND
+    yield _Found(outcome, not _hedged(sentence, at))
 
 
 def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
@@ -843,7 +870,11 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
                     sentence, found.start(), found.end() + _WINDOW
                 ):
                     continue
-                yield _Found(outcome, not _hedged(sentence, found.start()))
+                stated = not _hedged(sentence, found.start())
+                if _other_role(sentence, found.start(), found.end()):
+                    yield _Found(Outcome.REJECTED, stated)
+                else:
+                    yield _Found(outcome, stated)
 
 
 _PRIORITY = (Outcome.REJECTED, Outcome.OFFER, Outcome.NEXT_ROUND)

@@ -48,3 +48,49 @@ def _decision(text: str) -> Outcome | None:
 )
 def test_reasons_and_discussion(text: str, expected: Outcome | None) -> None:
     assert _decision(text) is expected
+
+
+# POLICY.md: a suggestion of another role instead of this one is a rejection of this one,
+# whether it comes as an offer, an invitation or a remark about fit.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We'd like to offer you the Junior Analyst position instead.", R),
+        (
+            "We've decided to offer you a different position: Associate Product Manager rather"
+            " than Senior PM.",
+            R,
+        ),
+        (
+            "We would like to offer you a position on our Support team rather than the"
+            " Engineering role you applied for.",
+            R,
+        ),
+        ("We'd love to set up an interview for that role instead.", R),
+        ("We'd like to invite you to interview for another opening on our Platform team.", R),
+        (
+            "We think you'd be a stronger fit for a different team, so we'd like you to meet the"
+            " Data lead next week.",
+            R,
+        ),
+        (
+            "The hiring manager felt you'd be a better fit for our Customer Success team than for"
+            " the Account Executive role.",
+            R,
+        ),
+        # this job, or another person or time, is not another role
+        ("We'd like to offer you the role in our Customer Support team.", OF),
+        ("We're delighted to offer you the Staff Engineer role on the Payments team.", OF),
+        (
+            "We'd like to offer you the position; you'll work with a different team each quarter.",
+            OF,
+        ),
+        ("You were the best fit for the role, so we'd like to offer you the job.", OF),
+        ("We'd like to invite you to a final interview with another team member.", N),
+        ("We'd like to invite you back to meet two other team leads.", N),
+        ("Could you do the final interview on Tuesday instead?", N),
+        ("We'd like to offer you a quick call to go over feedback.", X),
+    ],
+)
+def test_another_role_instead_of_this_one(text: str, expected: Outcome | None) -> None:
+    assert _decision(text) is expected
