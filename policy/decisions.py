@@ -564,6 +564,13 @@ _NEXT = tuple(
         r"(?:send|provide|share|forward|give) (?:me |us )?(?:with )?(?:the )?(?:names|contact"
         r" (?:details|information|info)|details)(?: and [\w ]+?)? (?:of|for) (?:\w+ ){0,3}?"
         r"(?:references|referees|supervisors|managers)",
+        # a bare request for references is the reference check (POLICY.md next_round):
+        # "could you send us two references?", "please provide three referees"
+        r"(?:send|provide|share|forward|give|supply|email|submit|nominate|list|request|ask"
+        r" (?:you )?for) (?:me |us |over |across |along )?(?:with )?(?:(?:two|three|four|2|3|4"
+        r"|a few|a couple of|a couple|some|your|one or two|two or three|2-3|at least (?:two|three"
+        r"|2|3)) )?(?:[\w-]+ ){0,2}?(?:references|referees)\b(?! (?:later|at a later|in due"
+        r" course|if|once|when|only)\b)",
         r"(?:next|further) (?:stage|round|step) (?:of|in) (?:the|our) (?:\w+ )?process",
         r"availability (?:for|to (?:do|attend|join|schedule)) (?:an?|the|your|our)? ?(?:[\w-]+ )"
         r"{0,3}?" + _STAGE,

@@ -94,3 +94,33 @@ def test_reasons_and_discussion(text: str, expected: Outcome | None) -> None:
 )
 def test_another_role_instead_of_this_one(text: str, expected: Outcome | None) -> None:
     assert _decision(text) is expected
+
+
+# POLICY.md next_round includes a reference check: a request for my references is one,
+# even bare; references asked for later, on a condition or not at all decide nothing.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Could you send us two references?", N),
+        ("Please provide contact details for three references.", N),
+        ("Could you share a couple of professional references, ideally a former manager?", N),
+        ("We'd now like to ask you for references.", N),
+        ("As a next step, we would like to request two references from recent managers.", N),
+        ("Please send over three referees with their phone numbers.", N),
+        ("Please send your references by Friday.", N),
+        # an offer that asks for references is still the offer (rejected > offer > next)
+        ("We're delighted to offer you the role. Please send two references.", OF),
+        # not now, not me, or not asked
+        ("Please don't send references yet.", X),
+        (
+            "Would you be willing to share your references later in the process, if we get there?",
+            X,
+        ),
+        ("Should we decide to extend an offer, we'll ask for references.", X),
+        ("We'll request references only from the finalist.", X),
+        ("Your references have been received and we're reviewing them.", X),
+        ("References are available on request.", X),
+    ],
+)
+def test_a_request_for_references(text: str, expected: Outcome | None) -> None:
+    assert _decision(text) is expected
