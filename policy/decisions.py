@@ -166,6 +166,10 @@ _REJECT_NEGATED = tuple(
         + r"|further|forward|at this (?:time|stage|point)|this time|on this occasion|to (?:the )?"
         r"(?:next|references?|reference|offer|interview|second|final|stage|onsite|later)\w*)",
         r"(?:proceed\w*|progress\w*|pursu\w*)$",
+        # a stray word before the verb, as merged templates leave it, when its object is my
+        # application: "we will not be extending proceeding with your application"
+        r"(?:[\w-]+ ){1,2}?(?:proceed\w*|progress\w*|continu\w*|mov\w* forward|go\w* ahead)"
+        r" (?:further )?with (?:you\b|your (?:application|candidacy|candidature|profile))",
         r"(?:consider\w*|under consideration|in consideration|in the running|in contention)"
         r"(?: " + _ME + r"| further| for (?:this|the|that) \w+)?",
         # "not extending an offer", "not offering you a training contract", "unable to offer"
@@ -253,6 +257,10 @@ _REJECT_OTHER = tuple(
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
         r"fill\w* (?:the|this|that|it|our)(?: [\w'-]+){0,6}? with " + _OTHER,
         r"(?:accepted|taken) by " + _OTHER,
+        # the job given to a third person, named before: "... decided to give the role to them"
+        r"(?:offer\w*|giv\w*|gave|award\w*|extend\w*) (?:the|this|that|our|an?) (?:[\w'-]+ ){0,3}?"
+        r"(?:job|role|position|post|offer|place|contract) to (?:him|her|them|that person|this"
+        r" person)\b",
         r"(?:gone|went|been given|been awarded|given|awarded) to " + _OTHER,
         _OTHER + r" (?:has |have |had )?(?:now |since |already )?(?:accepted|taken|signed)"
         r" (?:the|our|an|their|this) (?:[\w-]+ )?(?:offer|role|position|job|post)",
@@ -413,6 +421,11 @@ _OFFER = tuple(
         r"offer (?:package|paperwork|pack|documents|documentation)",
         r"you (?:have )?got (?:it|the job)\b(?! (?:right|wrong))",
         r"congratulations on (?:your|the|receiving|getting) (?:[\w-]+ )?offer",
+        r"your (?:hire|hiring|appointment|employment) (?:has (?:now |officially )?been|is|was)"
+        r" (?:now |officially )?"
+        r"(?:approved|signed off|confirmed|finali[sz]ed)",
+        r"you will (?:now )?(?:receive|get) (?:the|your|an?) (?:formal |written |official )?offer"
+        r"(?! (?:decision|update))\b",
         r"(?:the|your) offer (?:has been|is|was) (?:now )?(?:approved|signed off|finali[sz]ed|ready"
         r"|sent)",
         r"you (?:have been|were|are being|are) offered (?:the|a|an|this) (?:[\w'-]+ ){0,5}?"

@@ -124,3 +124,62 @@ def test_another_role_instead_of_this_one(text: str, expected: Outcome | None) -
 )
 def test_a_request_for_references(text: str, expected: Outcome | None) -> None:
     assert _decision(text) is expected
+
+
+# The job given to "him", "her", "them": a third person is not me.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "An internal applicant came forward late, and the director decided to give the role"
+            " to them.",
+            R,
+        ),
+        (
+            "We interviewed a former colleague of the CEO and have offered the position to him.",
+            R,
+        ),
+        (
+            "The panel preferred another finalist and we've extended the offer to her; she"
+            " starts in January.",
+            R,
+        ),
+        # still open, or not the job
+        ("We've extended the offer to her and are waiting to hear back.", X),
+        ("We gave the feedback to them yesterday.", X),
+    ],
+)
+def test_the_job_given_to_a_third_person(text: str, expected: Outcome | None) -> None:
+    assert _decision(text) is expected
+
+
+# A stray word before the verb, as merged templates leave it, when the object is my
+# application.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will not be extending proceeding with your application at the moment.",
+        "We will not be able to formally proceed with your application.",
+        "We're not going to be continuing with your candidacy.",
+    ],
+)
+def test_a_negated_proceeding_with_my_application(text: str) -> None:
+    assert _decision(text) is R
+
+
+# An approved hire or appointment of mine, and an offer I will receive, are the offer.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Your hire has been approved; the paperwork follows through DocuSign.", OF),
+        ("Your appointment has now been confirmed by the board.", OF),
+        ("Your hiring was signed off this morning.", OF),
+        ("You'll receive the offer through our portal this afternoon.", OF),
+        ("You will receive a formal offer from HR tomorrow.", OF),
+        # a condition or a decision about an offer is no offer
+        ("If successful, you will receive an offer within two weeks.", X),
+        ("You will receive an offer decision by Friday.", X),
+    ],
+)
+def test_an_approved_hire(text: str, expected: Outcome | None) -> None:
+    assert _decision(text) is expected
