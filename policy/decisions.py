@@ -146,7 +146,10 @@ _NEG = r"(?:not|never|no longer|unable to|no)"
 _GAP = (
     r"(?:(?:be|been|being|able to|going to|in a position to|to|currently|quite|ever|have|has"
     r"|had|consider|be able to|want to|wish to|likely|now|at this (?:time|stage|point)"
-    r"|on this occasion|this time|ultimately|today|decided to|planning to|looking to)\s+){0,4}"
+    r"|on this occasion|this time|ultimately|today|decided to|planning to|looking to"
+    # a judgement negated before what it judges: "we don't feel there is a strong enough match"
+    r"|(?:feel|think|believe) (?:that )?(?:there is|there was|it is|it was|this is|you are)"
+    r"|there is|there was|an?)\s+){0,4}"
 )
 
 # --- rejected: negated advancement -----------------------------------------------------------
@@ -192,7 +195,7 @@ _REJECT_NEGATED = tuple(
         r"(?:demonstrat\w*|show\w*|evidenc\w*) (?:the |enough |sufficient |a )?(?:[\w-]+ )?(?:level"
         r"|depth|evidence|experience|skills?|competenc\w*|knowledge)",
         r"(?:ma[dk]e|made|making|get|got|getting) it (?:through )?(?:to|into|onto|past)",
-        r"(?:quite )?(?:strong|good|positive|solid|convincing) enough",
+        r"(?:quite )?(?:strong|good|positive|solid|convincing|close|clear|compelling) enough",
         r"(?:tak\w*|bring\w*|hir\w*|welcom\w*) you (?:on|aboard|on ?board)\b",
         r"(?:(?:been|be) )?(?:found|considered|deemed|judged|assessed as) (?:to be )?(?:suitable"
         r"|eligible|qualified|a (?:good |strong )?(?:fit|match))",
@@ -344,6 +347,12 @@ _REJECT_GONE = tuple(
         r"|individual)(?:s|'s|s')? (?:[\w-]+ ){0,4}?(?:was|were|is|are|had|has) (?:simply |just )?"
         r"(?:a |the )?(?:better|closer|stronger|more|best|greater|deeper|broader)",
         r"(?:rescind\w*|withdr[ae]w\w*|retract\w*|revok\w*) (?:the|your|our|this) (?:\w+ )?offer",
+        # the decision turned on another person: "it came down to the other candidate having
+        # more festival experience", "which gave him the edge"
+        r"(?:came|comes|come|boiled|boils) down to (?:the other|another|an internal|the internal"
+        r"|one other) (?:[\w-]+ )?(?:candidate|applicant|finalist|person|individual)(?!s)\b",
+        r"gave (?:him|her|them|the other (?:[\w-]+ )?(?:candidate|applicant|finalist))"
+        r" (?:a |an |the )?(?:[\w-]+ ){0,4}?edge\b",
         r"(?:other candidates|others) (?:were|are) (?:a )?(?:closer|better|stronger|more"
         r" (?:closely|suitable|qualified|aligned))",
     )
@@ -412,6 +421,18 @@ _OFFER = tuple(
         r"|this|a|an)"
         r" (?:[\w'-]+ ){0,5}?(?:position|role|job|post|vacancy|opening|internship|place))(?!"
         r" (?:interview|round|stage))",
+        r"you (?:have been|are|were) (?:selected|chosen) (?:to (?:be |become )?(?:a )?(?:part"
+        r"|member) of|to join) (?:our|the) (?:[\w-]+ )?(?:team|company|family|firm"
+        r"|organi[sz]ation|staff)\b"
+        r"(?! (?:for|at) (?:an?|the|your|our) )",
+        r"you (?:have been|are|were) (?:selected|chosen|appointed)(?: [\w&'-]+){0,6}? (?:in|for|to"
+        r"|as) (?:the|a|an) (?:position|role|post) (?:of|as)\b",
+        # an invitation to become one of us is the offer: "invite you to become part of our team"
+        r"invit\w* you to (?:become|be) (?:a )?(?:part|member) of (?:our|the|a) (?:[\w-]+ ){0,2}?"
+        r"(?:team|company|family|firm|organi[sz]ation|staff)\b(?!.*\b(?:for (?:an?|the|your)"
+        r" (?:[\w-]+ )?(?:interview|round|stage|day|event|session|webinar)|community|network"
+        r"|pool)\b)",
+        r"invit\w* you to join (?:us|our|the) (?:[\w-]+ ){0,3}?as (?:an?|our|the)\b",
         r"(?:you have been|you were) successful in (?:your application|securing|being)",
         r"(?:position|job|role|post|spot|place) is yours",
         r"you are our (?:pick|choice|chosen one|(?:successful|chosen|selected) candidate|new"
@@ -558,9 +579,17 @@ _NEXT = tuple(
         r" (?:[\w-]+ )?(?:conversation|chat|call|meeting|interview|round|session|discussion)"
         r" with (?:you|(?:our|the|their|his|her) \w+)",
         r"(?:schedul\w*|book\w*) (?:a|an|the|your) (?:[\w-]+ ){0,3}?" + _STAGE,
+        r"(?:congratulations|congrats) on (?:moving|progressing|advancing|making it|getting|going"
+        r"|being (?:selected|shortlisted|invited|chosen|put forward))"
+        r" (?:forward |on |through |ahead )?(?:to|into|for|onto) (?:the |an? |our )?"
+        r"(?:[\w-]+ ){0,2}?" + _STAGE,
+        r"(?:get|put|have|pencil|book) you (?:in |on )(?:the|our|his|her|their|my|a) (?:[\w-]+ )?"
+        r"(?:calendar|diary|schedule)",
+        r"(?:schedul\w*|arrang\w*|book\w*|set\w* up|do|run|start|begin|conduct\w*) (?:the |your"
+        r" |some |a few |our |a )?(?:reference|referee)[- ]?(?:checks?|calls?)",
         r"(?:your|the) (?:[\w-]+ ){0,3}?(?:interview|discussion|round|call|meeting|session|visit"
         r"|assessment|test)s? (?:has been|is|have been|are) (?:now )?(?:scheduled|booked|confirmed"
-        r"|arranged|set)",
+        r"|arranged|set|ready|available)",
         r"(?:scheduling|booking|calendar) (?:link|invite|invitation) (?:for (?:your|the|an?|our)"
         r"|below|here|to"
         r" (?:book|pick|choose|find))|(?:here is|here's|use) (?:my|our|the|this) (?:scheduling"
@@ -589,7 +618,8 @@ _NEXT = tuple(
         r"{0,3}?" + _STAGE,
         r"(?:you|and) (?:are |were |have been |will be )?(?:now )?(?:selected|chosen|shortlisted"
         r"|invited)"
-        r" to (?:move|advance|progress|proceed|continue|go|attend|interview|join us|come)",
+        r" to (?:move|advance|progress|proceed|continue|go|attend|interview|join us|come"
+        r"|join (?:the|our) (?:[\w-]+ )?team for)",
         r"(?:please|could you|can you|would you|like you to|love you to|need you to|ask you to)"
         r" (?:please )?(?:complete|take|do|sit|attempt|book|schedule|submit|finish|choose|pick"
         r"|select|prepare|put together|present|record|write|draft|attend|join)"
@@ -666,6 +696,7 @@ _BENIGN_IF = re.compile(
     r"|available|interested|happy|ok|okay|able|comfortable|still)|can|could|accept|agree|get"
     r"|do)\b|if (?:that|this|it|these|those|any) (?:\w+ )?(?:works?|suits?|helps?|would|is|are)"
     r"|whether (?:or not )?you (?:accept|agree|would|wish|want|are happy|can|will accept)"
+    r"|should you (?:wish|want|choose|decide|accept|agree|like|have|need|require|prefer)\b"
     r"|if (?:helpful|useful|possible|needed|necessary|so|not|anything|applicable|convenient"
     r"|preferred)\b|as if|even if|if only)"
 )

@@ -183,3 +183,67 @@ def test_a_negated_proceeding_with_my_application(text: str) -> None:
 )
 def test_an_approved_hire(text: str, expected: Outcome | None) -> None:
     assert _decision(text) is expected
+
+
+# A negated judgement ("we don't feel there is a strong enough match") and a decision that
+# turned on another person ("it came down to another finalist", "gave her the edge").
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We don't feel there is a strong enough match with what the team needs.", R),
+        ("I don't think there's a close enough fit between your background and the role.", R),
+        ("We don't believe it is the right fit at this time.", R),
+        ("In the end it came down to another finalist with deeper payments experience.", R),
+        ("Ultimately the choice boiled down to an internal candidate who knows the codebase.", R),
+        ("Her agency background gave her the edge.", R),
+        # good news, or still open
+        ("We don't think there's a reason to delay; we'd like to move you forward.", N),
+        ("It came down to two strong candidates and we'll decide on Friday.", X),
+    ],
+)
+def test_a_negated_judgement_or_another_persons_edge(text: str, expected: Outcome | None) -> None:
+    assert _decision(text) is expected
+
+
+# Selected to be one of us, appointed to a named position, invited to join as: the offer.
+# Selected or invited to join a further stage is next_round; a community is nothing.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You have been chosen to join our team as the new Office Manager.", OF),
+        ("We're delighted that you have been selected to become a member of our staff.", OF),
+        (
+            "You have been selected to be part of our team, should you wish to accept the"
+            " terms below.",
+            OF,
+        ),
+        ("You have been appointed by the board in the position of Deputy Head.", OF),
+        ("We'd like to invite you to join our team as a Senior Designer.", OF),
+        ("You have been selected to join the team for a final panel interview.", N),
+        ("We'd like to invite you to join us for a panel interview.", N),
+        ("We'd like to invite you to become part of our talent community.", X),
+        # a condition on them deciding still governs
+        ("Should you be selected, we will invite you to a final interview.", X),
+        ("We'll invite you to the final round, should the panel agree.", X),
+    ],
+)
+def test_selected_to_join(text: str, expected: Outcome | None) -> None:
+    assert _decision(text) is expected
+
+
+# Further stages said as congratulations, a calendar, reference checks, a ready interview.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Congrats on progressing to the onsite stage!", N),
+        ("Congratulations on being shortlisted for the final round.", N),
+        ("Can we get you on the calendar with our Head of Design next week?", N),
+        ("I'll put you in the diary with the partners for Thursday.", N),
+        ("We'd like to start reference checks this week.", N),
+        ("Your technical interview is now available in the candidate portal.", N),
+        ("We will conduct a reference check once we have a preferred candidate.", X),
+        ("Your interview feedback is ready.", X),
+    ],
+)
+def test_further_stages_in_other_words(text: str, expected: Outcome | None) -> None:
+    assert _decision(text) is expected
