@@ -16,6 +16,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy.business_days import BusinessCalendar
 from policy.replies import new_text, read_reply
@@ -40,3 +42,29 @@ def test_the_batches_cover_every_kind_and_shape() -> None:
         assert any("Forwarded" in mail.text or "Original Message" in mail.text for mail in batch)
     names = [mail.name for mail in HELD_OUT + HELD_OUT_2]
     assert len(names) == len(set(names))
+
+
+# --- never raises, on real mail cut up and put together again, with any headers -------------
+
+_FRAGMENTS = st.sampled_from(
+    [piece for mail in HELD_OUT + HELD_OUT_2 for piece in (mail.text or mail.html).split(". ")]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(_FRAGMENTS | st.text(max_size=40), max_size=12),
+    as_html=st.booleans(),
+    headers=st.lists(st.tuples(st.text(max_size=20), st.text(max_size=40)), max_size=5),
+)
+def test_read_never_raises_on_real_mail_recombined(
+    pieces: list[str], as_html: bool, headers: list[tuple[str, str]]
+) -> None:
+    body = ". ".join(pieces)
+    msg = message(
+        "" if as_html else body,
+        f"<div>{body}</div>" if as_html else "",
+        headers=tuple((key.lower(), value) for key, value in headers),
+    )
+    reading = read_reply(msg, new_text(msg), date(2026, 12, 3), _CALENDAR)
+    assert reading.decision is None or not reading.uncertain
