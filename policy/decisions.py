@@ -19,6 +19,10 @@ uses it, and the readings are weighed against each other in `read_decision`.)
   or about no one yet ("not moving forward with anyone until January") decides nothing.
 - **The job itself.** The role filled, closed or eliminated is a rejection unless the same
   sentence keeps mine open ("we filled the Seattle role, but yours is still open").
+- **Another job than mine.** An offer or an invitation for a different role ("the Junior
+  Analyst position instead", "a better fit for a different team") is a rejection of this
+  one, as POLICY.md says of another role suggested instead. A request for my references is
+  the reference check, a further stage.
 
 The decision is read from the whole new text, so the decisive sentence may stand first,
 after small talk or in a P.S. Priority when several are stated: rejected > offer >
