@@ -357,6 +357,9 @@ _REJECT_GONE = tuple(
         r"|one other) (?:[\w-]+ )?(?:candidate|applicant|finalist|person|individual)(?!s)\b",
         r"gave (?:him|her|them|the other (?:[\w-]+ )?(?:candidate|applicant|finalist))"
         r" (?:a |an |the )?(?:[\w-]+ ){0,4}?edge\b",
+        # someone else judged better: "we decided someone else was a better fit"
+        _OTHER + r" (?:was|were|is|are|would be) (?:simply |just )?(?:a |the )?(?:better|stronger"
+        r"|closer|best|more suitable|more qualified|more experienced|right)\b",
         r"(?:other candidates|others) (?:were|are) (?:a )?(?:closer|better|stronger|more"
         r" (?:closely|suitable|qualified|aligned))",
     )
@@ -381,7 +384,8 @@ _OFFER = tuple(
         r"(?:(?!(?:position|role|job|post|contract|internship|placement)\b)[\w-]+ ){0,5}?"
         r"(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips"
         r"|guidance"
-        r"|flexibility|interview|round|stage|conversation|meeting|assessment|opportunity to"
+        r"|flexibility|interview|round|stage|conversation|meeting|assessment|trial|shift|test|task"
+        r"|exercise|visit|tour|session|screen|panel|workshop|presentation|opportunity to"
         r" (?:interview|meet|speak|talk|present|join us for)|slot|time|chance to (?:interview"
         r"|meet|speak)|coffee|discount|sponsorship|referral|reference))",
         r"offer\w* (?:(?:the|this|a|an|our) )?(?:[\w'-]+ ){0,5}?" + _JOB + r" to you\b",
@@ -707,7 +711,8 @@ _BENIGN_IF = re.compile(
 _HEDGE = re.compile(
     r"\b(?:hope|hoping|hoped|hopefully|expect|expecting|plan|planning|aim|aiming|intend"
     r"|intending|may|might|likely|possibly|probably|potentially|perhaps|maybe"
-    r"|would like to be able|looking to|about to decide|deciding|decide|considering whether"
+    r"|would like to be able|looking to|looking for|about to decide|deciding|decide"
+    r"|considering whether"
     r"|yet to|not yet"
     r"|still (?:deciding|discussing|considering|reviewing|finalizing|finalising)|discuss(?:ing)?"
     r"|(?:in|under) discussions?"
@@ -815,6 +820,13 @@ def _any(*families: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     return re.compile("|".join(p.pattern for family in families for p in family))
 
 
+# The job word belongs to a meeting, not to the subject: "the interview we had scheduled
+# for the Controller position is cancelled" says nothing of the position itself.
+_FOR_A_MEETING = re.compile(
+    r"\b(?:interview|call|meeting|chat|session|appointment|visit)s? (?:[\w']+ ){0,4}?(?:for|about)"
+    r" (?:the|this|that|your|our) (?:[\w&'-]+ ){0,3}$"
+)
+
 _ANY_NEGATED = _any(_REJECT_NEGATED)
 _ANY_OTHER = _any(_REJECT_OTHER)
 _ANY_GONE = _any(_REJECT_GONE)
@@ -907,6 +919,8 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
     for pattern in _REJECT_GONE if _ANY_GONE.search(sentence) else ():
         for found in pattern.finditer(sentence):
             if still_open or _negated(sentence, found.start()):
+                continue
+            if _FOR_A_MEETING.search(sentence, max(0, found.start() - 80), found.start()):
                 continue
             if keep(found):
                 yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))

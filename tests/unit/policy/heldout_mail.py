@@ -883,3 +883,148 @@ HELD_OUT_2: tuple[Mail, ...] = (
         " know as soon as I hear.\n\nBest,\nFay",
     ),
 )
+
+
+# A third batch, written after batch 2's rules and scored before any rule was changed for it.
+HELD_OUT_3: tuple[Mail, ...] = (
+    # https://homerun.co/hiring-email-templates/keep-candidates-warm (a role put on hold)
+    Mail(
+        "homerun-on-hold",
+        X,
+        "Hi Tam,\n\nDue to some unexpected internal developments, we've had to temporarily put"
+        " the hiring process for the Copywriter role on hold. We expect to pick up the hiring"
+        " process again in February.\n\nBest,\nEva",
+    ),
+    # https://hirebee.ai/hr-tool-and-template/employers-email-cancelling-a-scheduled-interview
+    Mail(
+        "hirebee-interview-cancelled-hold",
+        X,
+        "Hello Ken,\n\nI regret to inform you that the interview we had scheduled for the"
+        " Controller position is cancelled. We won't be conducting any interviews at this time"
+        " since we've chosen to put this position on hold for at least three months.\n\n"
+        "Kind regards,\nIda",
+    ),
+    # https://www.bizzlibrary.com/template/53dph/rejection-after-job-interview-email/
+    Mail(
+        "only-one-best-fit",
+        R,
+        "Dear Ola,\n\nThank you for interviewing with us. In the end, there is only one person"
+        " who is the best fit for the job, and this time it was not you. We encourage you to"
+        " reapply.\n\nRegards,\nHR",
+    ),
+    # the automated rejection ATS products send (its wording as candidates report it)
+    Mail(
+        "workday-style-regret",
+        R,
+        "Dear Candidate,\n\nThank you for your interest in the Financial Analyst position. We"
+        " have reviewed your background and qualifications and have decided to pursue other"
+        " candidates whose qualifications more closely meet our needs.\n\nThis is an automated"
+        " message; please do not reply.",
+        subject="Your application for Financial Analyst",
+    ),
+    Mail(
+        "lever-style-better-align",
+        R,
+        "Hi Sage,\n\nThank you for your interest in Brightwave! After careful review, we've"
+        " decided to move forward with candidates whose experience better aligns with the"
+        " needs of the role at this time.\n\nBest,\nBrightwave Talent",
+    ),
+    Mail(
+        "smartrecruiters-status-rejected",
+        R,
+        "Dear Noel,\n\nWe wanted to let you know that the status of your application for"
+        " Nurse Manager has been updated: you are no longer being considered for this"
+        " position.\n\nSincerely,\nRecruitment",
+    ),
+    Mail(
+        "decided-someone-else-better-fit",
+        R,
+        "Hey Ty,\n\nThanks for chatting with the founders last week. We really liked you, but"
+        " we decided someone else was a better fit for where the team is right now.\n\nCheers,\n"
+        "Jo",
+    ),
+    Mail(
+        "keep-on-file-no-job",
+        R,
+        "Dear Lee,\n\nThank you for attending the assessment centre. I'm sorry to say we won't"
+        " be able to offer you a place on the graduate scheme this year.\n\nBest wishes,\n"
+        "Early Careers",
+    ),
+    # --- offers ---
+    Mail(
+        "verbal-written-follows",
+        OF,
+        "Hi Ari,\n\nIt was great speaking with you this afternoon, and I'm so glad you're"
+        " excited about the offer. As promised, the written offer is attached; please review"
+        " and sign by Monday.\n\nBest,\nMeg",
+    ),
+    Mail(
+        "want-you-on-team",
+        OF,
+        "Hi Pia,\n\nI'll cut to the chase: we want you on the team! I'd love to walk you through"
+        " the offer details on a call tomorrow.\n\nBest,\nJules",
+    ),
+    Mail(
+        "offer-contingent-background",
+        OF,
+        "Dear Sam,\n\nWe are pleased to extend a conditional offer of employment for the"
+        " position of Security Officer, contingent upon the successful completion of a"
+        " background check.\n\nSincerely,\nHR",
+    ),
+    Mail(
+        "start-date-welcome",
+        OF,
+        "Hi Lou,\n\nWelcome to Northwind! We're thrilled you accepted, and your start date is"
+        " January 5. IT will send your laptop next week.\n\nBest,\nPeople Team",
+    ),
+    # --- further stages ---
+    Mail(
+        "moving-you-forward-hm",
+        N,
+        "Hi Nat,\n\nGreat news! The team enjoyed your screen and we're moving you forward to a"
+        " conversation with the hiring manager.\n\nBest,\nRecruiting",
+    ),
+    Mail(
+        "panel-invite-calendar",
+        N,
+        "Hi Bo,\n\nThanks for your patience. The next round is a panel with three members of"
+        " the design team. Could you share a few times that work next week?\n\nThanks,\nEm",
+    ),
+    Mail(
+        "skills-test-link",
+        N,
+        "Hi Mira,\n\nAs the next stage in our process, you're invited to complete a short"
+        " skills test. The link is valid for 72 hours.\n\nGood luck,\nTalent Team",
+    ),
+    Mail(
+        "trial-shift",
+        N,
+        "Hi Jay,\n\nThanks for coming in. We'd like to offer you a trial shift on Saturday from"
+        " 10 to 2 so you can meet the kitchen team.\n\nCheers,\nMarco",
+    ),
+    # --- no decision ---
+    Mail(
+        "received-thanks-note",
+        X,
+        "Hi Alex,\n\nThank you for your kind note! It was great to meet you too. We'll be in"
+        " touch soon.\n\nBest,\nJane",
+    ),
+    Mail(
+        "feedback-call-offer",
+        X,
+        "Hi Kim,\n\nI'm happy to offer you a short call next week to share the panel's"
+        " feedback if that would help.\n\nBest,\nRon",
+    ),
+    Mail(
+        "still-interviewing",
+        X,
+        "Hi Dee,\n\nWe're still interviewing a few candidates this week and hope to make a"
+        " decision by the 19th.\n\nThanks,\nSue",
+    ),
+    Mail(
+        "comp-question",
+        X,
+        "Hi Vic,\n\nBefore we go any further, could you share your salary expectations for the"
+        " role?\n\nThanks,\nLyn",
+    ),
+)

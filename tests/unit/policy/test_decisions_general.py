@@ -247,3 +247,34 @@ def test_selected_to_join(text: str, expected: Outcome | None) -> None:
 )
 def test_further_stages_in_other_words(text: str, expected: Outcome | None) -> None:
     assert _decision(text) is expected
+
+
+# Someone else judged better is a rejection; a search still under way is only possible.
+# A meeting cancelled for a position says nothing of the position; a trial shift offered is
+# a further stage, not the job.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We decided someone else was a better fit for where the team is right now.", R),
+        ("We felt another applicant would be a stronger match.", R),
+        ("The Controller position has been cancelled.", R),
+        ("You're not quite what we're looking for in this role.", R),
+        ("Your call for the Finance Lead role has been cancelled; I'll send a new time.", X),
+        ("The meeting about the Designer role is cancelled, so let's talk on Monday.", X),
+        ("We'd like to offer you a trial shift on Saturday.", N),
+        ("We'd like to offer you a paid work trial next week.", N),
+        ("We'd like to offer you a tour of the office before your final interview.", X),
+        ("We've been looking for someone like you, and we'd like to offer you the role.", OF),
+    ],
+)
+def test_someone_else_better_and_meetings_for_a_position(
+    text: str, expected: Outcome | None
+) -> None:
+    assert _decision(text) is expected
+
+
+def test_a_search_still_under_way_is_only_possible() -> None:
+    reading = read_decision("We're looking for a candidate who is a better fit for our budget.")
+    assert reading.decision is None
+    assert reading.uncertain
+    assert reading.maybe is R

@@ -6,8 +6,11 @@ nobody here wrote:
 - batch 1 (65 whole emails): 57/65 (88 %) before; the keyword baseline
   `bench/decision_baseline.py` 40/65;
 - batch 2 (40 whole emails, written after batch 1's rules): 31/40 (78 %) before; the
-  keyword baseline 17/40.
-Both pass whole now. A new batch must be scored before its rules are written, and entries
+  keyword baseline 17/40;
+- batch 3 (20 whole emails, written after batch 2's rules): 17/20 (85 %) before; the
+  keyword baseline 7/20.
+In all 105 of 125 (84 %) unseen, keyword baseline 64 of 125 (51 %). All pass whole now.
+A new batch must be scored before its rules are written, and entries
 are never edited to suit the reader.
 """
 
@@ -21,13 +24,13 @@ from hypothesis import strategies as st
 
 from policy.business_days import BusinessCalendar
 from policy.replies import new_text, read_reply
-from tests.unit.policy.heldout_mail import HELD_OUT, HELD_OUT_2, Mail
+from tests.unit.policy.heldout_mail import HELD_OUT, HELD_OUT_2, HELD_OUT_3, Mail
 from tests.unit.policy.test_decisions import message
 
 _CALENDAR = BusinessCalendar("US", None)
 
 
-@pytest.mark.parametrize("mail", HELD_OUT + HELD_OUT_2, ids=lambda mail: mail.name)
+@pytest.mark.parametrize("mail", HELD_OUT + HELD_OUT_2 + HELD_OUT_3, ids=lambda mail: mail.name)
 def test_held_out_mail(mail: Mail) -> None:
     msg = message(mail.text, mail.html, subject=mail.subject)
     reading = read_reply(msg, new_text(msg), date(2026, 12, 3), _CALENDAR)
@@ -40,14 +43,18 @@ def test_the_batches_cover_every_kind_and_shape() -> None:
         assert len(kinds) == 4
         assert any(mail.html and not mail.text for mail in batch)
         assert any("Forwarded" in mail.text or "Original Message" in mail.text for mail in batch)
-    names = [mail.name for mail in HELD_OUT + HELD_OUT_2]
+    names = [mail.name for mail in HELD_OUT + HELD_OUT_2 + HELD_OUT_3]
     assert len(names) == len(set(names))
 
 
 # --- never raises, on real mail cut up and put together again, with any headers -------------
 
 _FRAGMENTS = st.sampled_from(
-    [piece for mail in HELD_OUT + HELD_OUT_2 for piece in (mail.text or mail.html).split(". ")]
+    [
+        piece
+        for mail in HELD_OUT + HELD_OUT_2 + HELD_OUT_3
+        for piece in (mail.text or mail.html).split(". ")
+    ]
 )
 
 
