@@ -18,8 +18,6 @@ and anyone who can mail you can paste a From_ line and a header block (a forged
   - delivery headers (`Received`, `Return-Path`, `Delivered-To`) an inbox's delivery agent
     puts on every message, when at least two earlier messages all carry them;
   - the empty line writers put before each From_ line;
-  - dates: a Date after the From_ line's own delivery date, or a delivery date before
-    the previous message's;
   - whether this writer escapes: an unescaped `From ` line that is surely body text (no
     header after it) proves it does not, so a weaker doubt is enough; `>From ` lines in
     an earlier message and no unescaped one suggest it does, which forgives a different
@@ -42,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
 
-from connectors._email import Envelope, from_line_date
+from connectors._email import Envelope
 
 # The headers writers add to every message they store, as they appear lower-cased.
 WRITER_MARKS = ("x-gm-thrid", "x-gmail-labels", "x-mozilla-status")
@@ -58,7 +56,7 @@ _MARK_FIELD = re.compile(
 )
 # Read into an envelope's fields already, or looked for as text (a field name's start).
 _READ = ("x-gm-thrid", "x-gmail-labels", *_MESSAGE_FIELDS)
-_SCANNED = ("x-mozilla-status", *_DELIVERY)
+_SCANNED = tuple((name, f"\n{name}".encode()) for name in ("x-mozilla-status", *_DELIVERY))
 _SLACK = timedelta(days=1)  # From_ dates are often local time without a zone
 
 
@@ -88,12 +86,12 @@ def shape_of(from_line: bytes) -> str:
 def marks_of(block: bytes, parsed: Envelope | str) -> frozenset[str]:
     """The evidence-bearing fields the header block carries (see the module note)."""
     lower = b"\n" + block.lower()
-    found = {name for name in _SCANNED if f"\n{name}".encode() in lower}
-    if not isinstance(parsed, str):
-        found.update(name for name in _READ if name in parsed.fields)
-        found.add("dated")
-    elif b"\nfrom" in lower:
-        found.update(name.decode() for name in _MARK_FIELD.findall(lower))
+    if isinstance(parsed, str):
+        return frozenset(name.decode() for name in _MARK_FIELD.findall(lower))
+    fields = parsed.fields
+    found = [name for name, needle in _SCANNED if needle in lower]
+    found += [name for name in _READ if name in fields]
+    found.append("dated")
     return frozenset(found)
 
 
@@ -108,7 +106,6 @@ class Evidence:
     always_blank: bool = True  # each of those had an empty line before it
     escaped_seen: bool = False  # a `>From ` body line in a message already finished
     unescaped_seen: bool = False  # a `From ` body line with no header after it
-    last_from_line: bytes = b""
     doubtful: list[tuple[int, str]] = field(default_factory=list)
 
     def learn(self, head: Head) -> None:
@@ -120,7 +117,6 @@ class Evidence:
         if head.blank_before is not None and self.messages > 1:
             self.boundaries += 1
             self.always_blank = self.always_blank and head.blank_before
-        self.last_from_line = head.from_line
 
     @property
     def escapes(self) -> bool:
@@ -141,9 +137,6 @@ class Evidence:
             strong = [d for d in strong if not d.startswith(("a From_ line", "no empty"))]
         threshold = 1 if self.unescaped_seen else 2
         score = 2 * len(strong) + len(weak)
-        if 0 < threshold - score <= 1:  # the dates decide (read only then: they cost)
-            weak += self._dates(candidate)
-            score = 2 * len(strong) + len(weak)
         return strong + weak if score >= threshold else []
 
     def _strong(self, candidate: Head) -> list[str]:
@@ -176,15 +169,4 @@ class Evidence:
         delivery = [m for m in _DELIVERY if m in common and m not in candidate.marks]
         if delivery and self.messages >= 2:
             found.append("no " + ", ".join(delivery) + ", which every message before has")
-        return found
-
-    def _dates(self, candidate: Head) -> list[str]:
-        found: list[str] = []
-        delivered = from_line_date(candidate.from_line)
-        if delivered is not None and not isinstance(candidate.parsed, str):
-            if candidate.parsed.sent_at > delivered + _SLACK:
-                found.append("dated after its own From_ line")
-            last = from_line_date(self.last_from_line)
-            if last is not None and delivered + _SLACK < last:
-                found.append("delivered before the message it follows")
         return found

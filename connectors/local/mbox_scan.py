@@ -112,6 +112,7 @@ class Scanner:
             body = self._body
             assert body is not None
             self._feed(end)
+            self._release(end - _KEEP)
             self.evidence.escaped_seen = self.evidence.escaped_seen or body.escaped
             if end < head.headers_end:  # a message with no body: the block stops at `end`
                 head = self._head_cut(head, end)
