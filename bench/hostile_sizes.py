@@ -35,7 +35,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: its mailbox.py would hide the stdlib module
 
 from connectors.base import Reminder  # noqa: E402
 from connectors.local.ics import read_events  # noqa: E402
