@@ -168,7 +168,7 @@ class Dovecot:
                 self.process.wait()
 
     def connect(self) -> imaplib.IMAP4:
-        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
+        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=60)  # a loaded CI box
         client.login(self.user, self.password)
         return client
 
