@@ -200,13 +200,6 @@ class Dovecot:
         finally:
             client.logout()
 
-    def _sessions_ended(self) -> bool:
-        for path in (self.root / "rawlog").glob("*.in"):
-            lines = path.read_text(errors="replace").split()
-            if "LOGOUT" not in (word.upper() for word in lines[-3:]):
-                return False
-        return True
-
     def rawlog_lines(self) -> list[str]:
         """Every command clients sent (the `.in` rawlogs), for counting round trips."""
         lines: list[str] = []
@@ -215,15 +208,6 @@ class Dovecot:
         return lines
 
     def clear_rawlog(self) -> None:
-        """Forget what earlier sessions sent, once each of them has logged out.
-
-        Dovecot writes a session's rawlog through a buffer, so on a loaded machine the tail
-        of a finished session can reach the file after the test moved on; clearing before
-        that lets it count toward the next pass.
-        """
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not self._sessions_ended():
-            time.sleep(0.05)
         for path in (self.root / "rawlog").glob("*"):
             with contextlib.suppress(OSError):
                 path.unlink()
