@@ -38,6 +38,24 @@ def dovecot(dovecot_server: Dovecot) -> Dovecot:
     return dovecot_server
 
 
+@pytest.fixture(scope="module")
+def own_dovecot_server() -> Iterator[Dovecot]:
+    """A Dovecot of the module's own, for tests that count what the server saw.
+
+    The session's server also serves the crash tests, whose killed clients leave sessions
+    behind that can still write to the rawlog; a count must not include them.
+    """
+    if dovecot_binary() is None:
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)")
+    root = Path(tempfile.mkdtemp(prefix="followup-dovecot-own-"))
+    server = Dovecot(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def plain_dovecot_server() -> Iterator[Dovecot]:
     """A Dovecot that does not offer CONDSTORE, QRESYNC or UIDPLUS (`imap_capability`)."""
