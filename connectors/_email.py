@@ -2,15 +2,14 @@
 
 Local mail is read in two passes: the header block of every message first (cheap, our
 own unfolding of the few fields we need), then, only for the threads a caller keeps, the
-whole message with `email`'s compat32 parser for the bodies. compat32 rather than
-`policy.default`: the latter cuts unquoted Outlook boundaries and raises on some
-headers. Header values are decoded here, defensively (RFC 2047, unknown charsets).
+whole message for the bodies (`_email_bodies`, by `email`'s compat32 parser and its
+rules). compat32 rather than `policy.default`: the latter cuts unquoted Outlook boundaries
+and raises on some headers. Header values are decoded here, defensively (RFC 2047,
+unknown charsets).
 """
 
 from __future__ import annotations
 
-import codecs
-import email
 import hashlib
 import json
 import logging
@@ -20,23 +19,23 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 from email.header import decode_header
-from email.message import Message as EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from connectors import hygiene
+from connectors._email_bodies import decode_text, undeclared_text
+from connectors._email_bodies import read_bodies as read_bodies  # daemon/mail_index's too
 from policy.models import Message, Person, Thread
 
 logger = logging.getLogger(__name__)
 
 # What one message can make us read (README "Limits"): a recruiter's words are in its text
 # parts, near the start; a 200 MB attachment must not cost gigabytes of memory.
-MESSAGE_BYTES = 16 << 20  # of one stored message, headers and bodies
+# (`_email_bodies` has the limits of the bodies.)
 HEADER_BYTES = 256 << 10  # of its header block
 FIELD_CHARS = 16 << 10  # of one header field's value
-PART_CHARS = 8 << 20  # of one decoded text/plain or text/html part
 
 # The headers the policy reads (auto-reply and bulk markers), in the order they are reported.
 POLICY_HEADERS = (
@@ -66,14 +65,6 @@ _FIELDS = frozenset(
 _DRAFT_LABELS = frozenset({"draft", "drafts"})
 # A Takeout mbox holds these too; the Gmail path skips them as well (POLICY.md "me").
 _JUNK_LABELS = frozenset({"spam", "trash"})
-# Labels mail programs send for what is really the superset (as browsers read them).
-_SUPERSETS = {
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "iso8859-1": "cp1252",
-    "shift_jis": "cp932",
-    "euc_kr": "cp949",
-}
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 # Address lists the fast path reads without `getaddresses`: no quotes, comments, groups.
 _TRICKY = re.compile(r'["()\\;:\[\]]')
@@ -137,7 +128,7 @@ def read_fields(block: bytes) -> dict[str, str]:
     At most `HEADER_BYTES` of the block and `FIELD_CHARS` of a value are read.
     """
     fields: dict[str, str] = {}
-    for name, value in _FIELD_LINE.findall(_to_text(block[:HEADER_BYTES])):
+    for name, value in _FIELD_LINE.findall(undeclared_text(block[:HEADER_BYTES])):
         key = name.lower()
         if key not in fields:
             if "\n" in value:
@@ -282,32 +273,6 @@ def decode_words(value: str) -> str:
     return hygiene.one_line(" ".join("".join(out).split()))
 
 
-def decode_text(data: bytes, charset: str | None) -> str:
-    """Bytes in a declared charset; unknown charsets and bad bytes are replaced, not fatal."""
-    name = (charset or "").strip().strip("\"'").split("*")[0].lower()
-    if name in ("", "us-ascii", "ascii", "unknown-8bit", "x-unknown", "unknown"):
-        return _to_text(data)
-    try:
-        codec = codecs.lookup(name).name
-    except (LookupError, ValueError, TypeError):
-        return data.decode("utf-8", errors="replace")
-    codec = _SUPERSETS.get(codec, codec)
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return data.decode(codec, errors="replace")
-    except LookupError:  # a bytes-to-bytes codec such as base64 named as a charset
-        return data.decode("utf-8", errors="replace")
-
-
-def _to_text(data: bytes) -> str:
-    """Undeclared 8-bit text: UTF-8 when it is, else Windows-1252."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _sent_at(value: str, timezone: ZoneInfo) -> datetime | None:
     """The Date header as an aware datetime; no zone means the user's; None if unusable."""
     if not value:
@@ -416,89 +381,11 @@ def _name(value: str) -> str:
 def with_bodies(message: Message, raw: bytes) -> Message:
     """The message with its text/plain and text/html parts decoded from the raw bytes.
 
-    A message over `MESSAGE_BYTES` is read that far (the readers load one byte more, so
-    they never hold a whole huge message) (its text parts come first, in practice),
-    with a line; a part over `PART_CHARS` is cut there.
+    What is read of a large message, and how: `_email_bodies.read_bodies` (the readers
+    load one byte more than `MESSAGE_BYTES`, so they never hold a whole huge message).
     """
     text, html = read_bodies(raw)
     return replace(message, body_text=text, body_html=html)
-
-
-def read_bodies(raw: bytes) -> tuple[str, str]:
-    """(first inline text/plain, first inline text/html), decoded; "" where absent.
-
-    A multipart nested deeper than the parser's recursion allows (a hostile message) is
-    read flat instead: each piece between boundary lines on its own.
-    """
-    if len(raw) > MESSAGE_BYTES:
-        logger.warning(
-            "message %s: over %d MiB, only the first %d MiB read",
-            _id_of(raw),
-            MESSAGE_BYTES >> 20,
-            MESSAGE_BYTES >> 20,
-        )
-        raw = raw[:MESSAGE_BYTES]
-    try:
-        parsed = email.message_from_bytes(raw)  # compat32: see the module docstring
-        return _first_texts([parsed])
-    except RecursionError:
-        logger.warning(
-            "message %s: nested too deeply for the mail parser; its parts were read flat",
-            _id_of(raw),
-        )
-        return _flat_bodies(raw)
-
-
-def _id_of(raw: bytes) -> str:
-    """A message's id for a log line (never an address or a subject)."""
-    match = _ANGLE_ID.search(read_fields(header_block(raw[:HEADER_BYTES])).get("message-id", ""))
-    return match.group(1)[:80] if match else "(no Message-ID)"
-
-
-_BOUNDARY_LINE = re.compile(rb"^--[^\r\n]*\r?\n", re.MULTILINE)
-
-
-def _flat_bodies(raw: bytes) -> tuple[str, str]:
-    """The text parts of a message, found between boundary lines without nesting."""
-    pieces = (email.message_from_bytes(piece) for piece in _BOUNDARY_LINE.split(raw)[1:])
-    return _first_texts(part for part in pieces if not part.is_multipart())
-
-
-def _first_texts(parts: Iterable[EmailMessage]) -> tuple[str, str]:
-    """(first inline text/plain, first inline text/html) among `parts` and what they hold."""
-    text: str | None = None
-    html: str | None = None
-    stack: list[EmailMessage] = list(parts)[::-1]
-    while stack and (text is None or html is None):
-        part = stack.pop()
-        payload = part.get_payload()
-        if isinstance(payload, list):
-            stack.extend(reversed([item for item in payload if isinstance(item, EmailMessage)]))
-            continue
-        kind = part.get_content_type()
-        if kind not in ("text/plain", "text/html") or _is_attachment(part):
-            continue
-        if kind == "text/plain" and text is None:
-            text = _part_text(part)
-        elif kind == "text/html" and html is None:
-            html = _part_text(part)
-    return text or "", html or ""
-
-
-def _is_attachment(part: EmailMessage) -> bool:
-    disposition = str(part.get("Content-Disposition", ""))
-    return disposition.strip().lower().startswith("attachment")
-
-
-def _part_text(part: EmailMessage) -> str:
-    data = part.get_payload(decode=True)
-    if not isinstance(data, bytes):
-        return ""
-    try:
-        charset = part.get_content_charset()
-    except Exception:  # a charset parameter that is not text
-        charset = None
-    return decode_text(data[: PART_CHARS * 4], charset)[:PART_CHARS].replace("\r\n", "\n")
 
 
 # --- one message, and threads ----------------------------------------------------------

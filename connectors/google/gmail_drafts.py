@@ -42,7 +42,8 @@ from email.utils import formataddr, formatdate, getaddresses
 from functools import partial
 from typing import Any
 
-from connectors._email import decode_words, header_block, read_bodies, read_fields
+from connectors._email import decode_words, header_block, read_fields
+from connectors._email_bodies import read_bodies
 from connectors.base import DraftMessage, Found, Written
 from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.google.gmail_payload import b64decode, b64encode

@@ -2,7 +2,7 @@
 
 - `thread_messages`: a `threads.get format=full` answer as messages, spam and trash left
   out, oldest first by Date (as the mbox reader orders them). Headers are parsed by
-  `_email` (the mbox reader's parsing) and the bodies chosen as `_email.read_bodies`
+  `_email` (the mbox reader's parsing) and the bodies chosen as `_email_bodies.read_bodies`
   chooses them, so a thread reads the same from Gmail as from a local file.
 - `message_to_json` / `message_from_json`: the form a message takes in a source's snapshot.
 """
@@ -19,7 +19,8 @@ from email.message import Message as EmailMessageCompat
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors._email import decode_text, envelope_from_headers, to_message
+from connectors._email import envelope_from_headers, to_message
+from connectors._email_bodies import decode_text
 from policy.models import Message, Person
 
 SKIPPED_LABELS = frozenset({"SPAM", "TRASH"})
@@ -50,7 +51,7 @@ def _to_message(item: Mapping[str, Any], timezone: ZoneInfo, position: int) -> M
 
 
 def _bodies(payload: Mapping[str, Any]) -> tuple[str, str]:
-    """(first inline text/plain, first inline text/html), as `_email.read_bodies` chooses."""
+    """(first inline text/plain, first inline text/html), as `_email_bodies.read_bodies` chooses."""
     text: str | None = None
     html: str | None = None
     stack: list[Mapping[str, Any]] = [payload]

@@ -23,12 +23,12 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from connectors._email import (
-    MESSAGE_BYTES,
     DamagedMessage,
     Envelope,
     build_threads,
     envelope_from_headers,
 )
+from connectors._email_bodies import MESSAGE_BYTES
 from connectors.errors import SourceError, describe_os_error
 from policy.models import Thread
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from connectors._email import MESSAGE_BYTES, build_threads
+from connectors._email import build_threads
+from connectors._email_bodies import MESSAGE_BYTES
 from connectors.errors import SourceError, describe_os_error
 from connectors.local.mbox_scan import Scanned, Scanner
 from policy.models import Thread

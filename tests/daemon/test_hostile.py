@@ -379,7 +379,7 @@ def promised(config: Config) -> tuple[str, str]:
 
 
 def test_a_huge_message_is_read_up_to_the_cap(config: Config) -> None:
-    from connectors._email import MESSAGE_BYTES
+    from connectors._email_bodies import MESSAGE_BYTES
 
     filler = b"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n"
     attachment = filler * (MESSAGE_BYTES // len(filler) + 1000)
