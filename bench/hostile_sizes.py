@@ -13,8 +13,9 @@ wall time) and peak memory for:
 3. through the real command, in a child process: `sync --once` with nothing to do over a
    100,000-event calendar; the first `sync --once` of 2,000 interviews (`--quick` leaves
    these out);
-4. the mbox scanner: `plan` with one 212 MB message in the mbox, in a child process, and
-   the header scan of a 20,000-message mbox (`--mbox`: only these).
+4. the mbox scanner: `plan` with one 212 MB message in the mbox, in a child process; the
+   Python allocations' peak reading the threads of that mbox and of one with a 39 MB text
+   part; the header scan of a 20,000-message mbox (`--mbox`: only these).
 
 Per-MB figures that stay flat from 100 KB to 10 MB are what "linear" means here.
 """
@@ -222,6 +223,27 @@ def mbox_rows(folder: Path) -> None:
         f"   plan, one {size:.0f} MB message in the mbox: {wall:.1f} s wall, {cpu:.1f} s CPU, "
         f"max RSS {rss:.0f} MB"
     )
+    texts = folder / "text.mbox"
+    text = base64.encodebytes(b"Thanks for your time today. " * (1 << 20))
+    texts.write_bytes(
+        b"From pat0@company0.example Mon Dec  7 10:00:00 2026\nFrom: pat0@company0.example\n"
+        b"Date: Mon, 07 Dec 2026 10:00:00 -0500\nMessage-ID: <text@company0.example>\n"
+        b"Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n" + text + b"\n"
+    )
+    for name, path in (
+        ("a 200 MB attachment", config.parent / "mail.mbox"),
+        ("one text part of 39 MB", texts),
+    ):
+        code = (
+            "import sys, tracemalloc; from pathlib import Path; from zoneinfo import ZoneInfo; "
+            "from connectors.local.mbox import MboxMail; tracemalloc.start(); "
+            "MboxMail(Path(sys.argv[1]), ZoneInfo('UTC')).threads(); "
+            "print(tracemalloc.get_traced_memory()[1] / 2**20)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT
+        )
+        print(f"   reading the threads, {name}: peak {float(done.stdout):.1f} MiB (tracemalloc)")
     generated = folder / "m20k"
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "mailgen.py"), str(generated), "--messages", "20000"],

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from connectors._email import build_threads
@@ -23,10 +24,10 @@ from connectors.errors import SourceError, describe_os_error
 from connectors.local.mbox_scan import Scanned, Scanner
 from policy.models import Thread
 
-__all__ = ["MboxMail", "Scanned", "file_stamps", "unescape_from_lines"]
+__all__ = ["MboxMail", "Scanned", "file_stamps", "read_message", "unescape_from_lines"]
 
 logger = logging.getLogger(__name__)
-_FROM_LINE = 1 << 10  # read with a message's bytes, for its From_ line
+_FROM_LINE = 1 << 20  # of a From_ line (a longer first line is read as the message's)
 
 
 class MboxMail:
@@ -59,11 +60,7 @@ class MboxMail:
         """One stored message's bytes, as a mail parser should see them: at most one byte
         more than `MESSAGE_BYTES` (the parser cuts there, with a line)."""
         with self.path.open("rb") as handle:
-            handle.seek(start)
-            raw = handle.read(min(end - start, _FROM_LINE + MESSAGE_BYTES + 1))
-        whole = len(raw) == end - start
-        raw = _without_from_line(raw)[: MESSAGE_BYTES + 1]
-        return unescape_from_lines(_trim(raw) if whole else raw)
+            return read_message(handle, start, end)
 
     def threads(self, keep: Callable[[Thread], bool] | None = None) -> tuple[Thread, ...]:
         source = str(self.path)
@@ -81,10 +78,7 @@ class MboxMail:
 
             def load(positions: Sequence[int]) -> Iterator[tuple[int, bytes]]:
                 for position in positions:
-                    start, end = scan.spans[position]
-                    handle.seek(start)
-                    raw = handle.read(min(end - start, MESSAGE_BYTES + 1))
-                    yield position, unescape_from_lines(_trim(raw))
+                    yield position, read_message(handle, *scan.spans[position])
 
             def on_body_error(position: int, error: Exception) -> None:
                 logger.warning(
@@ -116,9 +110,23 @@ def unescape_from_lines(raw: bytes) -> bytes:
     return _ESCAPED_FROM.sub(rb"\1", raw)
 
 
-def _without_from_line(raw: bytes) -> bytes:
-    newline = raw.find(b"\n")
-    return raw[newline + 1 :] if raw.startswith(b"From ") and newline >= 0 else raw
+def read_message(handle: BinaryIO, start: int, end: int) -> bytes:
+    """The message in [start, end) of an open mbox: after its From_ line, without the
+    empty line before the next one, escaped `From ` lines read as written; at most one
+    byte more than `MESSAGE_BYTES`. Read once, in one piece: no copy of a large message
+    is made (only one holding `>From ` lines is copied, once, to unescape them)."""
+    handle.seek(start)
+    line = handle.readline(_FROM_LINE)
+    if not (line.startswith(b"From ") and line.endswith(b"\n")):
+        handle.seek(start)
+        line = b""
+    start += len(line)
+    if end - start <= MESSAGE_BYTES + 1:  # whole: drop the empty line before the next From_
+        handle.seek(max(start, end - 4))
+        tail = handle.read(end - max(start, end - 4))
+        end -= 2 if tail.endswith(b"\r\n\r\n") else 1 if tail.endswith(b"\n\n") else 0
+        handle.seek(start)
+    return unescape_from_lines(handle.read(min(end - start, MESSAGE_BYTES + 1)))
 
 
 def file_stamps(paths: Sequence[Path]) -> tuple[tuple[str, int, int, int], ...]:
@@ -131,12 +139,3 @@ def file_stamps(paths: Sequence[Path]) -> tuple[tuple[str, int, int, int], ...]:
             return ()
         stamps.append((str(path), info.st_ino, info.st_mtime_ns, info.st_size))
     return tuple(stamps)
-
-
-def _trim(raw: bytes) -> bytes:
-    """Drop the empty line an mbox writer puts before the next From_ line."""
-    if raw.endswith(b"\r\n\r\n"):
-        return raw[:-2]
-    if raw.endswith(b"\n\n"):
-        return raw[:-1]
-    return raw
