@@ -161,9 +161,9 @@ def envelope_from_headers(
         message_id = "nomsgid-" + hashlib.sha256(block).hexdigest()[:32]
     gmail_labels = fields.get("x-gmail-labels", "")
     if gmail_labels:
-        found = tuple(label.strip().strip('"') for label in gmail_labels.split(","))
-        labels = (*labels, *(label for label in found if label))
-        is_draft = is_draft or any(label.lower() in _DRAFT_LABELS for label in labels)
+        found, draft = _gmail_labels(gmail_labels)
+        is_draft = is_draft or draft or any(label.lower() in _DRAFT_LABELS for label in labels)
+        labels = (*labels, *found)
     return Envelope(
         message_id=message_id,
         gmail_thread_id=fields.get("x-gm-thrid", ""),
@@ -175,6 +175,14 @@ def envelope_from_headers(
         position=position,
         labels=labels,
     )
+
+
+@lru_cache(maxsize=1024)  # a mailbox's label sets recur
+def _gmail_labels(value: str) -> tuple[tuple[str, ...], bool]:
+    """Takeout's X-Gmail-Labels as labels, and whether one says Draft."""
+    found = (label.strip().strip('"') for label in value.split(","))
+    labels = tuple(label for label in found if label)
+    return labels, any(label.lower() in _DRAFT_LABELS for label in labels)
 
 
 def envelope_to_json(envelope: Envelope) -> str:

@@ -76,9 +76,10 @@ class Head(NamedTuple):
 
 
 def shape_of(from_line: bytes) -> str:
-    if _TAKEOUT.match(from_line):
+    after = from_line[5:6]  # what follows `From ` settles most lines without a pattern
+    if after.isdigit() and _TAKEOUT.match(from_line):
         return "takeout"
-    if _MOZILLA.match(from_line):
+    if after == b"-" and _MOZILLA.match(from_line):
         return "mozilla"
     return "sender"  # RFC 4155's `From <sender> <date>`, the date sometimes missing
 
@@ -89,10 +90,13 @@ def marks_of(block: bytes, parsed: Envelope | str) -> frozenset[str]:
     if isinstance(parsed, str):
         return frozenset(name.decode() for name in _MARK_FIELD.findall(lower))
     fields = parsed.fields
-    found = [name for name, needle in _SCANNED if needle in lower]
-    found += [name for name in _READ if name in fields]
-    found.append("dated")
-    return frozenset(found)
+    return frozenset(
+        [
+            *(name for name, needle in _SCANNED if needle in lower),
+            *(name for name in _READ if name in fields),
+            "dated",
+        ]
+    )
 
 
 @dataclass
@@ -112,7 +116,9 @@ class Evidence:
         """A message accepted as real: the next candidates are compared with it."""
         if self.shape is None:
             self.shape = head.shape
-        self.common = head.marks if self.common is None else self.common & head.marks
+        common = self.common
+        if common is None or not common <= head.marks:  # (the usual case: nothing new)
+            self.common = head.marks if common is None else common & head.marks
         self.messages += 1
         if head.blank_before is not None and self.messages > 1:
             self.boundaries += 1

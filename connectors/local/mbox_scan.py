@@ -177,35 +177,30 @@ class Scanner:
         from_end = line_end + 1 if line_end >= 0 else self._end_of_file()
         from_line = self._slice(start, min(from_end, start + _LINE))
         found = self._empty_line(from_end)
+        buffer = self._buffer
         if found >= 0:
             headers_end = found
-            empty = self._slice(headers_end, headers_end + 2)
-            body_start = headers_end + (1 if empty.startswith(b"\n") else 2)
+            body_start = headers_end + (1 if buffer[headers_end - self._base] == 10 else 2)
         else:
             headers_end = body_start = min(from_end + HEADER_BYTES, self._end_of_buffer())
         block = self._slice(from_end, min(headers_end, from_end + HEADER_BYTES))
-        before = self._slice(start - 3, start) if start >= 3 else b""
-        blank = (before.endswith(b"\n\n") or before == b"\n\r\n") if before else None
-        return self._parsed(
-            Head(
-                start,
-                from_end,
-                from_line,
-                headers_end,
-                body_start,
-                block,
-                blank if start > self._first else None,
-                "",
-                frozenset(),
-                shape_of(from_line),
-            )
+        blank = None
+        if start > self._first and start >= 3:  # the 3 bytes before it (read: `_KEEP`)
+            at = start - self._base
+            before = buffer[max(0, at - 3) : at]
+            blank = (before.endswith(b"\n\n") or before == b"\n\r\n") if before else None
+        parsed, marks = self._parse(block, from_line)
+        shape = shape_of(from_line)
+        return Head(
+            start, from_end, from_line, headers_end, body_start, block, blank, parsed, marks, shape
         )
 
     def _empty_line(self, from_end: int) -> int:
         """Where the empty line ending the header block after `from_end` starts; -1 when
         there is none in `HEADER_BYTES` (looked for near first: most blocks are short)."""
         for length in (_NEAR, HEADER_BYTES + 2):
-            self._reach(from_end + length)
+            if self._base + len(self._buffer) < from_end + length:
+                self._reach(from_end + length)
             buffer, start = self._buffer, from_end - 1 - self._base
             limit = start + 1 + length
             lf = buffer.find(b"\n\n", start, limit)
@@ -218,33 +213,38 @@ class Scanner:
     def _head_cut(self, head: Head, end: int) -> Head:
         """`head` with its header block stopping at `end` (the next From_ line)."""
         block = head.block[: max(0, end - head.from_end)]
-        return self._parsed(head._replace(block=block, headers_end=end, body_start=end))
+        parsed, marks = self._parse(block, head.from_line)
+        return head._replace(
+            block=block, headers_end=end, body_start=end, parsed=parsed, marks=marks
+        )
 
-    def _parsed(self, head: Head) -> Head:
+    def _parse(self, block: bytes, from_line: bytes) -> tuple[Envelope | str, frozenset[str]]:
+        """A header block's envelope (or why it is skipped) and its marks."""
         parsed: Envelope | str
         try:
             parsed = envelope_from_headers(
-                head.block,
+                block,
                 timezone=self.timezone,
                 position=0,
-                fallback_sent_at=lambda: from_line_date(head.from_line),
+                fallback_sent_at=lambda: from_line_date(from_line),
             )
         except DamagedMessage as error:
             parsed = error.reason
         except Exception as error:  # one damaged message must not stop the others
             parsed = f"unreadable headers ({type(error).__name__})"
-        return head._replace(parsed=parsed, marks=marks_of(head.block, parsed))
+        return parsed, marks_of(block, parsed)
 
     def _finish(self, head: Head, end: int) -> Envelope | None:
         self.count += 1
         if isinstance(head.parsed, str):
             logger.warning("%s: message %d skipped: %s", self.source, self.count, head.parsed)
             return None
+        if not self.keep:  # (positions index `self.envelopes`, kept only when asked)
+            return head.parsed
         envelope = head.parsed._replace(position=len(self.envelopes))
-        if self.keep:
-            self.envelopes.append(envelope)
-            self.spans.append((head.start, end))
-            self.numbers.append(self.count)
+        self.envelopes.append(envelope)
+        self.spans.append((head.start, end))
+        self.numbers.append(self.count)
         return envelope
 
     def _report_doubtful(self) -> None:
@@ -296,9 +296,10 @@ class Scanner:
             line_start = found + 1
             newline = self._find_within(b"\n", line_start, _LINE)
             if newline >= 0:
-                self._reach(newline + 1 + _LINE)
-                following = self._slice(newline + 1, newline + 1 + _LINE)
-                if _HEADER_LINE.match(following):
+                if self._base + len(self._buffer) < newline + 1 + _LINE:
+                    self._reach(newline + 1 + _LINE)
+                at = newline + 1 - self._base  # the line after it, matched in place
+                if _HEADER_LINE.match(self._buffer, at, at + _LINE):
                     return line_start
             self.evidence.unescaped_seen = True  # a body line the writer did not escape
             at = line_start
@@ -386,8 +387,9 @@ class Scanner:
         return self._end_of_buffer()
 
     def _slice(self, start: int, end: int) -> bytes:
-        start = max(start, self._base)
-        return bytes(self._buffer[start - self._base : max(start, end) - self._base])
+        base = self._base
+        start = start if start > base else base
+        return bytes(self._buffer[start - base : (end if end > start else start) - base])
 
     def _find(self, needle: bytes, start: int, *, release: bool = False) -> int:
         """Absolute offset of `needle` at or after `start`, reading on as needed; -1 at EOF.
@@ -404,7 +406,8 @@ class Scanner:
 
     def _find_within(self, needle: bytes, start: int, length: int) -> int:
         """Like `_find`, but only in the `length` bytes from `start` (-1 when not there)."""
-        self._reach(start + length)
+        if self._base + len(self._buffer) < start + length:
+            self._reach(start + length)
         found = self._buffer.find(
             needle, start - self._base, max(start, start + length) - self._base
         )
