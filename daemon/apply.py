@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from connectors.base import Found, Written
-from connectors.draft_mail import DraftRefused
+from connectors.draft_mail import DraftRefused, dated
 from connectors.errors import ItemRefused
 from daemon.diff import Adopt, Create, Delete, Forget, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Op, Recorded, Tombstoned
@@ -85,7 +85,21 @@ def apply_all(
     problem (a line, its intent left open for the next pass to settle) and the others go
     on; a sink that cannot be reached (a connection failure, three failures in a row) gets
     no more writes this pass. A stop request ends the loop after the write in flight.
-    Writes to a `Batching` sink are settled once its batch is written."""
+    Writes to a `Batching` sink are settled once its batch is written. Every draft
+    written carries the pass's moment, `now`, as its Date."""
+    with dated(now):
+        return _apply_all(operations, sinks, state, now, should_stop, describe, progress)
+
+
+def _apply_all(
+    operations: Sequence[Operation],
+    sinks: Sinks,
+    state: State,
+    now: datetime,
+    should_stop: Callable[[], bool],
+    describe: Callable[[Exception], str],
+    progress: Progress | None,
+) -> Outcome:
     batches = {kind: sink.batch() for kind in Kind if isinstance(sink := sinks.of(kind), Batching)}
     for context in batches.values():
         context.__enter__()
