@@ -18,7 +18,11 @@ program would carry it to the recruiter). Our drafts are found again by what is 
   for replies, the `threadId`, `In-Reply-To`, `References` and the thread's subject. A
   thread Gmail cannot resolve (404, or 400 "Invalid thread_id value") is gone: the draft is
   written as a new mail.
-- `content_hash` hashes what the user can change (recipients, subject, body). `update` and
+- The message is built by `draft_mail.build_draft`, as the Maildir's drafts are (a
+  format=flowed body under 78 columns, RFC 6532 for a non-ASCII local part, a bounded
+  subject, trimmed References), and `content_hash` is `draft_mail.content_hash`: what the
+  user can change (recipients, subject, threading, text), read back from the raw draft
+  with its flowed body joined again. `update` and
   `delete` first read the draft: one whose message id or hash moved since it was found
   (the user edited it) is left alone. Gmail has no If-Match for drafts; this check is
   the closest.
@@ -30,20 +34,15 @@ program would carry it to the recruiter). Our drafts are found again by what is 
 
 from __future__ import annotations
 
-import email
-import email.policy
-import hashlib
-import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formataddr, formatdate, getaddresses
 from functools import partial
 from typing import Any
 
-from connectors._email import decode_words, header_block, read_bodies, read_fields
+from connectors._email import header_block, read_fields
 from connectors.base import DraftMessage, Found, Written
+from connectors.draft_mail import DraftRefused, build_draft, content_hash, content_hash_of
 from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.google.gmail_payload import b64decode, b64encode
 from connectors.google.retry import (
@@ -116,8 +115,7 @@ class GmailDrafts:
         self._pending = dict(pending)
 
     def content_hash(self, draft: DraftMessage) -> str:
-        d = draft.draft
-        return _draft_hash(d.to, d.cc, d.subject, d.body)
+        return content_hash(draft.draft)
 
     def find_all(self) -> dict[str, Found]:
         rows = self._list()
@@ -217,7 +215,7 @@ class GmailDrafts:
             if current is None:
                 return None
             raw_now = b64decode(str(current["message"].get("raw") or ""))
-            if _raw_hash(raw_now) == wanted and current["message"]["id"] != found.etag:
+            if content_hash_of(raw_now) == wanted and current["message"]["id"] != found.etag:
                 return current
             return None
 
@@ -285,28 +283,22 @@ class GmailDrafts:
     # --- helpers ---------------------------------------------------------------------------
 
     def render(self, draft: DraftMessage) -> bytes:
-        """The RFC 5322 message for a draft: Date and a Message-ID under the user's domain,
-        nothing that names this program."""
+        """The RFC 5322 message for a draft, as every draft writer builds it
+        (`draft_mail.build_draft`): a flowed body, a Message-ID under the user's domain,
+        the pass's moment as Date, nothing that names this program. With no address of
+        mine to put in From (aliases), Gmail fills in the account's default."""
         d = draft.draft
-        message = EmailMessage(policy=email.policy.SMTP)
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = (
-            f"<{message_id_for(draft.key, self.content_hash(draft), self.domain)}>"
-        )
-        if self.me:
-            message["From"] = formataddr((self.name, self.me)) if self.name else self.me
-        message["To"] = ", ".join(d.to)
-        if d.cc:
-            message["Cc"] = ", ".join(d.cc)
-        message["Subject"] = d.subject
-        if d.in_reply_to:
-            message["In-Reply-To"] = f"<{d.in_reply_to}>"
-        references = list(dict.fromkeys((*d.references, d.in_reply_to)))
-        references = [r for r in references if r]
-        if references:
-            message["References"] = " ".join(f"<{r}>" for r in references)
-        message.set_content(d.body)
-        return message.as_bytes()
+        message_id = message_id_for(draft.key, self.content_hash(draft), self.domain)
+        try:
+            return build_draft(
+                d,
+                message_id=message_id,
+                sender=d.sender or self.me,
+                sender_name=d.sender_name or self.name,
+                linesep="\r\n",
+            )
+        except DraftRefused as error:
+            raise DraftRefused(f"Gmail draft {draft.key}: {error.user_message}") from None
 
     def _list(self) -> list[tuple[str, str, str]]:
         """(draft id, message id, thread id) of every draft."""
@@ -349,7 +341,7 @@ class GmailDrafts:
             message = answer.get("message") or {}
             raw = b64decode(str(message.get("raw") or ""))
             self._seen[str(message.get("id") or message_id)] = _Seen(
-                message_id=_message_id_of(raw), content_hash=_raw_hash(raw)
+                message_id=_message_id_of(raw), content_hash=content_hash_of(raw)
             )
 
     def _get(self, draft_id: str, fmt: str) -> dict[str, Any] | None:
@@ -368,41 +360,12 @@ class GmailDrafts:
             return False
         message = current.get("message") or {}
         raw = b64decode(str(message.get("raw") or ""))
-        if str(message.get("id")) != found.etag or _raw_hash(raw) != found.content_hash:
+        if str(message.get("id")) != found.etag or content_hash_of(raw) != found.content_hash:
             logger.info("draft %s changed by the user; left alone", found.remote_id)
             return False
         return True
-
-    # --- persistence -----------------------------------------------------------------------
 
 
 def _message_id_of(raw: bytes) -> str:
     value = read_fields(header_block(raw)).get("message-id", "")
     return value.strip().strip("<>").strip()
-
-
-def _raw_hash(raw: bytes) -> str:
-    """The content hash of a stored draft, comparable with `GmailDrafts.content_hash`."""
-    fields = read_fields(header_block(raw))
-
-    def addresses(name: str) -> list[str]:
-        value = decode_words(fields.get(name, ""))
-        return [address for _, address in getaddresses([value]) if address]
-
-    text, _ = read_bodies(raw)
-    return _draft_hash(
-        addresses("to"), addresses("cc"), decode_words(fields.get("subject", "")), text
-    )
-
-
-def _draft_hash(to: Iterable[str], cc: Iterable[str], subject: str, body: str) -> str:
-    """A hash of what the user can change in a draft: recipients, subject, text."""
-    lines = body.replace("\r\n", "\n").split("\n")
-    canonical = {
-        "to": sorted(a.strip().lower() for a in to),
-        "cc": sorted(a.strip().lower() for a in cc),
-        "subject": " ".join(subject.split()),
-        "body": "\n".join(line.rstrip() for line in lines).strip(),
-    }
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
