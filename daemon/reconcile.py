@@ -318,7 +318,7 @@ _verb = verb
 
 
 def _describe(error: Exception) -> str:
-    if isinstance(error, SourceError):
+    if isinstance(error, FollowupError):  # a SourceError, or a local writer's WriteError
         return error.user_message
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
