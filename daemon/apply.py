@@ -10,9 +10,9 @@ one generic `Sink` type and each operation names its journal entry and sink call
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -45,6 +45,45 @@ class Batching(Protocol):
     """A sink that can make many writes as one (the .ics file: written once per pass)."""
 
     def batch(self) -> AbstractContextManager[None]: ...
+
+
+@runtime_checkable
+class TellsWhyGone(Protocol):
+    """A sink that can tell why an item we wrote is gone (Gmail drafts: sent or deleted)."""
+
+    def why_gone(
+        self, key: str, *, remote_id: str, content_hash: str, written_at: datetime
+    ) -> str: ...
+
+
+def with_reasons_gone(
+    operations: Sequence[Operation],
+    sinks: Sinks,
+    found: Mapping[Kind, Mapping[str, Found]],
+    recorded: Mapping[tuple[Kind, str], Recorded],
+) -> tuple[Operation, ...]:
+    """The operations, each item tombstoned as gone saying why where its sink can tell
+    ("sent by the user" rather than "deleted or sent by the user"): what `sync` prints and
+    `status` shows. Asked only for items gone, so a pass with none costs nothing more."""
+    out: list[Operation] = []
+    for op in operations:
+        sink = sinks.of(op.kind)
+        record = recorded.get((op.kind, op.key))
+        if (
+            isinstance(op, Tombstone)
+            and isinstance(sink, TellsWhyGone)
+            and record is not None
+            and op.key not in found.get(op.kind, {})
+        ):
+            reason = sink.why_gone(
+                op.key,
+                remote_id=record.remote_id,
+                content_hash=record.content_hash,
+                written_at=record.written_at,
+            )
+            op = replace(op, reason=reason)
+        out.append(op)
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,6 +28,14 @@ program would carry it to the recruiter). Our drafts are found again by what is 
   the closest.
 - Drafts are read (`drafts.get format=raw`) once per version (message id): ours to hash
   them, and the others only while a create is unsettled.
+- A draft we wrote that is gone was sent or deleted by the user: `why_gone` tells which,
+  by a SENT message in the draft's thread written since the draft was (Gmail keeps the
+  thread; its web app drops our Message-ID), else by one search for a SENT message with our
+  Message-ID or to its recipients since then. Only a draft found gone is asked about: a
+  poll with nothing gone costs no request more. A draft sent long after it was written is
+  still told apart; the thread is known to a running daemon (listed each pass) and, for a
+  reply, from the plan; a one-shot `sync --once` after a new-mail draft was sent relies on
+  the search.
 - The message ids written are handed to `OwnWrites`, so the mail source does not take our
   own drafts for news.
 """
@@ -35,14 +43,22 @@ program would carry it to the recruiter). Our drafts are found again by what is 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from connectors._email import header_block, read_fields
 from connectors.base import DraftMessage, Found, Written
-from connectors.draft_mail import DraftRefused, build_draft, content_hash, content_hash_of
+from connectors.draft_mail import (
+    DraftRefused,
+    build_draft,
+    content_hash,
+    content_hash_of,
+    subject_of,
+)
 from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.google.gmail_payload import b64decode, b64encode
 from connectors.google.retry import (
@@ -57,10 +73,15 @@ from connectors.google.retry import (
     run_batch,
 )
 from connectors.google.state import OwnWrites
+from policy.models import Draft
 
 logger = logging.getLogger(__name__)
 
 _LIST_PAGE = 500
+SENT = "sent by the user"
+DELETED = "deleted by the user"
+_WORDS = re.compile(r"\w+")
+_SLACK = timedelta(minutes=1)  # between the pass's moment and Gmail's clock
 
 
 def vanished_thread(error: GoogleApiError) -> bool:
@@ -102,6 +123,8 @@ class GmailDrafts:
         self._seen: dict[str, _Seen] = {}  # by Gmail message id
         self._known: dict[str, str] = {}  # draft id -> action key
         self._pending: dict[str, str] = {}  # action key -> content hash, draft id unknown
+        self._threads: dict[str, str] = {}  # draft id -> its thread, as last listed or written
+        self._drafted: dict[str, Draft] = {}  # action key -> the draft the plan wants
 
     def _drafts(self) -> Any:
         return self._service.users().drafts()
@@ -115,10 +138,12 @@ class GmailDrafts:
         self._pending = dict(pending)
 
     def content_hash(self, draft: DraftMessage) -> str:
+        self._drafted[draft.key] = draft.draft
         return content_hash(draft.draft)
 
     def find_all(self) -> dict[str, Found]:
         rows = self._list()
+        self._threads.update((draft_id, thread) for draft_id, _, thread in rows if thread)
         wanted = [
             row
             for row in rows
@@ -197,6 +222,7 @@ class GmailDrafts:
             answer = call(what, make(""), self._retry, recover=recover)
         draft_id, message_id = str(answer["id"]), str(answer["message"]["id"])
         self._known[draft_id] = draft.key
+        self._threads[draft_id] = str(answer["message"].get("threadId") or "")
         self.own.add(message_id)
         logger.info("draft created: %s (%s)", draft_id, draft.key)
         return Written(remote_id=draft_id, etag=message_id, content_hash=wanted)
@@ -265,6 +291,48 @@ class GmailDrafts:
         self._known.pop(found.remote_id, None)
         logger.info("draft deleted: %s", found.remote_id)
         return True
+
+    def why_gone(self, key: str, *, remote_id: str, content_hash: str, written_at: datetime) -> str:
+        """Why a draft we wrote is no longer there: "sent by the user" when a SENT message
+        stands for it (one in its thread, written since the draft was; or one carrying the
+        Message-ID we gave it; or one to its recipients with its subject since then), else
+        "deleted by the user".
+        Asked only of a draft found gone, so a poll with nothing gone costs nothing more."""
+        since_ms = int((written_at - _SLACK).timestamp() * 1000)
+        drafted = self._drafted.get(key)
+        thread = self._threads.get(remote_id) or (drafted.thread_id if drafted else "")
+        if thread and self._sent_in_thread(thread, since_ms):
+            return SENT
+        terms = [f"rfc822msgid:{message_id_for(key, content_hash, self.domain)}"]
+        words = " ".join(_WORDS.findall(subject_of(drafted.subject))) if drafted else ""
+        if drafted is not None and drafted.to and words:
+            to = " OR ".join(f"to:{address}" for address in drafted.to)
+            terms.append(f'(({to}) subject:"{words}" after:{since_ms // 1000})')
+        answer = call(
+            f"Gmail messages.list (was draft {remote_id} sent?)",
+            lambda: (
+                self._service.users()
+                .messages()
+                .list(userId="me", q=f"in:sent ({' OR '.join(terms)})", maxResults=1)
+            ),
+            self._retry,
+        )
+        return SENT if answer.get("messages") else DELETED
+
+    def _sent_in_thread(self, thread_id: str, since_ms: int) -> bool:
+        """Whether the thread holds a SENT message from `since_ms` on."""
+        thread: dict[str, Any] | None = get_or_none(
+            f"Gmail threads.get {thread_id}",
+            lambda: (
+                self._service.users().threads().get(userId="me", id=thread_id, format="minimal")
+            ),
+            self._retry,
+        )
+        return any(
+            "SENT" in (message.get("labelIds") or [])
+            and int(message.get("internalDate") or 0) >= since_ms
+            for message in (thread or {}).get("messages") or []
+        )
 
     def _drop_copy(self, kept: Found, draft_id: str) -> None:
         """An identical second draft for a key: a create Gmail carried out twice (httplib2
