@@ -31,11 +31,12 @@ program would carry it to the recruiter). Our drafts are found again by what is 
 - A draft we wrote that is gone was sent or deleted by the user: `why_gone` tells which,
   by a SENT message in the draft's thread written since the draft was (Gmail keeps the
   thread; its web app drops our Message-ID), else by one search for a SENT message with our
-  Message-ID or to its recipients since then. Only a draft found gone is asked about: a
-  poll with nothing gone costs no request more. A draft sent long after it was written is
-  still told apart; the thread is known to a running daemon (listed each pass) and, for a
-  reply, from the plan; a one-shot `sync --once` after a new-mail draft was sent relies on
-  the search.
+  Message-ID, or to its recipients with its subject since then. Only a draft found gone
+  is asked about: a poll with nothing gone costs no request more. The thread is known from
+  the listings and creates of this process and, for a reply the plan still wants, from the
+  plan; the recipients and subject only while the plan wants the draft. So a fresh process
+  (`sync --once`) told of a new-mail draft the web app sent (its Message-ID replaced) once
+  the plan took it as done has nothing to go by, and says "deleted by the user".
 - The message ids written are handed to `OwnWrites`, so the mail source does not take our
   own drafts for news.
 """
