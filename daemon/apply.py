@@ -24,6 +24,7 @@ from daemon.items import Kind, Op, Recorded, Tombstoned
 from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.state import State, StateError
+from policy.errors import FollowupError
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +76,16 @@ def with_reasons_gone(
             and record is not None
             and op.key not in found.get(op.kind, {})
         ):
-            reason = sink.why_gone(
-                op.key,
-                remote_id=record.remote_id,
-                content_hash=record.content_hash,
-                written_at=record.written_at,
-            )
+            try:
+                reason = sink.why_gone(
+                    op.key,
+                    remote_id=record.remote_id,
+                    content_hash=record.content_hash,
+                    written_at=record.written_at,
+                )
+            except (FollowupError, OSError) as error:  # the lookup alone: the pass goes on
+                logger.info("why %s %s is gone: not told (%s)", op.kind.value, op.key, error)
+                reason = op.reason
             op = replace(op, reason=reason)
         out.append(op)
     return tuple(out)

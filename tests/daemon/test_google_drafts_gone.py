@@ -79,3 +79,15 @@ def test_a_sent_draft_is_told_by_a_process_that_never_listed_it(google: Google) 
     google.sync(MOMENT[2] + timedelta(days=1))
     assert gone_reasons(google)[key] == "sent by the user"
     assert Kind.DRAFT in {kind for kind, _ in google.state.tombstones()}
+
+
+def test_a_failed_lookup_keeps_the_plain_reason_and_the_pass_goes_on(google: Google) -> None:
+    google.sync(MOMENT[2])
+    drafts = google.sinks.drafts.find_all()
+    key = sorted(drafts)[0]
+    google.fake.gmail.user_delete_draft(drafts[key].remote_id)
+    for method in ("gmail.users.threads.get", "gmail.users.messages.list"):
+        google.fake.faults.add(method, status=503, times=None)
+    summary = google.sync(MOMENT[2] + timedelta(hours=1), force=True)
+    assert not summary.stopped
+    assert gone_reasons(google) == {key: "deleted or sent by the user"}
