@@ -95,6 +95,8 @@ class _Calendar:
     zone: ZoneInfo
     summary: str
     entries: dict[str, _Entry] = field(default_factory=dict)
+    # series id -> ids of its exceptions (moved or cancelled occurrences, stored as events)
+    exceptions: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -121,8 +123,6 @@ class CalendarStore:
         # Other addresses of the owner (an invitation sent to an alias): their attendee
         # entries carry `self: true` too, as Google marks the calendar's own entry.
         self.owner_aliases: set[str] = set()
-        # series id -> instance id -> the cancelled instance (see user_cancel_occurrence)
-        self.cancelled_occurrences: dict[str, dict[str, dict[str, Any]]] = {}
         self._clock = clock
         self.calendars: dict[str, _Calendar] = {}
         self._seq = 0
@@ -263,6 +263,8 @@ class CalendarStore:
         entry = cal.entries.get(event["id"])
         if entry is None:
             cal.entries[event["id"]] = _Entry(event, seq)
+            if event.get("recurringEventId"):
+                cal.exceptions.setdefault(event["recurringEventId"], set()).add(event["id"])
         else:
             entry.event = event
             entry.seq = seq
@@ -329,6 +331,22 @@ class CalendarStore:
     def _instances(
         self, cal: _Calendar, event: dict[str, Any], horizon: datetime
     ) -> Iterator[dict[str, Any]]:
+        """The occurrences of a series, each as Google lists it with `singleEvents`: a stored
+        exception (moved, edited or cancelled) in place of the occurrence it replaces, and
+        every occurrence cancelled when the series is. Not rendered."""
+        exceptions = cal.exceptions.get(event["id"], set())
+        cancelled = event.get("status") == "cancelled"
+        for inst in self._generated(cal, event, horizon):
+            if inst["id"] in exceptions:
+                inst = cal.entries[inst["id"]].event
+            if cancelled and inst.get("status") != "cancelled":
+                inst = {**inst, "status": "cancelled"}
+            yield inst
+
+    def _generated(
+        self, cal: _Calendar, event: dict[str, Any], horizon: datetime
+    ) -> Iterator[dict[str, Any]]:
+        """The occurrences the series' recurrence rule makes, exceptions not applied."""
         rule = parse_rrule(event.get("recurrence") or [])
         if rule is None:
             yield event
@@ -342,38 +360,65 @@ class CalendarStore:
             when = occurrence.replace(tzinfo=zone)
             inst = {k: copy.deepcopy(v) for k, v in event.items() if k != "recurrence"}
             if all_day:
-                suffix = when.strftime("%Y%m%d")
                 inst["start"] = {"date": when.date().isoformat()}
                 inst["end"] = {"date": (when + duration).date().isoformat()}
             else:
-                suffix = when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
                 tz = {"timeZone": start_v["timeZone"]} if "timeZone" in start_v else {}
                 inst["start"] = {"dateTime": when.isoformat(), **tz}
                 inst["end"] = {"dateTime": (when + duration).isoformat(), **tz}
-            inst["id"] = f"{event['id']}_{suffix}"
+            inst["id"] = f"{event['id']}_{_suffix(when, all_day)}"
             inst["recurringEventId"] = event["id"]
             inst["originalStartTime"] = copy.deepcopy(inst["start"])
-            if inst["id"] in self.cancelled_occurrences.get(event["id"], {}):
-                continue
             yield inst
+
+    def _occurrence(self, cal: _Calendar, event_id: str) -> _Entry | None:
+        """The stored event, or the not yet stored occurrence `<seriesId>_<start>` of a
+        stored series (what a write to an instance id turns into an exception)."""
+        entry = cal.entries.get(event_id)
+        if entry is not None:
+            return entry
+        series_id, sep, _ = event_id.rpartition("_")
+        series = cal.entries.get(series_id) if sep else None
+        if series is None or not series.event.get("recurrence"):
+            return None
+        horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
+        for inst in self._instances(cal, series.event, horizon):
+            if inst["id"] == event_id:
+                return _Entry(copy.deepcopy(inst), 0)
+        return None
+
+    def _is_exception(self, cal: _Calendar, event: dict[str, Any]) -> bool:
+        return event.get("recurringEventId") in cal.entries
 
     # --- test controls -----------------------------------------------------------------------
 
     @locked
-    def user_cancel_occurrence(self, calendar_id: str, instance_id: str) -> None:
+    def user_cancel_occurrence(self, calendar_id: str, instance_id: str) -> dict[str, Any]:
         """The user cancels one occurrence of a series: Google keeps it as a cancelled
-        instance (`recurringEventId`, `originalStartTime`), listed to a sync token."""
+        exception (`recurringEventId`, `originalStartTime`), listed to a sync token."""
+        return self._edit_occurrence(calendar_id, instance_id, {"status": "cancelled"})
+
+    @locked
+    def user_edit_occurrence(
+        self, calendar_id: str, instance_id: str, **changes: Any
+    ) -> dict[str, Any]:
+        """The user changes one occurrence ("this event" in Google's dialog), e.g. moves it
+        with new `start`/`end`: it becomes an exception keeping its id and
+        `originalStartTime` (patch semantics, as `user_edit`)."""
+        return self._edit_occurrence(calendar_id, instance_id, changes)
+
+    def _edit_occurrence(
+        self, calendar_id: str, instance_id: str, changes: dict[str, Any]
+    ) -> dict[str, Any]:
         cal = self._cal(calendar_id)
-        master_id = instance_id.partition("_")[0]
-        master = cal.entries[master_id].event
-        horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
-        for inst in self._instances(cal, master, horizon):
-            if inst["id"] == instance_id:
-                gone = {**inst, "status": "cancelled"}
-                self.cancelled_occurrences.setdefault(master_id, {})[instance_id] = gone
-                self._commit(cal, copy.deepcopy(master))
-                return
-        raise KeyError(instance_id)
+        entry = self._occurrence(cal, instance_id)
+        if entry is None or not entry.event.get("recurringEventId"):
+            raise KeyError(instance_id)
+        kept = {k: v for k, v in changes.items() if k not in READ_ONLY}
+        merged = _merge(copy.deepcopy(entry.event), kept)
+        self._validate(cal, merged)
+        self._normalize(cal, merged, conference=True)
+        return copy.deepcopy(self._commit(cal, merged))
 
     @locked
     def add_calendar(
@@ -391,6 +436,8 @@ class CalendarStore:
         calendar's owner organizes it, as for API inserts.
         """
         cal = self._cal(calendar_id)
+        if event.get("recurringEventId"):
+            return self._put_exception(cal, event)
         fresh = self._fresh(cal, event, conference=True, strict_id=False)
         organizer = event.get("organizer")
         if isinstance(organizer, dict) and organizer.get("email"):
@@ -398,6 +445,21 @@ class CalendarStore:
             if organizer["email"].lower() == cal.id.lower():
                 fresh["organizer"]["self"] = True
         return copy.deepcopy(self._commit(cal, fresh))
+
+    def _put_exception(self, cal: _Calendar, event: dict[str, Any]) -> dict[str, Any]:
+        """An exception given in the data: `recurringEventId` and `originalStartTime` name
+        the occurrence it replaces (its id is derived from them, as Google does)."""
+        series_id = str(event["recurringEventId"])
+        series = cal.entries.get(series_id)
+        original = event.get("originalStartTime")
+        if series is None or not isinstance(original, dict):
+            raise KeyError(f"{series_id}: no such series, or no originalStartTime")
+        zone = _zone(series.event["start"].get("timeZone"), cal.zone)
+        when = self._instant(cal, original).astimezone(zone)
+        instance_id = f"{series_id}_{_suffix(when, 'date' in original)}"
+        if event.get("id") not in (None, instance_id):
+            raise KeyError(f"{event['id']}: an exception's id is {instance_id}")
+        return self._edit_occurrence(cal.id, instance_id, event)
 
     @locked
     def user_edit(self, calendar_id: str, event_id: str, **changes: Any) -> dict[str, Any]:
@@ -407,15 +469,30 @@ class CalendarStore:
         merged = _merge(copy.deepcopy(entry.event), changes)
         self._validate(cal, merged)
         self._normalize(cal, merged, conference=True)
-        return copy.deepcopy(self._commit(cal, merged))
+        committed = copy.deepcopy(self._commit(cal, merged))
+        # "All events" in Google's dialog: the series' exceptions take the same changes,
+        # except their own times.
+        shared = {k: v for k, v in changes.items() if k not in ("start", "end", "recurrence")}
+        for exception_id in sorted(cal.exceptions.get(event_id, ())) if shared else ():
+            exception = cal.entries[exception_id].event
+            if exception.get("status") != "cancelled":
+                self._edit_occurrence(calendar_id, exception_id, shared)
+        return committed
 
     @locked
     def user_delete(self, calendar_id: str, event_id: str) -> None:
         cal = self._cal(calendar_id)
-        entry = cal.entries[event_id]
+        self._cancel(cal, cal.entries[event_id])
+
+    def _cancel(self, cal: _Calendar, entry: _Entry) -> None:
+        """Deletes an event; a series takes its exceptions with it."""
         event = copy.deepcopy(entry.event)
         event["status"] = "cancelled"
         self._commit(cal, event)
+        for exception_id in sorted(cal.exceptions.get(event["id"], ())):
+            exception = cal.entries[exception_id]
+            if exception.event.get("status") != "cancelled":
+                self._commit(cal, {**copy.deepcopy(exception.event), "status": "cancelled"})
 
     @locked
     def expire_sync_tokens(self) -> None:
@@ -439,7 +516,7 @@ class CalendarStore:
     # --- HTTP handlers -----------------------------------------------------------------------
 
     def _entry(self, cal: _Calendar, event_id: str) -> _Entry:
-        entry = cal.entries.get(event_id)
+        entry = self._occurrence(cal, event_id)
         if entry is None:
             raise not_found("calendar")
         return entry
@@ -459,16 +536,7 @@ class CalendarStore:
     def get_event(self, req: Request, calendar_id: str, event_id: str) -> Response:
         cal = self._cal(calendar_id)
         zone = _zone(req.param("timeZone"), cal.zone)
-        base_id, _, suffix = event_id.partition("_")
-        entry = cal.entries.get(event_id)
-        if entry is None and suffix and base_id in cal.entries:
-            master = cal.entries[base_id].event
-            horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
-            for inst in self._instances(cal, master, horizon):
-                if inst["id"] == event_id:
-                    return Response.json(self._render(cal, inst, zone))
-        if entry is None:
-            raise not_found("calendar")
+        entry = self._entry(cal, event_id)
         if req.headers.get("if-none-match") == entry.event["etag"]:
             return Response(304, b"", {})
         return Response.json(self._render(cal, entry.event, zone))
@@ -525,9 +593,7 @@ class CalendarStore:
         if entry.event.get("status") == "cancelled":
             raise ApiError(410, "deleted", "Resource has been deleted")
         self._check_if_match(req, entry)
-        event = copy.deepcopy(entry.event)
-        event["status"] = "cancelled"
-        self._commit(cal, event)
+        self._cancel(cal, entry)
         return Response.empty(204)
 
     def list_events(self, req: Request, calendar_id: str) -> Response:
@@ -561,15 +627,12 @@ class CalendarStore:
             if req.has("showDeleted") and not req.bool_param("showDeleted"):
                 raise _invalid("showDeleted=false cannot be used with syncToken.", "showDeleted")
             since = self._check_sync_token(cal, sync_token)
-            items = []
+            changed: dict[str, dict[str, Any]] = {}
             for entry in cal.entries.values():
-                if entry.seq <= since:
-                    continue
-                raws = self._expand(cal, entry.event, single, now + timedelta(days=366))
-                if single:
-                    gone = self.cancelled_occurrences.get(entry.event["id"], {})
-                    raws += [{**g, "etag": entry.event["etag"]} for g in gone.values()]
-                items += [self._render_item(cal, r, zone) for r in raws]
+                if entry.seq > since:
+                    for raw in self._expand(cal, entry.event, single, now + timedelta(days=366)):
+                        changed[raw["id"]] = raw
+            items = [self._render_item(cal, r, zone) for r in changed.values()]
             snapshot = _Page(cal.id, items, self._seq, fingerprint)
             return self._page(cal, snapshot, limit)
         show_deleted = req.bool_param("showDeleted")
@@ -586,34 +649,22 @@ class CalendarStore:
         horizon = time_max or now + timedelta(days=366)
         items = []
         for entry in cal.entries.values():
-            event = entry.event
-            cancelled = event.get("status") == "cancelled"
-            updated = datetime.fromisoformat(event["updated"].replace("Z", "+00:00"))
-            if updated_min and updated < updated_min:
-                continue
-            if cancelled and not (show_deleted or updated_min):
-                continue
-            if ical_uid and event.get("iCalUID") != ical_uid:
-                continue
-            if types and event.get("eventType", "default") not in types:
-                continue
-            props = event.get("extendedProperties") or {}
-            if any((props.get("private") or {}).get(k) != v for k, v in private):
-                continue
-            if any((props.get("shared") or {}).get(k) != v for k, v in shared):
-                continue
-            if words and not all(w in _searchable(event) for w in words):
-                continue
-            raws = self._expand(cal, event, single, horizon)
+            raws = [
+                event
+                for event in self._listed(cal, entry.event, single, horizon)
+                if self._shown(cal, event, single, show_deleted or updated_min is not None)
+            ]
             if time_min or time_max:
-                if single or not event.get("recurrence"):
+                if single or not entry.event.get("recurrence"):
                     raws = [r for r in raws if self._overlaps(cal, r, time_min, time_max)]
                 else:
                     # A recurring master is listed when any of its instances is in range.
-                    inst = self._instances(cal, event, horizon)
+                    inst = self._instances(cal, entry.event, horizon)
                     if not any(self._overlaps(cal, i, time_min, time_max) for i in inst):
                         raws = []
-            items += [self._render_item(cal, r, zone) for r in raws]
+            for event in raws:
+                if self._matches(event, updated_min, ical_uid, types, private, shared, words):
+                    items.append(self._render_item(cal, event, zone))
         if order_by == "startTime":
             items.sort(key=lambda e: (self._start_key(cal, e), e["id"]))
         elif order_by == "updated":
@@ -623,10 +674,57 @@ class CalendarStore:
     def _expand(
         self, cal: _Calendar, event: dict[str, Any], single: bool, horizon: datetime
     ) -> list[dict[str, Any]]:
-        """The stored event, or with singleEvents its instances (not yet rendered)."""
+        """The stored event, or with singleEvents its instances (not yet rendered); an
+        exception with singleEvents is the instance it is (its series cancelled: cancelled)."""
         if single and event.get("recurrence"):
             return list(self._instances(cal, event, horizon))
+        series = cal.entries.get(event.get("recurringEventId") or "")
+        if single and series is not None and series.event.get("status") == "cancelled":
+            return [{**event, "status": "cancelled"}]
         return [event]
+
+    def _listed(
+        self, cal: _Calendar, event: dict[str, Any], single: bool, horizon: datetime
+    ) -> list[dict[str, Any]]:
+        """What one stored event adds to a full listing. With singleEvents an exception is
+        listed among its series' instances, so not on its own."""
+        if single and self._is_exception(cal, event):
+            return []
+        return self._expand(cal, event, single, horizon)
+
+    def _shown(
+        self, cal: _Calendar, event: dict[str, Any], single: bool, deleted_too: bool
+    ) -> bool:
+        """Whether a cancelled event is listed (without a sync token): with showDeleted or
+        updatedMin; and a cancelled exception of a live series also when singleEvents and
+        showDeleted are both false (the series' own listing needs it; CD showDeleted)."""
+        if event.get("status") != "cancelled" or deleted_too:
+            return True
+        series = cal.entries.get(event.get("recurringEventId") or "")
+        live = series is not None and series.event.get("status") != "cancelled"
+        return not single and live
+
+    @staticmethod
+    def _matches(
+        event: dict[str, Any],
+        updated_min: datetime | None,
+        ical_uid: str | None,
+        types: list[str],
+        private: list[tuple[str, str]],
+        shared: list[tuple[str, str]],
+        words: list[str],
+    ) -> bool:
+        """The listing's filters on one event or instance."""
+        updated = datetime.fromisoformat(event["updated"].replace("Z", "+00:00"))
+        props = event.get("extendedProperties") or {}
+        return (
+            not (updated_min and updated < updated_min)
+            and not (ical_uid and event.get("iCalUID") != ical_uid)
+            and not (types and event.get("eventType", "default") not in types)
+            and all((props.get("private") or {}).get(k) == v for k, v in private)
+            and all((props.get("shared") or {}).get(k) == v for k, v in shared)
+            and all(w in _searchable(event) for w in words)
+        )
 
     def _render_item(self, cal: _Calendar, event: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
         if event.get("status") == "cancelled":
@@ -687,6 +785,11 @@ class CalendarStore:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _suffix(when: datetime, all_day: bool) -> str:
+    """The instance id's tail: the original start, a date or a UTC time."""
+    return when.strftime("%Y%m%d") if all_day else when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _send_updates(req: Request) -> None:
