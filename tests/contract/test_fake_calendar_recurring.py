@@ -172,16 +172,21 @@ def test_an_exception_in_the_data_replaces_its_occurrence(
         )
 
 
-def test_an_edit_of_the_whole_series_reaches_its_exceptions_but_not_their_times(
-    cal: Any, fake_google: FakeGoogle
-) -> None:
-    fake_google.calendar.user_edit_occurrence(
+def tuesday_moved_later(cal: Any, fake: FakeGoogle) -> str:
+    """Tuesday's occurrence moved four hours later by the user; a sync token from then."""
+    fake.calendar.user_edit_occurrence(
         "primary",
         TUE,
         start={"dateTime": "2026-12-08T18:00:00+01:00"},
         end={"dateTime": "2026-12-08T19:00:00+01:00"},
     )
-    _, token = listing(cal, singleEvents=True)
+    return listing(cal, singleEvents=True)[1]
+
+
+def test_an_edit_of_the_whole_series_reaches_its_exceptions_but_not_their_times(
+    cal: Any, fake_google: FakeGoogle
+) -> None:
+    token = tuesday_moved_later(cal, fake_google)
     fake_google.calendar.user_edit("primary", "loop2026", summary="Onsite loop - Initech Corp")
     changed, _ = listing(cal, singleEvents=True, syncToken=token, timeZone="UTC")
     assert {i["id"]: (i["summary"], i["start"]["dateTime"]) for i in changed} == {
@@ -192,13 +197,7 @@ def test_an_edit_of_the_whole_series_reaches_its_exceptions_but_not_their_times(
 
 
 def test_deleting_the_series_cancels_every_occurrence(cal: Any, fake_google: FakeGoogle) -> None:
-    fake_google.calendar.user_edit_occurrence(
-        "primary",
-        TUE,
-        start={"dateTime": "2026-12-08T18:00:00+01:00"},
-        end={"dateTime": "2026-12-08T19:00:00+01:00"},
-    )
-    _, token = listing(cal, singleEvents=True)
+    token = tuesday_moved_later(cal, fake_google)
     cal.events().delete(calendarId="primary", eventId="loop2026").execute()
     changed, _ = listing(cal, singleEvents=True, syncToken=token)
     assert sorted((i["id"], i["status"]) for i in changed) == [
