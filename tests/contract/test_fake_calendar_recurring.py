@@ -30,15 +30,16 @@ def cal(services: GoogleServices, fake_google: FakeGoogle) -> Any:
     return services.calendar
 
 
-def listing(cal: Any, **params: Any) -> tuple[list[dict[str, Any]], str]:
-    """Every item of one listing, and its nextSyncToken."""
+def listing(cal: Any, method: str = "list", **params: Any) -> tuple[list[dict[str, Any]], str]:
+    """Every item of one listing (events.list, or events.instances), and its nextSyncToken."""
     items: list[dict[str, Any]] = []
-    request = cal.events().list(calendarId="primary", **params)
+    token = ""
+    request = getattr(cal.events(), method)(calendarId="primary", **params)
     while request is not None:
         page = request.execute()
         items += page.get("items", [])
         token = page.get("nextSyncToken", "")
-        request = cal.events().list_next(request, page)
+        request = getattr(cal.events(), f"{method}_next")(request, page)
     return items, token
 
 
@@ -249,3 +250,21 @@ def test_if_match_on_an_occurrence(cal: Any) -> None:
     with pytest.raises(HttpError) as refused:
         stale.execute()
     assert refused.value.status_code == 412
+
+
+def test_events_instances_lists_the_series_as_it_is_now(cal: Any, fake_google: FakeGoogle) -> None:
+    tuesday_moved_later(cal, fake_google)
+    fake_google.calendar.user_cancel_occurrence("primary", WED)
+    items, token = listing(cal, "instances", eventId="loop2026", timeZone="UTC", maxResults=1)
+    assert starts(items) == {MON: "2026-12-07T13:00:00Z", TUE: "2026-12-08T17:00:00Z"}
+    assert token == ""  # instances has no sync token
+    shown, _ = listing(cal, "instances", eventId="loop2026", showDeleted=True)
+    assert [(i["id"], i["status"]) for i in shown] == [
+        (MON, "confirmed"),
+        (TUE, "confirmed"),
+        (WED, "cancelled"),
+    ]
+    cal.events().delete(calendarId="primary", eventId="loop2026").execute()
+    with pytest.raises(HttpError) as gone:
+        listing(cal, "instances", eventId="loop2026")
+    assert gone.value.status_code == 410

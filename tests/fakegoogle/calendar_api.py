@@ -105,6 +105,7 @@ class _Page:
     items: list[dict[str, Any]]
     next_sync_seq: int
     fingerprint: tuple[tuple[str, str], ...]
+    synced: bool = True  # events.list: its last page carries a nextSyncToken
 
 
 class CalendarStore:
@@ -600,14 +601,10 @@ class CalendarStore:
         cal = self._cal(calendar_id)
         zone = _zone(req.param("timeZone"), cal.zone)
         limit = req.int_param("maxResults", 250, lo=1, hi=2500)
-        fingerprint = tuple(sorted((k, v) for k, v in req.query if k not in ("pageToken", "alt")))
+        fingerprint = _fingerprint(req)
         token = req.param("pageToken")
         if token is not None:
-            page = self._pages.get(token)
-            if page is None or page.calendar_id != cal.id or page.fingerprint != fingerprint:
-                raise _invalid("Invalid page token value.", "pageToken")
-            del self._pages[token]
-            return self._page(cal, page, limit)
+            return self._next_page(cal, token, fingerprint, limit)
         sync_token = req.param("syncToken")
         single = req.bool_param("singleEvents")
         order_by = req.param("orderBy")
@@ -670,6 +667,39 @@ class CalendarStore:
         elif order_by == "updated":
             items.sort(key=lambda e: (e.get("updated", ""), e["id"]))
         return self._page(cal, _Page(cal.id, items, self._seq, fingerprint), limit)
+
+    def list_instances(self, req: Request, calendar_id: str, event_id: str) -> Response:
+        """events.instances: the occurrences of one series as `singleEvents` lists them
+        (cancelled ones only with showDeleted); no sync token. For an event that is not
+        recurring the fake answers with the event itself (what Google does is not known)."""
+        cal = self._cal(calendar_id)
+        zone = _zone(req.param("timeZone"), cal.zone)
+        limit = req.int_param("maxResults", 250, lo=1, hi=2500)
+        fingerprint = _fingerprint(req)
+        token = req.param("pageToken")
+        if token is not None:
+            return self._next_page(cal, token, fingerprint, limit)
+        entry = self._entry(cal, event_id)
+        if entry.event.get("status") == "cancelled":
+            raise ApiError(410, "deleted", "Resource has been deleted")
+        time_min, time_max = _opt_time(req, "timeMin"), _opt_time(req, "timeMax")
+        horizon = time_max or self._clock().astimezone(UTC) + timedelta(days=366)
+        items = [
+            self._render_item(cal, inst, zone)
+            for inst in self._instances(cal, entry.event, horizon)
+            if (req.bool_param("showDeleted") or inst.get("status") != "cancelled")
+            and self._overlaps(cal, inst, time_min, time_max)
+        ]
+        return self._page(cal, _Page(cal.id, items, 0, fingerprint, synced=False), limit)
+
+    def _next_page(
+        self, cal: _Calendar, token: str, fingerprint: tuple[tuple[str, str], ...], limit: int
+    ) -> Response:
+        page = self._pages.get(token)
+        if page is None or page.calendar_id != cal.id or page.fingerprint != fingerprint:
+            raise _invalid("Invalid page token value.", "pageToken")
+        del self._pages[token]
+        return self._page(cal, page, limit)
 
     def _expand(
         self, cal: _Calendar, event: dict[str, Any], single: bool, horizon: datetime
@@ -757,9 +787,11 @@ class CalendarStore:
         }
         if rest:
             token = secrets.token_urlsafe(18)
-            self._pages[token] = _Page(cal.id, rest, page.next_sync_seq, page.fingerprint)
+            self._pages[token] = _Page(
+                cal.id, rest, page.next_sync_seq, page.fingerprint, page.synced
+            )
             out["nextPageToken"] = token
-        else:
+        elif page.synced:
             raw = f"{self._generation}:{page.next_sync_seq}:{cal.id}".encode()
             out["nextSyncToken"] = "C" + base64.urlsafe_b64encode(raw).decode()
         out["items"] = items
@@ -790,6 +822,11 @@ class CalendarStore:
 def _suffix(when: datetime, all_day: bool) -> str:
     """The instance id's tail: the original start, a date or a UTC time."""
     return when.strftime("%Y%m%d") if all_day else when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fingerprint(req: Request) -> tuple[tuple[str, str], ...]:
+    """A listing's parameters but the page token: each next page must repeat them."""
+    return tuple(sorted((k, v) for k, v in req.query if k not in ("pageToken", "alt")))
 
 
 def _send_updates(req: Request) -> None:
