@@ -599,12 +599,9 @@ class CalendarStore:
 
     def list_events(self, req: Request, calendar_id: str) -> Response:
         cal = self._cal(calendar_id)
-        zone = _zone(req.param("timeZone"), cal.zone)
-        limit = req.int_param("maxResults", 250, lo=1, hi=2500)
-        fingerprint = _fingerprint(req)
-        token = req.param("pageToken")
-        if token is not None:
-            return self._next_page(cal, token, fingerprint, limit)
+        zone, limit, fingerprint, following = self._paging(req, cal)
+        if following is not None:
+            return following
         sync_token = req.param("syncToken")
         single = req.bool_param("singleEvents")
         order_by = req.param("orderBy")
@@ -673,12 +670,9 @@ class CalendarStore:
         (cancelled ones only with showDeleted); no sync token. For an event that is not
         recurring the fake answers with the event itself (what Google does is not known)."""
         cal = self._cal(calendar_id)
-        zone = _zone(req.param("timeZone"), cal.zone)
-        limit = req.int_param("maxResults", 250, lo=1, hi=2500)
-        fingerprint = _fingerprint(req)
-        token = req.param("pageToken")
-        if token is not None:
-            return self._next_page(cal, token, fingerprint, limit)
+        zone, limit, fingerprint, following = self._paging(req, cal)
+        if following is not None:
+            return following
         entry = self._entry(cal, event_id)
         if entry.event.get("status") == "cancelled":
             raise ApiError(410, "deleted", "Resource has been deleted")
@@ -691,6 +685,18 @@ class CalendarStore:
             and self._overlaps(cal, inst, time_min, time_max)
         ]
         return self._page(cal, _Page(cal.id, items, 0, fingerprint, synced=False), limit)
+
+    def _paging(
+        self, req: Request, cal: _Calendar
+    ) -> tuple[ZoneInfo, int, tuple[tuple[str, str], ...], Response | None]:
+        """What a listing reads first: the answer's zone, the page size, the query (a next
+        page must repeat it); and the next page itself when a page token asks for one."""
+        zone = _zone(req.param("timeZone"), cal.zone)
+        limit = req.int_param("maxResults", 250, lo=1, hi=2500)
+        fingerprint = _fingerprint(req)
+        token = req.param("pageToken")
+        following = None if token is None else self._next_page(cal, token, fingerprint, limit)
+        return zone, limit, fingerprint, following
 
     def _next_page(
         self, cal: _Calendar, token: str, fingerprint: tuple[tuple[str, str], ...], limit: int
