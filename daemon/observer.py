@@ -13,9 +13,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from connectors.base import CalendarSource, Fingerprinted, MailSource, Resumable, Stamps
+from connectors.base import (
+    CalendarSource,
+    Fingerprinted,
+    MailSource,
+    Resumable,
+    SavesProgress,
+    Stamps,
+)
 from daemon.config import Config
 from daemon.sources import IndexUse, Observation, calendar_source, mail_source, observe
 
@@ -82,6 +89,11 @@ class Observer:
             out[name] = json.dumps(source.snapshot(), separators=(",", ":"))
             self._saved_cursors[name] = cursor
         return out
+
+    def watch_progress(self, callback: Callable[[], None]) -> None:
+        """A mail source that saves progress during a long first read calls `callback`."""
+        if isinstance(self.mail, SavesProgress):
+            self.mail.on_progress = callback
 
     def _resumable(self) -> dict[str, Resumable]:
         found: dict[str, Resumable] = {}

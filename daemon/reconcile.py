@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from connectors.base import Found, RemembersWrites, SavesProgress
+from connectors.base import Found, RemembersWrites
 from connectors.errors import SourceError
 from daemon import diff
 from daemon.apply import apply_all, verb
@@ -40,6 +40,9 @@ class Observes(Protocol):
     def observe(self) -> Observation: ...
 
     def snapshots(self) -> Mapping[str, str]: ...
+
+    def watch_progress(self, callback: Callable[[], None]) -> None:
+        """Have a long read (a big first sync) call `callback` now and then during it."""
 
 
 class TransientError(FollowupError):
@@ -134,9 +137,7 @@ def run_pass(
     if held != now:
         logger.info("the clock reads %s, before the last pass: planning as of %s", now, held)
         now = held
-    source = getattr(observer, "mail", None)  # the Observer's; a test's observer has none
-    if isinstance(source, SavesProgress):
-        source.on_progress = lambda: _keep_what_was_read(observer, state, now)
+    observer.watch_progress(lambda: _keep_what_was_read(observer, state, now))
     try:
         observation = observer.observe()
     except OSError as error:
