@@ -112,9 +112,7 @@ class PlanCache:
             and (last[4].stable_until is None or now < last[4].stable_until)
         ):
             return replace(last[4], generated_at=now.astimezone(settings.timezone))
-        plan = make_plan(
-            observation.events, observation.threads, settings, now, marks, observation.replies
-        )
+        plan = _fresh_plan(observation, settings, now, marks)
         self._last = (observation, marks, settings, now, plan)
         return plan
 
@@ -137,22 +135,8 @@ def run_pass(
     if held != now:
         logger.info("the clock reads %s, before the last pass: planning as of %s", now, held)
         now = held
-    observer.watch_progress(lambda: _keep_what_was_read(observer, state, now))
-    try:
-        observation = observer.observe()
-    except OSError as error:
-        _keep_what_was_read(observer, state, now)
-        raise TransientError(f"reading the sources: {_describe(error)}; nothing changed") from None
-    except SourceError:
-        _keep_what_was_read(observer, state, now)  # a big first sync resumes where it stopped
-        raise
-    marks = state.marks()
-    if plans is not None:
-        plan = plans.plan(observation, settings, now, marks)
-    else:
-        plan = make_plan(
-            observation.events, observation.threads, settings, now, marks, observation.replies
-        )
+    observation = _observe(observer, state, now)
+    plan = _plan(observation, settings, now, state.marks(), plans)
     operations, settlements = _decide(
         plan, sinks=sinks, state=state, now=now, dry_run=dry_run, force=force
     )
@@ -169,7 +153,6 @@ def run_pass(
             logger.info("%s %s %s: %s", _verb(op), op.kind.value, op.key, op.reason)
     if dry_run:
         return summary
-
     outcome = apply_all(
         operations,
         sinks=sinks,
@@ -186,17 +169,55 @@ def run_pass(
         pending=outcome.pending,
         failed=outcome.failed,
     )
-    if not outcome.stopped:
+    _record(summary, observer, state)
+    return summary
+
+
+def _observe(observer: Observes, state: State, now: datetime) -> Observation:
+    """Read the sources; what a failed read got (a first sync's threads) is kept."""
+    observer.watch_progress(lambda: _keep_what_was_read(observer, state, now))
+    try:
+        return observer.observe()
+    except OSError as error:
+        _keep_what_was_read(observer, state, now)
+        raise TransientError(f"reading the sources: {_describe(error)}; nothing changed") from None
+    except SourceError:
+        _keep_what_was_read(observer, state, now)  # a big first sync resumes where it stopped
+        raise
+
+
+def _plan(
+    observation: Observation,
+    settings: Settings,
+    now: datetime,
+    marks: tuple[Mark, ...],
+    plans: PlanCache | None,
+) -> Plan:
+    if plans is not None:
+        return plans.plan(observation, settings, now, marks)
+    return _fresh_plan(observation, settings, now, marks)
+
+
+def _fresh_plan(
+    observation: Observation, settings: Settings, now: datetime, marks: tuple[Mark, ...]
+) -> Plan:
+    return make_plan(
+        observation.events, observation.threads, settings, now, marks, observation.replies
+    )
+
+
+def _record(summary: Summary, observer: Observes, state: State) -> None:
+    """The sources' cursors (after a pass that applied everything) and the pass itself."""
+    if not summary.stopped:
         snapshots = observer.snapshots()
         if snapshots:
-            state.save_cursors(snapshots, now)
+            state.save_cursors(snapshots, summary.now)
     state.record_pass(summary.to_record())
     logger.info(
         "pass done: %d writes, %s",
         summary.writes(),
         ", ".join(f"{n} {what}" for what, n in summary.counts().items()) or "nothing planned",
     )
-    return summary
 
 
 def _last_pass_at(state: State) -> datetime | None:
