@@ -305,8 +305,22 @@ def thank_you_text(
     templates: Mapping[str, str],
 ) -> tuple[str, str]:
     """(subject, body) of the thank-you email (POLICY.md "Thank-you")."""
+    values = _thanks_values(interview_title, company, role, recipients_names, learned, my_name)
+    subject, body = _template(("thank_you",), "thank_you", templates)
+    return _render(subject, values).strip(), _render(body, values)
+
+
+def _thanks_values(
+    interview_title: str,
+    company: str,
+    role: str,
+    recipients_names: tuple[str, ...],
+    learned: str | None,
+    my_name: str,
+) -> dict[str, str]:
+    """The placeholders of a thank-you, emailed or handwritten."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
-    values = {
+    return {
         **_common(
             company=company,
             role=role,
@@ -318,8 +332,6 @@ def thank_you_text(
         "learned": _learned(learned),
         "interview_title": interview_title.strip(),
     }
-    subject, body = _template(("thank_you",), "thank_you", templates)
-    return _render(subject, values).strip(), _render(body, values)
 
 
 def follow_up_text(
@@ -397,19 +409,7 @@ def handwritten_text(
 ) -> str:
     """The reminder text with a suggested handwritten thank-you note: the same three parts
     as the email, shorter."""
-    topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
-    values = {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name=my_name,
-            stage=naming.stage_of(interview_title),
-        ),
-        **_greetings(recipients_names, company),
-        "learned": _learned(learned),
-        "interview_title": interview_title.strip(),
-    }
+    values = _thanks_values(interview_title, company, role, recipients_names, learned, my_name)
     _, body = _template(("handwritten",), "handwritten", templates)
     return _render(body, values)
 
