@@ -102,19 +102,21 @@ def plan(
         same_company = (i for i, g in zip(interviews, groups, strict=True) if g == groups[position])
         next_round = next_round_by_calendar(interview, same_company)
         application, turns_at = _application(
-            interview=interview,
-            reason=reason,
-            side=sides[position],
-            next_round=next_round,
-            threads=index.matching(
-                sides[position],
-                company_name(interview, sides[position], cultures, settings.ats_domains),
-            ),
-            marks=marks_by_id.get(interview.interview_id, []),
-            reader=reader,
-            settings=settings,
-            calendar=calendar,
-            now=now,
+            _Given(
+                interview=interview,
+                reason=reason,
+                side=sides[position],
+                next_round=next_round,
+                threads=index.matching(
+                    sides[position],
+                    company_name(interview, sides[position], cultures, settings.ats_domains),
+                ),
+                marks=marks_by_id.get(interview.interview_id, []),
+                reader=reader,
+                settings=settings,
+                calendar=calendar,
+                now=now,
+            )
         )
         applications.append(application)
         turns.extend(turns_at)
@@ -239,6 +241,22 @@ def _gather_mail(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class _Given:
+    """What one application is planned from, and the pass's reader, settings and clock."""
+
+    interview: Interview
+    reason: str  # why the event counts as an interview
+    side: RecruiterSide
+    next_round: Interview | None
+    threads: Sequence[Thread]
+    marks: Sequence[Mark]
+    reader: _ReplyReader
+    settings: Settings
+    calendar: BusinessCalendar
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class _Reading:
     """What an application's calendar, mail and marks say, before any action is planned."""
 
@@ -250,31 +268,22 @@ class _Reading:
     why: tuple[Why, ...]
 
 
-def _read_application(
-    interview: Interview,
-    reason: str,
-    next_round: Interview | None,
-    threads: Sequence[Thread],
-    marks: Sequence[Mark],
-    reader: _ReplyReader,
-    settings: Settings,
-    calendar: BusinessCalendar,
-    now: datetime,
-    side: RecruiterSide,
-) -> _Reading:
+def _read_application(given: _Given) -> _Reading:
     """The application's mail, its timeline P and what closes it, each adding its `Why`."""
-    why = [Why(rule=Rule.INTERVIEW, text=reason)]
+    interview, threads, marks = given.interview, given.threads, given.marks
+    settings, calendar, next_round = given.settings, given.calendar, given.next_round
+    why = [Why(rule=Rule.INTERVIEW, text=given.reason)]
     if threads:
         why.append(Why(rule=Rule.MAIL, count=len(threads)))
     # Mail after the next round started belongs to that round's application.
-    mail = _gather_mail(
-        interview, side, threads, next_round.start_at if next_round else None, reader, settings
-    )
+    until = next_round.start_at if next_round else None
+    mail = _gather_mail(interview, given.side, threads, until, given.reader, settings)
     base = base_timeline(interview, settings, calendar)
     timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
     why.append(timeline_why(timeline))
     last_on = last_activity_on(interview, mail.news, timeline, settings)
-    closing = outcome(marks, mail.replies, next_round, dormancy(last_on, settings, now), settings)
+    dormant = dormancy(last_on, settings, given.now)
+    closing = outcome(marks, mail.replies, next_round, dormant, settings)
     if closing is not None:
         why.extend(w for w in (closing.why, closing.dormant) if w is not None)
     return _Reading(
@@ -282,27 +291,15 @@ def _read_application(
     )
 
 
-def _application(
-    *,
-    interview: Interview,
-    reason: str,
-    side: RecruiterSide,
-    next_round: Interview | None,
-    threads: Sequence[Thread],
-    marks: Sequence[Mark],
-    reader: _ReplyReader,
-    settings: Settings,
-    calendar: BusinessCalendar,
-    now: datetime,
-) -> tuple[Application, tuple[datetime, ...]]:
+def _application(given: _Given) -> tuple[Application, tuple[datetime, ...]]:
     """One application: the rules of POLICY.md in its order, each adding its `Why`; and the
     moments at which a rule that reads `now` would answer otherwise."""
+    interview, side, threads, marks = given.interview, given.side, given.threads, given.marks
+    settings, calendar, now = given.settings, given.calendar, given.now
     company = company_name(
         interview, side, (name for name, _ in settings.cultures), settings.ats_domains
     )
-    read = _read_application(
-        interview, reason, next_round, threads, marks, reader, settings, calendar, now, side
-    )
+    read = _read_application(given)
     mail, timeline, closing, why = read.mail, read.timeline, read.closing, list(read.why)
     prep = _prep_action(interview, company, marks, closing, settings, now)
     thanked = thank_you_sent(interview, mail.mine)
