@@ -270,15 +270,16 @@ def month_day(on: date) -> str:
 
 
 def _common(
-    *, company: str, role: str, topic: str, my_name: str, stage: str = "interview"
+    company: str, role: str, topic: str, my_name: str, interview_title: str
 ) -> dict[str, str]:
+    """The placeholders every text has; `stage` is the kind of interview its title names."""
     return {
         "company": company.strip() or "your company",
         "role": role.strip() if _role_known(role) else _UNKNOWN_ROLE,
         "role_phrase": _role_phrase(role),
         "topic": topic,
         "my_name": my_name.strip(),
-        "stage": stage,
+        "stage": naming.stage_of(interview_title),
     }
 
 
@@ -321,13 +322,7 @@ def _thanks_values(
     """The placeholders of a thank-you, emailed or handwritten."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
     return {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name=my_name,
-            stage=naming.stage_of(interview_title),
-        ),
+        **_common(company, role, topic, my_name, interview_title),
         **_greetings(recipients_names, company),
         "learned": _learned(learned),
         "interview_title": interview_title.strip(),
@@ -361,13 +356,7 @@ def follow_up_text(
     else:
         topic = "my interview"
     values = {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name=my_name,
-            stage=naming.stage_of(interview_title),
-        ),
+        **_common(company, role, topic, my_name, interview_title),
         **_greetings(recipient_names, company),
         "interview_date": month_day(interview_on),
         "timeline_sentence": _timeline_sentence(timeline_text, promised_on),
@@ -424,13 +413,7 @@ def prep_text(
     """The prep reminder's text: the four questions to ask about next steps and timeline."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
     values = {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name="",
-            stage=naming.stage_of(interview_title),
-        ),
+        **_common(company, role, topic, "", interview_title),
         "interview_title": interview_title.strip(),
     }
     _, body = _template(("prep",), "prep", templates)
