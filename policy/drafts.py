@@ -28,6 +28,7 @@ from policy.models import (
 )
 from policy.replies import is_auto_reply
 from policy.texts import (
+    ThanksFor,
     follow_up_text,
     handwritten_text,
     month_day,
@@ -133,19 +134,17 @@ def thank_you_action(
     """The thank-you: an email draft to the interviewers, or a reminder with a note's text."""
     people = _interviewers(interview, settings)
     mail = [m for t in threads for m in t.messages]
-    names, role = _names_of(people, company), role_from_title(interview.title, company)
-    learned, templates = interview.note("learned"), dict(settings.templates)
+    thanks = ThanksFor(
+        company=company,
+        role=role_from_title(interview.title, company),
+        recipients_names=_names_of(people, company),
+        learned=interview.note("learned"),
+        my_name=settings.name,
+        templates=dict(settings.templates),
+        interview_title=interview.title,
+    )
     key = f"{interview.interview_id}/thank_you"
     if channel is Channel.HANDWRITTEN:
-        note = handwritten_text(
-            company=company,
-            role=role,
-            recipients_names=names,
-            learned=learned,
-            my_name=settings.name,
-            templates=templates,
-            interview_title=interview.title,
-        )
         return Action(
             type=ActionType.THANK_YOU,
             channel=channel,
@@ -153,17 +152,9 @@ def thank_you_action(
             status=status,
             key=key,
             reminder_title=f"Write a handwritten thank-you note to {company}",
-            reminder_text=note,
+            reminder_text=handwritten_text(**thanks),
         )
-    subject, body = thank_you_text(
-        interview_title=interview.title,
-        company=company,
-        role=role,
-        recipients_names=names,
-        learned=learned,
-        my_name=settings.name,
-        templates=templates,
-    )
+    subject, body = thank_you_text(**thanks)
     return Action(
         type=ActionType.THANK_YOU,
         channel=channel,

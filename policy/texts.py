@@ -23,6 +23,7 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 from string import Template
+from typing import TypedDict
 
 from policy import naming
 
@@ -38,6 +39,7 @@ __all__ = [
     "reply_subject",
     "role_from_title",
     "template_problem",
+    "ThanksFor",
     "thank_you_text",
 ]
 
@@ -293,6 +295,18 @@ def _greetings(names: Iterable[str], company: str) -> dict[str, str]:
 
 
 # --- the texts --------------------------------------------------------------------------------
+
+
+class ThanksFor(TypedDict):
+    """What a thank-you is written from, as an email or a handwritten note."""
+
+    company: str
+    role: str
+    recipients_names: tuple[str, ...]
+    learned: str | None
+    my_name: str
+    templates: Mapping[str, str]
+    interview_title: str
 
 
 def thank_you_text(
