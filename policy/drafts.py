@@ -143,31 +143,28 @@ def thank_you_action(
         templates=dict(settings.templates),
         interview_title=interview.title,
     )
-    key = f"{interview.interview_id}/thank_you"
+    draft = None
     if channel is Channel.HANDWRITTEN:
-        return Action(
-            type=ActionType.THANK_YOU,
-            channel=channel,
-            due_at=due_at,
-            status=status,
-            key=key,
-            reminder_title=f"Write a handwritten thank-you note to {company}",
-            reminder_text=handwritten_text(**thanks),
+        title = f"Write a handwritten thank-you note to {company}"
+        text = handwritten_text(**thanks)
+    else:
+        subject, body = thank_you_text(**thanks)
+        draft = _draft(people, subject, body, (my_address(mail, settings), settings.name))
+        title = f"Send the thank-you to {company}"
+        text = (
+            f"Why: the thank-you for your {company} {naming.stage_of(interview.title)} on "
+            f"{month_day(interview.start_at.astimezone(settings.timezone).date())}: read it, "
+            "fill in anything in [brackets], and send it today."
         )
-    subject, body = thank_you_text(**thanks)
     return Action(
         type=ActionType.THANK_YOU,
         channel=channel,
         due_at=due_at,
         status=status,
-        key=key,
-        draft=_draft(people, subject, body, (my_address(mail, settings), settings.name)),
-        reminder_title=f"Send the thank-you to {company}",
-        reminder_text=(
-            f"Why: the thank-you for your {company} {naming.stage_of(interview.title)} on "
-            f"{month_day(interview.start_at.astimezone(settings.timezone).date())}: read it, "
-            "fill in anything in [brackets], and send it today."
-        ),
+        key=f"{interview.interview_id}/thank_you",
+        draft=draft,
+        reminder_title=title,
+        reminder_text=text,
     )
 
 

@@ -23,7 +23,7 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 from string import Template
-from typing import TypedDict
+from typing import NotRequired, TypedDict, Unpack
 
 from policy import naming
 
@@ -306,39 +306,25 @@ class ThanksFor(TypedDict):
     learned: str | None
     my_name: str
     templates: Mapping[str, str]
-    interview_title: str
+    interview_title: NotRequired[str]  # a handwritten note's may be left out
 
 
-def thank_you_text(
-    *,
-    interview_title: str,
-    company: str,
-    role: str,
-    recipients_names: tuple[str, ...],
-    learned: str | None,
-    my_name: str,
-    templates: Mapping[str, str],
-) -> tuple[str, str]:
+def thank_you_text(**thanks: Unpack[ThanksFor]) -> tuple[str, str]:
     """(subject, body) of the thank-you email (POLICY.md "Thank-you")."""
-    values = _thanks_values(interview_title, company, role, recipients_names, learned, my_name)
-    subject, body = _template(("thank_you",), "thank_you", templates)
+    subject, body = _template(("thank_you",), "thank_you", thanks["templates"])
+    values = _thanks_values(thanks)
     return _render(subject, values).strip(), _render(body, values)
 
 
-def _thanks_values(
-    interview_title: str,
-    company: str,
-    role: str,
-    recipients_names: tuple[str, ...],
-    learned: str | None,
-    my_name: str,
-) -> dict[str, str]:
+def _thanks_values(thanks: ThanksFor) -> dict[str, str]:
     """The placeholders of a thank-you, emailed or handwritten."""
+    company, role = thanks["company"], thanks["role"]
+    interview_title = thanks.get("interview_title", "")
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
     return {
-        **_common(company, role, topic, my_name, interview_title),
-        **_greetings(recipients_names, company),
-        "learned": _learned(learned),
+        **_common(company, role, topic, thanks["my_name"], interview_title),
+        **_greetings(thanks["recipients_names"], company),
+        "learned": _learned(thanks["learned"]),
         "interview_title": interview_title.strip(),
     }
 
@@ -400,21 +386,11 @@ def reply_subject(subject: str) -> str:
     return f"Re: {bare}" if bare else ""
 
 
-def handwritten_text(
-    *,
-    company: str,
-    role: str,
-    recipients_names: tuple[str, ...],
-    learned: str | None,
-    my_name: str,
-    templates: Mapping[str, str],
-    interview_title: str = "",
-) -> str:
+def handwritten_text(**thanks: Unpack[ThanksFor]) -> str:
     """The reminder text with a suggested handwritten thank-you note: the same three parts
     as the email, shorter."""
-    values = _thanks_values(interview_title, company, role, recipients_names, learned, my_name)
-    _, body = _template(("handwritten",), "handwritten", templates)
-    return _render(body, values)
+    _, body = _template(("handwritten",), "handwritten", thanks["templates"])
+    return _render(body, _thanks_values(thanks))
 
 
 def prep_text(
