@@ -5,8 +5,12 @@
 changed since (`syncToken`); an expired token (410) means a clean full sync. Events are
 kept in memory between reads and can be persisted with `snapshot()`/`restore()` (see
 `state`). Recurring events are read per occurrence (`singleEvents=true`, allowed with
-`syncToken`): an interview loop's occurrences are each their own interview, a moved one
-where it moved to, a cancelled one gone. `events.instances` per series was the other way:
+`syncToken`): an interview loop's occurrences are each their own interview (by instance id
+`<seriesId>_<original start>`), a moved one where it moved to (same id: the same
+interview, so its reminders move), a cancelled one gone. When a sync token reports changed
+occurrences of a series, `events.instances` for that series says which are still in it:
+a series whose times all moved has new instance ids, and nothing else reports the old ones
+gone. `events.instances` per series was the other way:
 it has no sync token, so each recurring interview would cost a request on every poll,
 where `singleEvents` costs one request per 2,500 occurrences and nothing when idle
 (bench/google_polls.py --series).
@@ -138,14 +142,58 @@ class GoogleCalendar:
     def _incremental_sync(self) -> None:
         items, token = self._list(self._token)
         changed = removed = 0
+        series: set[str] = set()
         for item in items:
             if item.get("status") == "cancelled":
                 removed += self._items.pop(item["id"], None) is not None
             else:
                 self._items[item["id"]] = _trim(item)
                 changed += 1
+                series.add(str(item.get("recurringEventId") or ""))
+        for series_id in sorted(series - {""}):
+            removed += self._settle_series(series_id)
         self._token = token
         logger.info("calendar incremental sync: %d changed, %d removed", changed, removed)
+
+    def _settle_series(self, series_id: str) -> int:
+        """The occurrences of a series that changed, as `events.instances` has them now;
+        how many held ones are no longer in it.
+
+        A sync token reports the occurrences a change touched, but nothing says that one
+        is gone when the series itself changed (all its times moved: new instance ids; a
+        shorter rule): the occurrences held but no longer listed are dropped. Costs one
+        request per changed series, and none on a poll with nothing new.
+        """
+
+        def page(token: str | None) -> Any:
+            return self._service.events().instances(
+                calendarId=self.calendar_id,
+                eventId=series_id,
+                maxResults=self._page_size,
+                pageToken=token,
+            )
+
+        now: dict[str, dict[str, Any]] = {}
+        context = f" (calendar {self.calendar_id})"
+        try:
+            for answer in pages("Calendar events.instances", page, self._retry, context=context):
+                for item in answer.get("items") or []:
+                    if item.get("status") != "cancelled":
+                        now[str(item["id"])] = _trim(item)
+        except GoogleApiError as error:
+            if error.status not in (404, 410):
+                raise  # 404/410: the series is gone, and so are its occurrences
+        stale = [
+            event_id
+            for event_id, held in self._items.items()
+            if held.get("recurringEventId") == series_id and event_id not in now
+        ]
+        for event_id in stale:
+            del self._items[event_id]
+        self._items.update(now)
+        if stale:
+            logger.info("calendar series %s: %d occurrences no longer in it", series_id, len(stale))
+        return len(stale)
 
     def _list(self, sync_token: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """Every page of one listing; the token of its last page."""
