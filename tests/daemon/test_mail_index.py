@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import daemon.index_sync as index_sync
 import daemon.mail_index as mail_index
 from connectors.local.maildir import MaildirMail
 from connectors.local.mbox import MboxMail, Scanned
@@ -183,7 +184,7 @@ def test_a_kill_mid_index_leaves_nothing_half_read(
 ) -> None:
     box = tmp_path / "mail.mbox"
     write_mbox(box, [mail(n) for n in range(1, 26)])
-    monkeypatch.setattr(mail_index, "_BATCH", 10)
+    monkeypatch.setattr(index_sync, "_BATCH", 10)
     original = MboxMail.scan
     spy = {"count": 0}
 
