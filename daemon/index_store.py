@@ -4,6 +4,7 @@ schema, the buffered writes of the indexing passes and the queries that find thr
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import sqlite3
@@ -81,6 +82,8 @@ class MailIndex:
         try:
             return self._connect()
         except sqlite3.DatabaseError as error:
+            if disk_full(error):  # not damage: deleting it would not help the next pass
+                raise
             logger.warning("%s: mail index unreadable (%s); rebuilding it", self.path, error)
             self._remove()
             return self._connect()
@@ -318,5 +321,23 @@ def _open(path: Path) -> MailIndex:
     try:
         return MailIndex(path)
     except (OSError, sqlite3.Error) as error:
-        problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
-        raise SourceError(f"{path}: mail index: {problem}") from error
+        raise SourceError(index_problem(path, error)) from error
+
+
+def disk_full(error: OSError | sqlite3.Error) -> bool:
+    """A write refused for want of room: SQLite says "database or disk is full", or (a file
+    size limit, a full disk under the WAL) "disk I/O error"."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    name = getattr(error, "sqlite_errorname", "")
+    text = str(error).lower()
+    full = name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR")
+    return full or "disk is full" in text or "disk i/o error" in text
+
+
+def index_problem(path: Path, error: OSError | sqlite3.Error) -> str:
+    """One line for a mail index that cannot be opened or written, and what to do."""
+    if disk_full(error):
+        return f"{path}: mail index: the disk is full; free some space, then run again"
+    problem = describe_os_error(error) if isinstance(error, OSError) else str(error)
+    return f"{path}: mail index: {problem}"

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from connectors._email import (
+    MESSAGE_BYTES,
     Envelope,
     build_threads,
     envelope_from_json,
@@ -43,11 +44,13 @@ if TYPE_CHECKING:
     pass
 
 from daemon.calendar_cache import CachedCalendar
-from daemon.index_store import MailIndex, _open, index_path_for
+from daemon.index_store import MailIndex, _open, index_path_for, index_problem
 from daemon.index_sync import _sync_maildir, _sync_mbox
 from daemon.reply_cache import ReplyStore
 
 logger = logging.getLogger(__name__)
+
+_FROM_LINE = 1024  # room left for an mbox From_ line before the cap
 
 __all__ = ["CachedCalendar", "IndexedMail", "MailIndex", "ReplyStore", "index_path_for"]
 
@@ -107,7 +110,7 @@ class IndexedMail:
             self.sync(index)
             return self._threads(index, keep)
         except sqlite3.Error as error:
-            raise SourceError(f"{path}: mail index: {error}") from error
+            raise SourceError(index_problem(path, error)) from error
         finally:
             index.close()
 
@@ -215,11 +218,14 @@ def _read_envelope(
 def _read_raw(
     reader: MboxMail | MaildirMail | None, locator: str, start: int, end: int
 ) -> bytes | None:
+    """At most one byte over the cap (`read_bodies` reads that far and says so), however
+    large the stored message: a 2 GB attachment is never loaded whole."""
     try:
-        if isinstance(reader, MboxMail):
-            return reader.read_span(start, end)
+        if isinstance(reader, MboxMail):  # the From_ line comes first, then the message
+            raw = reader.read_span(start, min(end, start + MESSAGE_BYTES + 1 + _FROM_LINE))
+            return raw[: MESSAGE_BYTES + 1]
         with open(locator, "rb") as handle:
-            return handle.read()
+            return handle.read(MESSAGE_BYTES + 1)
     except OSError as error:  # gone since it was indexed: the next sync drops it
         logger.warning(
             "%s: %s", locator if reader is None else reader.path, describe_os_error(error)
