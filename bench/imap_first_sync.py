@@ -1,7 +1,10 @@
 """Measures the IMAP mail source against a real Dovecot: a 20,000-message INBOX's first sync,
-then an idle pass and a pass after one new message.
+then an idle pass, a pass after one new message, one after a message flagged \\Deleted and
+one after its expunge.
 
-    .venv/bin/python bench/imap_first_sync.py [--messages 20000] [--recruiters 50]
+    .venv/bin/python bench/imap_first_sync.py [--messages 20000] [--recruiters 50] [--plain]
+
+`--plain`: a Dovecot without CONDSTORE/QRESYNC, for the fallback path.
 
 The messages are written straight into Dovecot's Maildir (as a mail server's delivery
 would), so the first sync also pays for Dovecot building its index, as a real first
@@ -29,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from connectors.imap.mail import ImapMail  # noqa: E402
 from connectors.imap.session import Account  # noqa: E402
-from tests.servers.dovecot import Dovecot  # noqa: E402
+from tests.servers.dovecot import PLAIN_CAPABILITIES, Dovecot  # noqa: E402
 
 
 def message(n: int, recruiter: bool) -> bytes:
@@ -63,10 +66,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--recruiters", type=int, default=0, help="default: messages / 200")
+    parser.add_argument(
+        "--plain", action="store_true", help="a Dovecot without CONDSTORE/QRESYNC (fallback)"
+    )
     args = parser.parse_args()
     recruiters = args.recruiters or max(1, args.messages // 200)
     root = Path(tempfile.mkdtemp(prefix="followup-bench-dovecot-"))
-    server = Dovecot(root).start()
+    server = Dovecot(root, extra_conf=PLAIN_CAPABILITIES if args.plain else "").start()
     try:
         cur = root / "mail" / server.user / "cur"
         cur.mkdir(parents=True, exist_ok=True)
@@ -112,6 +118,30 @@ def main() -> int:
         source.threads(keep)
         one = time.perf_counter() - start
         print(f"one new message: {one * 1000:.0f} ms; commands {dict(commands(server))}")
+        client = server.connect()
+        client.select("INBOX")
+        client.store("2", "+FLAGS.SILENT", "(\\Deleted)")
+        client.logout()
+        server.clear_rawlog()
+        start = time.perf_counter()
+        source.threads(keep)
+        flagged = time.perf_counter() - start
+        print(
+            f"one message flagged \\Deleted: {flagged * 1000:.0f} ms; "
+            f"commands {dict(commands(server))}; {sent_bytes(server)} bytes from the server"
+        )
+        client = server.connect()
+        client.select("INBOX")
+        client.expunge()
+        client.logout()
+        server.clear_rawlog()
+        start = time.perf_counter()
+        source.threads(keep)
+        gone = time.perf_counter() - start
+        print(
+            f"that message expunged: {gone * 1000:.0f} ms; commands {dict(commands(server))}; "
+            f"{sent_bytes(server)} bytes from the server"
+        )
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)

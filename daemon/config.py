@@ -15,7 +15,6 @@ from typing import Any
 from daemon import schema
 from daemon.errors import ConfigError
 from daemon.schema import CALENDAR_SOURCES, MAIL_SOURCES
-from policy.drafts import template_problem
 from policy.models import (
     DEFAULT_ATS_DOMAINS,
     DEFAULT_FREEMAIL_DOMAINS,
@@ -23,6 +22,7 @@ from policy.models import (
     Culture,
     Settings,
 )
+from policy.texts import template_problem
 
 __all__ = ["CALENDAR_SOURCES", "MAIL_SOURCES", "Config", "ConfigError", "load_config"]
 
@@ -433,7 +433,7 @@ def _templates(folder: Path | None, problems: list[str]) -> tuple[tuple[str, str
 
 
 def template_names() -> frozenset[str]:
-    """The packaged templates' names, and `follow_up` (both follow-ups read it, drafts.py)."""
+    """The packaged templates' names, and `follow_up` (both follow-ups read it, policy/texts.py)."""
     from importlib.resources import files
 
     packaged = files("policy.templates")

@@ -5,12 +5,13 @@ draft's body or a message's subject."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from daemon.diff import Adopt, Create, Delete, Forget, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Ledger
 from daemon.reconcile import Summary
-from daemon.render import why_lines
+from daemon.render import useful_first, why_text
+from daemon.wording import day, when
 from policy.models import ActionType, Application, Plan, Status
 
 _PAST = {
@@ -69,9 +70,12 @@ def _totals(summary: Summary) -> str:
     counts: Counter[tuple[str, str]] = Counter(
         (op.kind.value, _PAST[type(op)]) for op in ops if not isinstance(op, Leave)
     )
-    if summary.dry_run:  # "would create 2 drafts": nothing was
+    if summary.dry_run:  # "would create 2 drafts and 3 reminders": nothing was
         future = {past: _FUTURE[kind] for kind, past in _PAST.items()}
-        parts = [f"{future[verb]} {_plural(n, kind)}" for (kind, verb), n in sorted(counts.items())]
+        by_verb: dict[str, list[str]] = {}
+        for (kind, verb), n in sorted(counts.items(), key=lambda item: item[0][::-1]):
+            by_verb.setdefault(future[verb], []).append(_plural(n, kind))
+        parts = [f"{verb} {' and '.join(things)}" for verb, things in by_verb.items()]
     else:
         parts = [f"{_plural(n, kind)} {verb}" for (kind, verb), n in sorted(counts.items())]
     up_to_date = Counter(
@@ -93,7 +97,8 @@ def _plural(count: int, word: str) -> str:
 
 def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[str]:
     """Everything about one interview: the plan's reasoning, its actions, what was written."""
-    zone = plan.generated_at.tzinfo
+    now = plan.generated_at
+    zone = now.tzinfo or UTC  # now is always aware
     interview = app.interview
     state = app.state.value.replace("_", " ")
     if app.outcome:
@@ -101,31 +106,33 @@ def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[s
     lines = [
         f"{interview.interview_id}: {interview.title}",
         f"  company   {app.company}",
-        f"  when      {_when(interview.start_at, zone)} to {_when(interview.end_at, zone)}",
+        f"  when      {_span(interview.start_at, interview.end_at, zone, now)}",
         f"  state     {state}",
         f"  timeline  {app.timeline.text!r} ({app.timeline.source.value}), "
         f"promised {app.timeline.promised_on.isoformat()}",
         f"  follow-ups done: {app.followups_done}; mail threads: {len(app.thread_ids)}",
         "why:",
-        *(f"  - {line}" for line in why_lines(app)),
+        *(f"  - {why_text(why)}" for why in useful_first(app)),
         "actions:",
     ]
     for action in app.actions:
         name = _action_name(action.type, action.number)
         channel = f" ({action.channel.value})" if action.channel else ""
-        lines.append(
-            f"  {name}{channel}: {action.status.value}, due {_when(action.due_at, zone)}"
-            f"  [{action.key}]"
-        )
+        pending = action.status is Status.PENDING
+        due = f"due {when(action.due_at, zone, now)}"
+        if pending and action.due_at <= now:
+            due = f"overdue since {day(action.due_at, zone, now)}"
+        lines.append(f"  {name}{channel}: {action.status.value}, {due}  [{action.key}]")
         if ledger is None:
             continue
         for kind in Kind:
             written = ledger.written.get((kind, action.key))
             gone = ledger.tombstones.get((kind, action.key))
             if written is not None:
-                lines.append(f"      {kind.value} written {_when(written.written_at, zone)}")
+                lines.append(f"      {kind.value} written {when(written.written_at, zone, now)}")
             if gone is not None:
-                lines.append(f"      {kind.value} {gone.reason} (noticed {_when(gone.at, zone)})")
+                noticed = when(gone.at, zone, now)
+                lines.append(f"      {kind.value} {gone.reason} (noticed {noticed})")
             if (
                 written is None
                 and gone is None
@@ -133,7 +140,7 @@ def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[s
                 and (kind is Kind.REMINDER or action.draft is not None)
             ):
                 if kind is Kind.DRAFT and action.due_at > plan.generated_at:
-                    lines.append(f"      draft written when due ({_when(action.due_at, zone)})")
+                    lines.append(f"      draft written when due ({when(action.due_at, zone, now)})")
                 else:
                     lines.append(f"      {kind.value} not written yet (the next pass writes it)")
     if ledger is None:
@@ -143,7 +150,7 @@ def explain_lines(app: Application, ledger: Ledger | None, plan: Plan) -> list[s
 
 def ledger_lines(plan: Plan, ledger: Ledger | None) -> list[str]:
     """For `followup status`: what was written, and what waits on the user."""
-    zone = plan.generated_at.tzinfo
+    zone = plan.generated_at.tzinfo or UTC
     if ledger is None:
         return ["Nothing written yet: run `followup sync --once` (or `followup run`)."]
     lines: list[str] = []
@@ -179,7 +186,8 @@ def ledger_lines(plan: Plan, ledger: Ledger | None) -> list[str]:
             if action.draft is not None and (Kind.DRAFT, action.key) in ledger.written:
                 waiting.append(f"  {name}: a draft is ready to review and send")
             elif action.draft is not None:
-                waiting.append(f"  {name}: overdue since {_when(action.due_at, zone)}")
+                since = day(action.due_at, zone, plan.generated_at)
+                waiting.append(f"  {name}: overdue since {since}")
             elif action.type is ActionType.THANK_YOU:
                 marking = f"followup mark {app.interview.interview_id} done"
                 waiting.append(f"  {name}: write the note, then `{marking}`")
@@ -193,6 +201,13 @@ def _action_name(kind: ActionType, number: int | None) -> str:
     if kind is ActionType.FOLLOW_UP:
         return f"follow-up {number}"
     return kind.value.replace("_", "-")
+
+
+def _span(start: datetime, end: datetime, zone: tzinfo, now: datetime) -> str:
+    """`Thu 03 Dec 14:00–16:00 EST`, or both ends in full when they are on different days."""
+    if start.astimezone(zone).date() != end.astimezone(zone).date():
+        return f"{_when(start, zone)} to {_when(end, zone)}"
+    return f"{when(start, zone, now).rsplit(' ', 1)[0]}–{end.astimezone(zone):%H:%M %Z}"
 
 
 def _when(moment: datetime, zone: tzinfo | None) -> str:

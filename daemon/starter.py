@@ -51,13 +51,21 @@ def starter_text(values: Mapping[tuple[str, str], str]) -> str:
 
 
 def _commented(left: str, doc: str) -> list[str]:
-    """`left` with `doc` as a trailing comment in one column, wrapped onto comment lines."""
+    """`left` with `doc` as a trailing comment in one column, wrapped onto comment lines of
+    the full width; a long `left` shortens only the first, and one too long for a comment
+    beside it has the comment below it."""
     import textwrap
 
+    width = _WIDTH - _COMMENT_AT - 2  # what a comment line holds after its "# "
     column = max(_COMMENT_AT, len(left) + 2)
-    lines = textwrap.wrap(doc, _WIDTH - column - 2) or [""]
-    first = f"{left:<{column - 1}} # {lines[0]}"
-    return [first, *(f"{'':<{_COMMENT_AT - 1}} # {line}" for line in lines[1:])]
+    if column - _COMMENT_AT > width - 20:
+        return [left, *_comment_lines(textwrap.wrap(doc, width))]
+    lines = textwrap.wrap(doc, width, initial_indent=" " * (column - _COMMENT_AT)) or [""]
+    return [f"{left:<{column - 1}} # {lines[0].lstrip()}", *_comment_lines(lines[1:])]
+
+
+def _comment_lines(lines: list[str]) -> list[str]:
+    return [f"{'':<{_COMMENT_AT - 1}} # {line}" for line in lines]
 
 
 def local_timezone() -> str:

@@ -6,36 +6,9 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
-from daemon.render import next_action, why_text
+from daemon.render import most_useful, next_action, why_text
 from daemon.wording import due, short_id, when
 from policy.models import Action, ActionType, Application, Outcome, Plan, Rule
-
-# The rules whose why explains each kind of next step best.
-_EXPLAINS = {
-    ActionType.PREP: frozenset({Rule.INTERVIEW}),
-    ActionType.THANK_YOU: frozenset(
-        {
-            Rule.THANK_YOU_HANDWRITTEN,
-            Rule.THANK_YOU_EMAIL_PAPER,
-            Rule.THANK_YOU_EMAIL,
-            Rule.THANK_YOU_SENT,
-            Rule.THANK_YOU_MARKED,
-        }
-    ),
-    ActionType.FOLLOW_UP: frozenset(
-        {
-            Rule.AUTO_REPLY,
-            Rule.MAYBE_DECISION,
-            Rule.FOLLOW_UP_SENT,
-            Rule.FOLLOW_UP_NEW_DATE,
-            Rule.FOLLOW_UP_DATELESS,
-            Rule.FOLLOW_UP_AFTER_P,
-            Rule.FOLLOW_UP_WEEK_AFTER,
-            Rule.FOLLOW_UPS_EXHAUSTED,
-        }
-    ),
-}
-_CLOSES = frozenset({Rule.DECISION, Rule.NEXT_ROUND, Rule.STOPPED, Rule.DORMANT})
 
 
 def _describe(action: Action) -> str:
@@ -46,16 +19,11 @@ def _describe(action: Action) -> str:
     return action.type.value.replace("_", "-")
 
 
-def reason(app: Application, upcoming: Action | None) -> str:
-    """The one why line that best explains where the application stands."""
-    if upcoming is None:
-        wanted = _CLOSES if app.outcome else _CLOSES | {Rule.FOLLOW_UPS_EXHAUSTED}
-    else:
-        wanted = _EXPLAINS[upcoming.type]
-    for why in reversed(app.why):
-        if why.rule in wanted:
-            return why_text(why)
-    return why_text(app.why[-1]) if app.why else ""
+def reason(app: Application) -> str:
+    """The one why line that best explains where the application stands: the one `explain`
+    shows first (daemon/render.py `most_useful`), else the latest."""
+    best = most_useful(app) or (app.why[-1] if app.why else None)
+    return why_text(best) if best else ""
 
 
 def is_dormant(app: Application) -> bool:
@@ -125,9 +93,7 @@ def _print_table(
             _describe(upcoming) if upcoming else "—",
             due(upcoming.due_at, zone, now) if upcoming and zone else "",
         )
-        reasons.append(
-            f"{app.company} ({short_id(app.interview.interview_id)}): {reason(app, upcoming)}"
-        )
+        reasons.append(f"{app.company} ({short_id(app.interview.interview_id)}): {reason(app)}")
     console.print(table)
     console.print("Why:", style="bold")
     for line in reasons:

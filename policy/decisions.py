@@ -19,6 +19,10 @@ uses it, and the readings are weighed against each other in `read_decision`.)
   or about no one yet ("not moving forward with anyone until January") decides nothing.
 - **The job itself.** The role filled, closed or eliminated is a rejection unless the same
   sentence keeps mine open ("we filled the Seattle role, but yours is still open").
+- **Another job than mine.** An offer or an invitation for a different role ("the Junior
+  Analyst position instead", "a better fit for a different team") is a rejection of this
+  one, as POLICY.md says of another role suggested instead. A request for my references is
+  the reference check, a further stage.
 
 The decision is read from the whole new text, so the decisive sentence may stand first,
 after small talk or in a P.S. Priority when several are stated: rejected > offer >
@@ -146,7 +150,10 @@ _NEG = r"(?:not|never|no longer|unable to|no)"
 _GAP = (
     r"(?:(?:be|been|being|able to|going to|in a position to|to|currently|quite|ever|have|has"
     r"|had|consider|be able to|want to|wish to|likely|now|at this (?:time|stage|point)"
-    r"|on this occasion|this time|ultimately|today|decided to|planning to|looking to)\s+){0,4}"
+    r"|on this occasion|this time|ultimately|today|decided to|planning to|looking to"
+    # a judgement negated before what it judges: "we don't feel there is a strong enough match"
+    r"|(?:feel|think|believe) (?:that )?(?:there is|there was|it is|it was|this is|you are)"
+    r"|there is|there was|an?)\s+){0,4}"
 )
 
 # --- rejected: negated advancement -----------------------------------------------------------
@@ -166,6 +173,10 @@ _REJECT_NEGATED = tuple(
         + r"|further|forward|at this (?:time|stage|point)|this time|on this occasion|to (?:the )?"
         r"(?:next|references?|reference|offer|interview|second|final|stage|onsite|later)\w*)",
         r"(?:proceed\w*|progress\w*|pursu\w*)$",
+        # a stray word before the verb, as merged templates leave it, when its object is my
+        # application: "we will not be extending proceeding with your application"
+        r"(?:[\w-]+ ){1,2}?(?:proceed\w*|progress\w*|continu\w*|mov\w* forward|go\w* ahead)"
+        r" (?:further )?with (?:you\b|your (?:application|candidacy|candidature|profile))",
         r"(?:consider\w*|under consideration|in consideration|in the running|in contention)"
         r"(?: " + _ME + r"| further| for (?:this|the|that) \w+)?",
         # "not extending an offer", "not offering you a training contract", "unable to offer"
@@ -188,7 +199,7 @@ _REJECT_NEGATED = tuple(
         r"(?:demonstrat\w*|show\w*|evidenc\w*) (?:the |enough |sufficient |a )?(?:[\w-]+ )?(?:level"
         r"|depth|evidence|experience|skills?|competenc\w*|knowledge)",
         r"(?:ma[dk]e|made|making|get|got|getting) it (?:through )?(?:to|into|onto|past)",
-        r"(?:quite )?(?:strong|good|positive|solid|convincing) enough",
+        r"(?:quite )?(?:strong|good|positive|solid|convincing|close|clear|compelling) enough",
         r"(?:tak\w*|bring\w*|hir\w*|welcom\w*) you (?:on|aboard|on ?board)\b",
         r"(?:(?:been|be) )?(?:found|considered|deemed|judged|assessed as) (?:to be )?(?:suitable"
         r"|eligible|qualified|a (?:good |strong )?(?:fit|match))",
@@ -218,9 +229,16 @@ _REJECT_NEGATED = tuple(
 _NOT_YET = re.compile(
     r"\s*(?:with (?:anyone|anybody|any (?:decisions?|candidates?|ones?|\w+ candidates?|hires?"
     r"|offers?|applicants?))"
-    r"(?! (?:\w+ )?including you)|until|yet|before|pending|while|without|because)\b"
+    r"(?! (?:\w+ )?including you)|until|yet|before|pending|while|without)\b"
 )
-_NOT_YET_NEAR = re.compile(r"\b(?:until|yet|pending)\b")
+# Just after the negated verb: still to come ("yet", "until"), or a pause for a reason of
+# the process ("because the budget is not approved", "because of a hiring freeze"), not a
+# reason about me ("because of your experience").
+_NOT_YET_NEAR = re.compile(
+    r"\b(?:until|yet|pending|because (?:of )?(?:the |a |an |our |their |its )?(?:[\w-]+ ){0,2}?"
+    r"(?:budget|approval|headcount|freeze|hold|pause|reorg\w*|restructur\w*|holidays?|delays?"
+    r"|timing|funding|sign-off|paperwork))\b"
+)
 _GENERIC_NEGATED = re.compile(
     r"\b(?:candidates|applicants|those|anyone|people|everyone|others|whoever) (?:who are |who"
     r" have been |that are |)?$"
@@ -246,6 +264,10 @@ _REJECT_OTHER = tuple(
         r"|that|our|its) (?:[\w'-]+ ){0,6}?)?to " + _OTHER,
         r"fill\w* (?:the|this|that|it|our)(?: [\w'-]+){0,6}? with " + _OTHER,
         r"(?:accepted|taken) by " + _OTHER,
+        # the job given to a third person, named before: "... decided to give the role to them"
+        r"(?:offer\w*|giv\w*|gave|award\w*|extend\w*) (?:the|this|that|our|an?) (?:[\w'-]+ ){0,3}?"
+        r"(?:job|role|position|post|offer|place|contract) to (?:him|her|them|that person|this"
+        r" person)\b",
         r"(?:gone|went|been given|been awarded|given|awarded) to " + _OTHER,
         _OTHER + r" (?:has |have |had )?(?:now |since |already )?(?:accepted|taken|signed)"
         r" (?:the|our|an|their|this) (?:[\w-]+ )?(?:offer|role|position|job|post)",
@@ -295,6 +317,12 @@ _REJECT_GONE = tuple(
         r"(?:continu\w+|resum\w+|re-?open\w*|keep\w*|extend\w*|restart\w*) (?:with )?(?:our|the)"
         r" (?:search|recruitment|hiring search)",
         r"decided against (?:you|your|moving|proceeding|progressing|offering|extending)",
+        # another job suits me better than this one: "a stronger fit for a different team",
+        # "a better fit for our Support team than for the Sales role"
+        r"(?:better|stronger|more natural|closer|more suitable|best) (?:fit|match|suited)"
+        r" (?:for|to) (?:[\w'-]+ ){0,5}?(?:than (?:for )?(?:the|this|that|your)\b|(?:different"
+        r"|another|other|alternative) (?:[\w-]+ ){0,2}?(?:role|position|job|opening|team"
+        r"|department|function|post))",
         r"(?:found|considered|deemed|judged) (?:to be )?(?:unsuitable|ineligible|not suitable)",
         r"(?:hire|hiring|hired|fill\w*|promot\w*|recruit\w*|offered|given|awarded) (?:the"
         r" (?:role|position) )?(?:from"
@@ -323,6 +351,15 @@ _REJECT_GONE = tuple(
         r"|individual)(?:s|'s|s')? (?:[\w-]+ ){0,4}?(?:was|were|is|are|had|has) (?:simply |just )?"
         r"(?:a |the )?(?:better|closer|stronger|more|best|greater|deeper|broader)",
         r"(?:rescind\w*|withdr[ae]w\w*|retract\w*|revok\w*) (?:the|your|our|this) (?:\w+ )?offer",
+        # the decision turned on another person: "it came down to the other candidate having
+        # more festival experience", "which gave him the edge"
+        r"(?:came|comes|come|boiled|boils) down to (?:the other|another|an internal|the internal"
+        r"|one other) (?:[\w-]+ )?(?:candidate|applicant|finalist|person|individual)(?!s)\b",
+        r"gave (?:him|her|them|the other (?:[\w-]+ )?(?:candidate|applicant|finalist))"
+        r" (?:a |an |the )?(?:[\w-]+ ){0,4}?edge\b",
+        # someone else judged better: "we decided someone else was a better fit"
+        _OTHER + r" (?:was|were|is|are|would be) (?:simply |just )?(?:a |the )?(?:better|stronger"
+        r"|closer|best|more suitable|more qualified|more experienced|right)\b",
         r"(?:other candidates|others) (?:were|are) (?:a )?(?:closer|better|stronger|more"
         r" (?:closely|suitable|qualified|aligned))",
     )
@@ -342,9 +379,13 @@ _OFFER = tuple(
     for body in (
         # "pleased to offer you the role", "we're offering you", "would like to offer you"
         r"offer\w* you\b(?! (?:(?:an?|the|some|any|our|my|more|a few|a quick|a short) )?"
-        r"(?:[\w-]+ ){0,5}?(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips"
+        # (what is offered is no job: "feedback", "a call"; once a job is named, what
+        # follows is its description: "the role in our Customer Support team")
+        r"(?:(?!(?:position|role|job|post|contract|internship|placement)\b)[\w-]+ ){0,5}?"
+        r"(?:[\w]+-)?(?:feedback|call|chat|advice|support|help|insight|tips"
         r"|guidance"
-        r"|flexibility|interview|round|stage|conversation|meeting|assessment|opportunity to"
+        r"|flexibility|interview|round|stage|conversation|meeting|assessment|trial|shift|test|task"
+        r"|exercise|visit|tour|session|screen|panel|workshop|presentation|opportunity to"
         r" (?:interview|meet|speak|talk|present|join us for)|slot|time|chance to (?:interview"
         r"|meet|speak)|coffee|discount|sponsorship|referral|reference))",
         r"offer\w* (?:(?:the|this|a|an|our) )?(?:[\w'-]+ ){0,5}?" + _JOB + r" to you\b",
@@ -388,6 +429,18 @@ _OFFER = tuple(
         r"|this|a|an)"
         r" (?:[\w'-]+ ){0,5}?(?:position|role|job|post|vacancy|opening|internship|place))(?!"
         r" (?:interview|round|stage))",
+        r"you (?:have been|are|were) (?:selected|chosen) (?:to (?:be |become )?(?:a )?(?:part"
+        r"|member) of|to join) (?:our|the) (?:[\w-]+ )?(?:team|company|family|firm"
+        r"|organi[sz]ation|staff)\b"
+        r"(?! (?:for|at) (?:an?|the|your|our) )",
+        r"you (?:have been|are|were) (?:selected|chosen|appointed)(?: [\w&'-]+){0,6}? (?:in|for|to"
+        r"|as) (?:the|a|an) (?:position|role|post) (?:of|as)\b",
+        # an invitation to become one of us is the offer: "invite you to become part of our team"
+        r"invit\w* you to (?:become|be) (?:a )?(?:part|member) of (?:our|the|a) (?:[\w-]+ ){0,2}?"
+        r"(?:team|company|family|firm|organi[sz]ation|staff)\b(?!.*\b(?:for (?:an?|the|your)"
+        r" (?:[\w-]+ )?(?:interview|round|stage|day|event|session|webinar)|community|network"
+        r"|pool)\b)",
+        r"invit\w* you to join (?:us|our|the) (?:[\w-]+ ){0,3}?as (?:an?|our|the)\b",
         r"(?:you have been|you were) successful in (?:your application|securing|being)",
         r"(?:position|job|role|post|spot|place) is yours",
         r"you are our (?:pick|choice|chosen one|(?:successful|chosen|selected) candidate|new"
@@ -397,6 +450,11 @@ _OFFER = tuple(
         r"offer (?:package|paperwork|pack|documents|documentation)",
         r"you (?:have )?got (?:it|the job)\b(?! (?:right|wrong))",
         r"congratulations on (?:your|the|receiving|getting) (?:[\w-]+ )?offer",
+        r"your (?:hire|hiring|appointment|employment) (?:has (?:now |officially )?been|is|was)"
+        r" (?:now |officially )?"
+        r"(?:approved|signed off|confirmed|finali[sz]ed)",
+        r"you will (?:now )?(?:receive|get) (?:the|your|an?) (?:formal |written |official )?offer"
+        r"(?! (?:decision|update))\b",
         r"(?:the|your) offer (?:has been|is|was) (?:now )?(?:approved|signed off|finali[sz]ed|ready"
         r"|sent)",
         r"you (?:have been|were|are being|are) offered (?:the|a|an|this) (?:[\w'-]+ ){0,5}?"
@@ -529,9 +587,17 @@ _NEXT = tuple(
         r" (?:[\w-]+ )?(?:conversation|chat|call|meeting|interview|round|session|discussion)"
         r" with (?:you|(?:our|the|their|his|her) \w+)",
         r"(?:schedul\w*|book\w*) (?:a|an|the|your) (?:[\w-]+ ){0,3}?" + _STAGE,
+        r"(?:congratulations|congrats) on (?:moving|progressing|advancing|making it|getting|going"
+        r"|being (?:selected|shortlisted|invited|chosen|put forward))"
+        r" (?:forward |on |through |ahead )?(?:to|into|for|onto) (?:the |an? |our )?"
+        r"(?:[\w-]+ ){0,2}?" + _STAGE,
+        r"(?:get|put|have|pencil|book) you (?:in |on )(?:the|our|his|her|their|my|a) (?:[\w-]+ )?"
+        r"(?:calendar|diary|schedule)",
+        r"(?:schedul\w*|arrang\w*|book\w*|set\w* up|do|run|start|begin|conduct\w*) (?:the |your"
+        r" |some |a few |our |a )?(?:reference|referee)[- ]?(?:checks?|calls?)",
         r"(?:your|the) (?:[\w-]+ ){0,3}?(?:interview|discussion|round|call|meeting|session|visit"
         r"|assessment|test)s? (?:has been|is|have been|are) (?:now )?(?:scheduled|booked|confirmed"
-        r"|arranged|set)",
+        r"|arranged|set|ready|available)",
         r"(?:scheduling|booking|calendar) (?:link|invite|invitation) (?:for (?:your|the|an?|our)"
         r"|below|here|to"
         r" (?:book|pick|choose|find))|(?:here is|here's|use) (?:my|our|the|this) (?:scheduling"
@@ -548,12 +614,20 @@ _NEXT = tuple(
         r"(?:send|provide|share|forward|give) (?:me |us )?(?:with )?(?:the )?(?:names|contact"
         r" (?:details|information|info)|details)(?: and [\w ]+?)? (?:of|for) (?:\w+ ){0,3}?"
         r"(?:references|referees|supervisors|managers)",
+        # a bare request for references is the reference check (POLICY.md next_round):
+        # "could you send us two references?", "please provide three referees"
+        r"(?:send|provide|share|forward|give|supply|email|submit|nominate|list|request|ask"
+        r" (?:you )?for) (?:me |us |over |across |along )?(?:with )?(?:(?:two|three|four|2|3|4"
+        r"|a few|a couple of|a couple|some|your|one or two|two or three|2-3|at least (?:two|three"
+        r"|2|3)) )?(?:[\w-]+ ){0,2}?(?:references|referees)\b(?! (?:later|at a later|in due"
+        r" course|if|once|when|only)\b)",
         r"(?:next|further) (?:stage|round|step) (?:of|in) (?:the|our) (?:\w+ )?process",
         r"availability (?:for|to (?:do|attend|join|schedule)) (?:an?|the|your|our)? ?(?:[\w-]+ )"
         r"{0,3}?" + _STAGE,
         r"(?:you|and) (?:are |were |have been |will be )?(?:now )?(?:selected|chosen|shortlisted"
         r"|invited)"
-        r" to (?:move|advance|progress|proceed|continue|go|attend|interview|join us|come)",
+        r" to (?:move|advance|progress|proceed|continue|go|attend|interview|join us|come"
+        r"|join (?:the|our) (?:[\w-]+ )?team for)",
         r"(?:please|could you|can you|would you|like you to|love you to|need you to|ask you to)"
         r" (?:please )?(?:complete|take|do|sit|attempt|book|schedule|submit|finish|choose|pick"
         r"|select|prepare|put together|present|record|write|draft|attend|join)"
@@ -590,6 +664,23 @@ _NEXT = tuple(
         r"|onsite|on-site|conversation|meeting|trial)",
     )
 )
+# An offer or an invitation for another job than mine: POLICY.md counts "another role
+# instead of this one" as a rejection of this one ("we'd like to offer you the Junior
+# Analyst position instead", "invite you to interview for a different team").
+_OTHER_ROLE = _w(
+    r"(?:different|alternative|separate|other|another) (?:[\w-]+ ){0,2}?(?:role|position|job"
+    r"|opening|vacancy|post|requisition|team(?! (?:members?|mates?|leads?|leaders?|managers?)\b))s?"
+    r"|(?:role|position|job|opening|vacancy|post|team|one|that|this) instead"
+    r"|instead of (?:the|your|a|an) (?:[\w-]+ ){0,3}?(?:role|position|job|post|opening)"
+    r"|rather than (?:for )?(?:the|your|a|an) (?:[\w-]+ ){0,3}?(?:role|position|job|post|opening)"
+)
+
+
+def _other_role(sentence: str, start: int, end: int) -> bool:
+    low, high = _clause_of(sentence, start, end)
+    return _OTHER_ROLE.search(sentence, low, high) is not None
+
+
 # An invitation that is only a courtesy: "set up a call to share feedback", a survey.
 _NOT_A_STAGE = re.compile(
     r"\b(?:feedback|survey|no agenda|just to (?:stay|keep) in touch|stay in touch"
@@ -613,15 +704,18 @@ _BENIGN_IF = re.compile(
     r"|available|interested|happy|ok|okay|able|comfortable|still)|can|could|accept|agree|get"
     r"|do)\b|if (?:that|this|it|these|those|any) (?:\w+ )?(?:works?|suits?|helps?|would|is|are)"
     r"|whether (?:or not )?you (?:accept|agree|would|wish|want|are happy|can|will accept)"
+    r"|should you (?:wish|want|choose|decide|accept|agree|like|have|need|require|prefer)\b"
     r"|if (?:helpful|useful|possible|needed|necessary|so|not|anything|applicable|convenient"
     r"|preferred)\b|as if|even if|if only)"
 )
 _HEDGE = re.compile(
     r"\b(?:hope|hoping|hoped|hopefully|expect|expecting|plan|planning|aim|aiming|intend"
     r"|intending|may|might|likely|possibly|probably|potentially|perhaps|maybe"
-    r"|would like to be able|looking to|about to decide|deciding|decide|considering whether"
+    r"|would like to be able|looking to|looking for|about to decide|deciding|decide"
+    r"|considering whether"
     r"|yet to|not yet"
-    r"|still (?:deciding|discussing|considering|reviewing|finalizing|finalising)|discuss\w*"
+    r"|still (?:deciding|discussing|considering|reviewing|finalizing|finalising)|discuss(?:ing)?"
+    r"|(?:in|under) discussions?"
     r"|eventually|ready to|soon be)\b"
 )
 _RETRACTED = re.compile(
@@ -726,6 +820,13 @@ def _any(*families: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     return re.compile("|".join(p.pattern for family in families for p in family))
 
 
+# The job word belongs to a meeting, not to the subject: "the interview we had scheduled
+# for the Controller position is cancelled" says nothing of the position itself.
+_FOR_A_MEETING = re.compile(
+    r"\b(?:interview|call|meeting|chat|session|appointment|visit)s? (?:[\w']+ ){0,4}?(?:for|about)"
+    r" (?:the|this|that|your|our) (?:[\w&'-]+ ){0,3}$"
+)
+
 _ANY_NEGATED = _any(_REJECT_NEGATED)
 _ANY_OTHER = _any(_REJECT_OTHER)
 _ANY_GONE = _any(_REJECT_GONE)
@@ -782,7 +883,8 @@ def _invited_by_parts(sentence: str) -> Iterator[_Found]:
     low, _ = _clause_of(sentence, at, asks.end())
     if _LOOKING_BACK.search(sentence, low, at):
         return
-    yield _Found(Outcome.NEXT_ROUND, not _hedged(sentence, at))
+    outcome = Outcome.REJECTED if _other_role(sentence, at, meets.end()) else Outcome.NEXT_ROUND
+    yield _Found(outcome, not _hedged(sentence, at))
 
 
 def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
@@ -798,7 +900,7 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
     for pattern in _REJECT_NEGATED if _ANY_NEGATED.search(sentence) else ():
         for found in pattern.finditer(sentence):
             if _NOT_YET.match(sentence, found.end()) or _NOT_YET_NEAR.search(
-                sentence, found.start(), min(len(sentence), found.end() + 40)
+                sentence, found.start(), min(len(sentence), found.end() + 60)
             ):
                 continue
             if _GENERIC_NEGATED.search(sentence, max(0, found.start() - 80), found.start()):
@@ -818,6 +920,8 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
         for found in pattern.finditer(sentence):
             if still_open or _negated(sentence, found.start()):
                 continue
+            if _FOR_A_MEETING.search(sentence, max(0, found.start() - 80), found.start()):
+                continue
             if keep(found):
                 yield _Found(Outcome.REJECTED, not _hedged(sentence, found.start()))
     for outcome, patterns, gate in (
@@ -835,7 +939,11 @@ def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
                     sentence, found.start(), found.end() + _WINDOW
                 ):
                     continue
-                yield _Found(outcome, not _hedged(sentence, found.start()))
+                stated = not _hedged(sentence, found.start())
+                if _other_role(sentence, found.start(), found.end()):
+                    yield _Found(Outcome.REJECTED, stated)
+                else:
+                    yield _Found(outcome, stated)
 
 
 _PRIORITY = (Outcome.REJECTED, Outcome.OFFER, Outcome.NEXT_ROUND)

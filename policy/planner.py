@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from policy import drafts
 from policy.business_days import BusinessCalendar
@@ -86,14 +86,7 @@ def plan(
     threads = tuple(threads)
     if not settings.name.strip():  # sign with the name my sent mail carries
         settings = replace(settings, name=drafts.name_from_sent(threads, settings))
-    found = []
-    for event in events:
-        if not _PLANNABLE_YEARS[0] <= event.start_at.year <= _PLANNABLE_YEARS[1]:
-            continue  # dates near 0001/9999 overflow; the connectors warn about such events
-        reason = interview_reason(event, settings)
-        if reason is not None:
-            found.append((to_interview(event), reason))
-    found.sort(key=lambda item: (item[0].start_at, item[0].interview_id))
+    found = _interviews(events, settings)
     interviews = [interview for interview, _ in found]
     sides = [recruiter_side(interview, settings) for interview in interviews]
     groups = company_groups(sides)
@@ -102,10 +95,7 @@ def plan(
     index = ThreadIndex(arrived, settings)
     cultures = tuple(name for name, _ in settings.cultures)
     reader = _ReplyReader(settings, calendar, replies)
-    marks_by_id: dict[str, list[Mark]] = defaultdict(list)
-    for mark in sorted(marks, key=lambda m: m.marked_at):
-        marks_by_id[mark.interview_id].append(mark)
-
+    marks_by_id = _marks_by_interview(marks)
     applications = []
     turns = [next_arrival_at] if next_arrival_at is not None else []
     for position, (interview, reason) in enumerate(found):
@@ -134,6 +124,27 @@ def plan(
         applications=tuple(applications),
         stable_until=min(later).astimezone(settings.timezone) if later else None,
     )
+
+
+def _interviews(events: Iterable[CalendarEvent], settings: Settings) -> list[tuple[Interview, str]]:
+    """The events that are interviews, with why each is one, in order of start."""
+    found = []
+    for event in events:
+        if not _PLANNABLE_YEARS[0] <= event.start_at.year <= _PLANNABLE_YEARS[1]:
+            continue  # dates near 0001/9999 overflow; the connectors warn about such events
+        reason = interview_reason(event, settings)
+        if reason is not None:
+            found.append((to_interview(event), reason))
+    found.sort(key=lambda item: (item[0].start_at, item[0].interview_id))
+    return found
+
+
+def _marks_by_interview(marks: Iterable[Mark]) -> dict[str, list[Mark]]:
+    """Each interview's marks, oldest first."""
+    by_id: dict[str, list[Mark]] = defaultdict(list)
+    for mark in sorted(marks, key=lambda m: m.marked_at):
+        by_id[mark.interview_id].append(mark)
+    return by_id
 
 
 def _as_of(threads: Iterable[Thread], now: datetime) -> tuple[list[Thread], datetime | None]:
@@ -227,6 +238,50 @@ def _gather_mail(
     return _Mail(mine=tuple(mine), replies=tuple(replies), news=tuple(news))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Reading:
+    """What an application's calendar, mail and marks say, before any action is planned."""
+
+    mail: _Mail
+    base: Timeline  # P before any statement
+    timeline: Timeline
+    last_on: date
+    closing: Closing | None
+    why: tuple[Why, ...]
+
+
+def _read_application(
+    interview: Interview,
+    reason: str,
+    next_round: Interview | None,
+    threads: Sequence[Thread],
+    marks: Sequence[Mark],
+    reader: _ReplyReader,
+    settings: Settings,
+    calendar: BusinessCalendar,
+    now: datetime,
+    side: RecruiterSide,
+) -> _Reading:
+    """The application's mail, its timeline P and what closes it, each adding its `Why`."""
+    why = [Why(rule=Rule.INTERVIEW, text=reason)]
+    if threads:
+        why.append(Why(rule=Rule.MAIL, count=len(threads)))
+    # Mail after the next round started belongs to that round's application.
+    mail = _gather_mail(
+        interview, side, threads, next_round.start_at if next_round else None, reader, settings
+    )
+    base = base_timeline(interview, settings, calendar)
+    timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
+    why.append(timeline_why(timeline))
+    last_on = last_activity_on(interview, mail.news, timeline, settings)
+    closing = outcome(marks, mail.replies, next_round, dormancy(last_on, settings, now), settings)
+    if closing is not None:
+        why.extend(w for w in (closing.why, closing.dormant) if w is not None)
+    return _Reading(
+        mail=mail, base=base, timeline=timeline, last_on=last_on, closing=closing, why=tuple(why)
+    )
+
+
 def _application(
     *,
     interview: Interview,
@@ -245,53 +300,35 @@ def _application(
     company = company_name(
         interview, side, (name for name, _ in settings.cultures), settings.ats_domains
     )
-    why = [Why(rule=Rule.INTERVIEW, text=reason)]
-    if threads:
-        why.append(Why(rule=Rule.MAIL, count=len(threads)))
-    # Mail after the next round started belongs to that round's application.
-    mail = _gather_mail(
-        interview, side, threads, next_round.start_at if next_round else None, reader, settings
+    read = _read_application(
+        interview, reason, next_round, threads, marks, reader, settings, calendar, now, side
     )
-    base = base_timeline(interview, settings, calendar)
-    timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
-    why.append(timeline_why(timeline))
-    last_on = last_activity_on(interview, mail.news, timeline, settings)
-    closing = outcome(marks, mail.replies, next_round, dormancy(last_on, settings, now), settings)
-    if closing is not None:
-        why.extend(w for w in (closing.why, closing.dormant) if w is not None)
-    prep = _prep_action(interview, company, done_marks(marks), closing, settings, now)
-    if prep.status is Status.DONE:
-        prep = replace(
-            prep, done_at=_marked_at(marks, "prep") if now < prep.due_at else prep.due_at
-        )
+    mail, timeline, closing, why = read.mail, read.timeline, read.closing, list(read.why)
+    prep = _prep_action(interview, company, marks, closing, settings, now)
     thanked = thank_you_sent(interview, mail.mine)
     thank_you, thank_you_whys = _thank_you_action(
         interview, company, side, timeline, thanked, marks, closing, settings, threads
     )
     why.extend(thank_you_whys)
 
-    schedule = schedule_follow_ups(
-        base=base,
-        timeline=timeline,
-        done_at=follow_ups_done_at(mail.mine, thanked, mail.replies, marks),
-        replies=mail.replies,
-        settings=settings,
-        calendar=calendar,
+    follow_ups, followups_done, follow_up_whys = _follow_ups(
+        interview,
+        company,
+        read.base,
+        timeline,
+        mail,
+        thanked,
+        marks,
+        threads,
+        side,
+        closing,
+        settings,
+        calendar,
     )
-    # Once closed, what was sent still explains the count; nothing more is planned.
-    shown = (w for w in schedule.why if closing is None or w.rule is Rule.FOLLOW_UP_SENT)
-    why.extend(shown)
-    follow_ups, floor_why = _follow_up_actions(
-        interview, company, schedule, timeline, mail, threads, side, closing, settings, calendar
-    )
-    if floor_why is not None:
-        why.append(floor_why)
+    why.extend(follow_up_whys)
+    if closing is None:
+        why.extend(_maybe_decision(mail.replies, settings))
 
-    maybe = [r for r in mail.replies if r.uncertain]
-    if closing is None and maybe:  # the follow-up stays pending; a person should read it
-        why.append(Why(rule=Rule.MAYBE_DECISION, on=local_date(maybe[-1].sent_at, settings)))
-
-    followups_done = len(schedule.done_at)
     application = Application(
         interview=interview,
         company=company,
@@ -303,25 +340,40 @@ def _application(
         why=tuple(why),
         thread_ids=tuple(t.thread_id for t in threads),
     )
-    return application, now_turns(interview, prep.due_at, dormant_from(last_on, settings))
+    return application, now_turns(interview, prep.due_at, dormant_from(read.last_on, settings))
+
+
+def _maybe_decision(replies: Sequence[Reply], settings: Settings) -> list[Why]:
+    """An open application's latest reply that may be a decision: the follow-up stays
+    pending, and a person should read it."""
+    maybe = [r for r in replies if r.uncertain]
+    return (
+        [Why(rule=Rule.MAYBE_DECISION, on=local_date(maybe[-1].sent_at, settings))] if maybe else []
+    )
 
 
 def _prep_action(
     interview: Interview,
     company: str,
-    marked: frozenset[str],
+    marks: Sequence[Mark],
     closing: Closing | None,
     settings: Settings,
     now: datetime,
 ) -> Action:
+    """The prep reminder; done when marked (at the mark) or once its time has passed."""
     due_at = prep_due(interview, settings)
+    status = prep_status(due_at, done_marks(marks), closing, now)
+    done_at = None
+    if status is Status.DONE:
+        done_at = _marked_at(marks, "prep") if now < due_at else due_at
     return Action(
         type=ActionType.PREP,
         due_at=due_at,
-        status=prep_status(due_at, marked, closing, now),
+        status=status,
         key=f"{interview.interview_id}/prep",
         reminder_title=f"Prepare: {interview.title}",
         reminder_text=drafts.prep_reminder(interview, company, settings),
+        done_at=done_at,
     )
 
 
@@ -346,6 +398,40 @@ def _thank_you_action(
         sent_at = thanked.sent_at if thanked is not None and channel is Channel.EMAIL else None
         action = replace(action, done_at=sent_at or _marked_at(marks, "thank_you"))
     return action, [channel_why] if done_why is None else [channel_why, done_why]
+
+
+def _follow_ups(
+    interview: Interview,
+    company: str,
+    base: Timeline,
+    timeline: Timeline,
+    mail: _Mail,
+    thanked: Message | None,
+    marks: Sequence[Mark],
+    threads: Sequence[Thread],
+    side: RecruiterSide,
+    closing: Closing | None,
+    settings: Settings,
+    calendar: BusinessCalendar,
+) -> tuple[list[Action], int, list[Why]]:
+    """The follow-ups (POLICY.md "Status follow-ups"): their actions, how many are done,
+    and their `Why`s."""
+    schedule = schedule_follow_ups(
+        base=base,
+        timeline=timeline,
+        done_at=follow_ups_done_at(mail.mine, thanked, mail.replies, marks),
+        replies=mail.replies,
+        settings=settings,
+        calendar=calendar,
+    )
+    # Once closed, what was sent still explains the count; nothing more is planned.
+    why = [w for w in schedule.why if closing is None or w.rule is Rule.FOLLOW_UP_SENT]
+    actions, floor_why = _follow_up_actions(
+        interview, company, schedule, timeline, mail, threads, side, closing, settings, calendar
+    )
+    if floor_why is not None:
+        why.append(floor_why)
+    return actions, len(schedule.done_at), why
 
 
 def _follow_up_actions(

@@ -42,9 +42,12 @@ from connectors.imap.session import (
     drafts_folder,
     fetch,
     folders,
+    has,
     quote,
     search_uids,
     select,
+    selected_modseq,
+    status,
     uid_sets,
 )
 
@@ -75,6 +78,10 @@ class ImapDrafts:
         self._known: dict[str, str] = {}  # action key -> recorded remote id
         self._pending: dict[str, str] = {}  # action key -> content hash of an unsettled create
         self._hashes: dict[tuple[int, int], str] = {}  # (UIDVALIDITY, UID) -> content hash
+        # The folder's listing at (UIDVALIDITY, HIGHESTMODSEQ): with CONDSTORE a pass that
+        # finds both unchanged (one STATUS) lists nothing; any append, expunge or flag
+        # change raises the modseq.
+        self._listed: tuple[int, int, list[_Draft]] | None = None
 
     # -- the protocol ---------------------------------------------------------------------
 
@@ -99,10 +106,7 @@ class ImapDrafts:
         if not wanted and not by_uid:
             return {}
         with connected(self.account) as client:
-            folder = self._drafts(client)
-            validity, count = select(client, folder, readonly=True)
-            drafts = self._list(client, validity, count)
-            client.close()
+            validity, drafts = self._current(client, self._drafts(client))
         found: dict[str, Found] = {}
         for draft in drafts:  # by UID first: what we wrote and nobody replaced
             owner = by_uid.get((validity, draft.uid))
@@ -175,9 +179,31 @@ class ImapDrafts:
             self._folder = found
         return self._folder
 
+    def _current(self, client: imaplib.IMAP4, folder: str) -> tuple[int, list[_Draft]]:
+        """The drafts folder's UIDVALIDITY and drafts, listed again only when it moved."""
+        now = status(client, folder) if has(client, "CONDSTORE") else None
+        if now is not None and now.modseq and self._listed is not None:
+            validity, modseq, drafts = self._listed
+            if (validity, modseq) == (now.validity, now.modseq):
+                return validity, drafts
+        validity, count = select(client, folder, readonly=True)
+        modseq = selected_modseq(client)
+        drafts = self._list(client, validity, count)
+        client.close()
+        # Kept only when nothing moved between the STATUS and the listing.
+        fresh = now is not None and modseq and (validity, modseq) == (now.validity, now.modseq)
+        self._listed = (validity, modseq, drafts) if fresh else None
+        return validity, drafts
+
     def _list(self, client: imaplib.IMAP4, validity: int, count: int) -> list[_Draft]:
+        """The drafts in the folder; one flagged \\Deleted (deleted in a mail program that
+        marks before it expunges) is not listed: it is the user's deletion."""
         heads = fetch(client, "1:*", "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]") if count else []
-        ids = {item.uid: _bare(_header_value(item.data)) for item in heads}
+        ids = {
+            item.uid: _bare(_header_value(item.data))
+            for item in heads
+            if "\\deleted" not in item.flags
+        }
         unknown = [uid for uid in ids if (validity, uid) not in self._hashes]
         for chunk in uid_sets(unknown) if unknown else ():
             for item in fetch(client, chunk, "BODY.PEEK[]"):

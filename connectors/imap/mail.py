@@ -1,13 +1,23 @@
 """`ImapMail`: the `MailSource` over an IMAP account (INBOX and the \\Sent folder).
 
-Read incrementally, kept in memory between passes of one daemon: per folder its
-UIDVALIDITY, UIDNEXT and the header block of each UID read. A pass opens one connection
-and asks each folder's STATUS (one round trip each); only a folder whose UIDNEXT or
-message count moved is selected, and then only UIDs above the last one read are fetched
-(headers only), with a `UID SEARCH ALL` to drop expunged ones when the count says some
-went. A changed UIDVALIDITY throws that folder's memory away: a full re-read. Bodies are
-fetched only for the threads `keep` accepts, once per UID. Flags other than \\Draft are
-not read (the policy needs none).
+Read incrementally, kept between passes (and, through `snapshot`, between processes): per
+folder its UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and the header block and flags of each UID
+read. A pass opens one connection and asks each folder's STATUS, with HIGHESTMODSEQ where
+the server has CONDSTORE (RFC 7162): the idle pass, one round trip per folder. Only a
+folder whose STATUS moved is opened, and then:
+- with CONDSTORE, the flags changed since the stored modseq (`CHANGEDSINCE`), and with
+  QRESYNC the UIDs expunged since then (`VANISHED`), without reading the folder again;
+- without it, expunges are found by a `UID SEARCH ALL` when the count says some went,
+  and a flag change alone is not seen (STATUS cannot show one);
+- then the UIDs above the last one read, headers only.
+A changed UIDVALIDITY throws that folder's memory away: a full re-read. Bodies are fetched
+only for the threads `keep` accepts, once per UID.
+
+Flags: \\Draft makes a message a draft. \\Deleted (the mark-as-deleted model of mutt,
+Thunderbird's "mark it as deleted", Apple Mail before an expunge) leaves the message out,
+as an expunge or a move to Trash does and as Gmail's Trash is left out: deleting the
+message says it is not to be read; clearing the flag brings it back. Other flags mean
+nothing to the policy.
 """
 
 from __future__ import annotations
@@ -30,11 +40,15 @@ from connectors._email import (
 )
 from connectors.imap.session import (
     Account,
+    changed_flags,
     connected,
+    enable_qresync,
     fetch,
     folders,
+    has,
     search_uids,
     select,
+    selected_modseq,
     sent_folder,
     status,
     uid_sets,
@@ -52,14 +66,22 @@ class _Stored:
     draft: bool
     internaldate: bytes
     body: bytes | None = None
+    deleted: bool = False  # flagged \\Deleted: left out until the flag goes
     envelope: Envelope | None = None  # parsed once; its position is set per pass
     damaged: bool = False
+
+    def set_flags(self, flags: frozenset[str]) -> None:
+        draft = "\\draft" in flags
+        if draft != self.draft:
+            self.draft, self.envelope, self.damaged = draft, None, False
+        self.deleted = "\\deleted" in flags
 
 
 @dataclass(slots=True)
 class _FolderState:
     validity: int = 0
     uidnext: int = 0
+    modseq: int = 0  # HIGHESTMODSEQ when last read; 0: the server has no CONDSTORE
     messages: dict[int, _Stored] = field(default_factory=dict)
 
 
@@ -81,7 +103,7 @@ class ImapMail:
         if not self._state:
             return None
         return ";".join(
-            f"{name}:{s.validity}:{s.uidnext}:{len(s.messages)}"
+            f"{name}:{s.validity}:{s.uidnext}:{s.modseq}:{len(s.messages)}"
             for name, s in sorted(self._state.items())
         )
 
@@ -94,11 +116,13 @@ class ImapMail:
                 name: {
                     "validity": s.validity,
                     "uidnext": s.uidnext,
+                    "modseq": s.modseq,
                     "messages": {
                         str(uid): [
                             base64.b64encode(m.headers).decode("ascii"),
                             m.draft,
                             m.internaldate.decode("ascii", "replace"),
+                            m.deleted,
                         ]
                         for uid, m in s.messages.items()
                     },
@@ -120,11 +144,13 @@ class ImapMail:
                 str(name): _FolderState(
                     validity=int(held["validity"]),
                     uidnext=int(held["uidnext"]),
+                    modseq=int(held.get("modseq", 0)),
                     messages={
                         int(uid): _Stored(
                             headers=base64.b64decode(value[0]),
                             draft=bool(value[1]),
                             internaldate=str(value[2]).encode("ascii", "replace"),
+                            deleted=bool(value[3]) if len(value) > 3 else False,
                         )
                         for uid, value in held["messages"].items()
                     },
@@ -146,6 +172,8 @@ class ImapMail:
             envelopes: list[Envelope] = []
             for name in names:
                 for uid, item in sorted(self._state[name].messages.items()):
+                    if item.deleted:
+                        continue
                     envelope = self._envelope(name, uid, item, len(envelopes))
                     if envelope is not None:
                         envelopes.append(envelope)
@@ -193,32 +221,53 @@ class ImapMail:
 
     def _refresh(self, client: imaplib.IMAP4, name: str) -> None:
         state = self._state.setdefault(name, _FolderState())
-        validity, uidnext, count = status(client, name)
-        if validity == state.validity and uidnext == state.uidnext and count == len(state.messages):
-            return  # the idle pass: nothing came, nothing went
+        now = status(client, name)
+        if (now.validity, now.uidnext, now.messages, now.modseq) == (
+            state.validity,
+            state.uidnext,
+            len(state.messages),
+            state.modseq,
+        ):
+            return  # the idle pass: nothing came, nothing went, no flag moved
+        qresync = bool(state.modseq) and enable_qresync(client)
         selected, _ = select(client, name, readonly=True)
+        modseq = selected_modseq(client) if has(client, "CONDSTORE") else 0
         if selected != state.validity:
             if state.validity:
                 logger.info(
                     "%s: %s: UIDVALIDITY changed; reading it again", self.account.label, name
                 )
-            state.validity = selected
-            state.messages = {}
+            state.validity, state.modseq, state.messages = selected, 0, {}
         last = max(state.messages, default=0)
+        if state.modseq and modseq and last:
+            self._changes(client, state, last, qresync=qresync)
         new = [
             item
             for item in fetch(client, f"{last + 1}:*", _HEADERS)
             if item.uid > last  # "n:*" names the last message even when all are below n
         ]
         for item in new:
-            state.messages[item.uid] = _Stored(
-                headers=item.data, draft="\\draft" in item.flags, internaldate=item.internaldate
-            )
-        if len(state.messages) != count:
+            stored = _Stored(headers=item.data, draft=False, internaldate=item.internaldate)
+            stored.set_flags(item.flags)
+            state.messages[item.uid] = stored
+        if len(state.messages) != now.messages:
             present = set(search_uids(client, "ALL"))
             state.messages = {uid: m for uid, m in state.messages.items() if uid in present}
-        state.uidnext = max(uidnext, max(state.messages, default=0) + 1)
+        state.uidnext = max(now.uidnext, max(state.messages, default=0) + 1)
+        state.modseq = modseq
         client.close()
+
+    def _changes(
+        self, client: imaplib.IMAP4, state: _FolderState, last: int, *, qresync: bool
+    ) -> None:
+        """Flags changed since the stored modseq, and with QRESYNC the UIDs expunged."""
+        flags, gone = changed_flags(client, f"1:{last}", state.modseq, vanished=qresync)
+        for uid, now in flags.items():
+            stored = state.messages.get(uid)
+            if stored is not None:
+                stored.set_flags(now)
+        for uid in gone:
+            state.messages.pop(uid, None)
 
     def _bodies(self, client: imaplib.IMAP4, name: str, uids: list[int]) -> None:
         state = self._state[name]

@@ -76,6 +76,7 @@ def connected(account: Account) -> Iterator[imaplib.IMAP4]:
             ) from None
         finally:
             del secret
+        _learn_capabilities(client)
         yield client
     except (imaplib.IMAP4.abort, OSError) as error:
         raise SourceError(f"{account.label}: connection lost ({_text(error)})") from None
@@ -119,6 +120,22 @@ def _open(account: Account) -> imaplib.IMAP4:
         raise SourceError(f"{account.label}: cannot connect ({error.strerror or error})") from None
     except imaplib.IMAP4.error as error:
         raise SourceError(f"{account.label}: {_text(error)}") from None
+
+
+def _learn_capabilities(client: imaplib.IMAP4) -> None:
+    """The capabilities after login (most servers list more than before: CONDSTORE, QRESYNC,
+    UIDPLUS), from the LOGIN answer's CAPABILITY code, or asked for when it had none."""
+    _, listed = client.response("CAPABILITY")
+    line = listed[-1] if listed and isinstance(listed[-1], bytes) else None
+    if line is None:
+        typ, data = client.capability()
+        line = data[-1] if typ == "OK" and data and isinstance(data[-1], bytes) else b""
+    if line:
+        client.capabilities = tuple(line.decode("ascii", "replace").upper().split())
+
+
+def has(client: imaplib.IMAP4, capability: str) -> bool:
+    return capability.upper() in client.capabilities
 
 
 def _text(error: BaseException) -> str:
@@ -199,16 +216,29 @@ def drafts_folder(found: list[Folder]) -> str | None:
     return special(found, "\\drafts", _DRAFT_NAMES)
 
 
-def status(client: imaplib.IMAP4, name: str) -> tuple[int, int, int]:
-    """(UIDVALIDITY, UIDNEXT, MESSAGES) without selecting the folder: one round trip."""
-    typ, data = client.status(quote(name), "(UIDVALIDITY UIDNEXT MESSAGES)")
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What STATUS says of a folder; `modseq` is its HIGHESTMODSEQ (RFC 7162), 0 when the
+    server has no CONDSTORE: every change (new mail, an expunge, a flag) raises it."""
+
+    validity: int
+    uidnext: int
+    messages: int
+    modseq: int = 0
+
+
+def status(client: imaplib.IMAP4, name: str) -> Status:
+    """A folder's STATUS without selecting it: one round trip."""
+    items = "UIDVALIDITY UIDNEXT MESSAGES" + (" HIGHESTMODSEQ" if has(client, "CONDSTORE") else "")
+    typ, data = client.status(quote(name), f"({items})")
     if typ != "OK" or not data or not isinstance(data[0], bytes):
         raise SourceError(f"{name}: no such folder on the server")
-    values = dict(re.findall(rb"(UIDVALIDITY|UIDNEXT|MESSAGES) (\d+)", data[0]))
-    return (
-        int(values.get(b"UIDVALIDITY", 0)),
-        int(values.get(b"UIDNEXT", 0)),
-        int(values.get(b"MESSAGES", 0)),
+    values = dict(re.findall(rb"(UIDVALIDITY|UIDNEXT|MESSAGES|HIGHESTMODSEQ) (\d+)", data[0]))
+    return Status(
+        validity=int(values.get(b"UIDVALIDITY", 0)),
+        uidnext=int(values.get(b"UIDNEXT", 0)),
+        messages=int(values.get(b"MESSAGES", 0)),
+        modseq=int(values.get(b"HIGHESTMODSEQ", 0)),
     )
 
 
@@ -220,6 +250,70 @@ def select(client: imaplib.IMAP4, name: str, *, readonly: bool) -> tuple[int, in
     _, validity = client.response("UIDVALIDITY")
     count = data[0] if data and isinstance(data[0], bytes) and data[0].isdigit() else b"0"
     return (int(validity[0]) if validity and validity[0] else 0), int(count)
+
+
+def selected_modseq(client: imaplib.IMAP4) -> int:
+    """The HIGHESTMODSEQ the last SELECT/EXAMINE gave; 0 without one (or NOMODSEQ)."""
+    _, value = client.response("HIGHESTMODSEQ")
+    last = value[-1] if value else None
+    return int(last) if isinstance(last, bytes) and last.isdigit() else 0
+
+
+def enable_qresync(client: imaplib.IMAP4) -> bool:
+    """ENABLE QRESYNC (RFC 7162) once per connection, where the server has it."""
+    if getattr(client, "_followup_qresync", False):
+        return True
+    if not has(client, "QRESYNC") or not has(client, "ENABLE"):
+        return False
+    typ, _ = client.enable("QRESYNC")
+    client._followup_qresync = typ == "OK"  # type: ignore[attr-defined]
+    return typ == "OK"
+
+
+_FLAGS_LINE = re.compile(rb"UID (\d+)|FLAGS \(([^)]*)\)")
+
+
+def changed_flags(
+    client: imaplib.IMAP4, uids: str, since: int, *, vanished: bool
+) -> tuple[dict[int, frozenset[str]], set[int]]:
+    """The flags of the messages in `uids` changed since modseq `since` (CONDSTORE's
+    CHANGEDSINCE), and with `vanished` (QRESYNC enabled) the UIDs expunged since then."""
+    client.response("VANISHED")  # drop any left from before
+    modifier = f"(CHANGEDSINCE {since}{' VANISHED' if vanished else ''})"
+    typ, data = client.uid("FETCH", uids, "(UID FLAGS)", modifier)
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH CHANGEDSINCE failed: {data!r}")
+    flags: dict[int, frozenset[str]] = {}
+    for line in data:
+        if not isinstance(line, bytes):
+            continue
+        uid, found = None, None
+        for match in _FLAGS_LINE.finditer(line):
+            if match.group(1) is not None:
+                uid = int(match.group(1))
+            else:
+                found = frozenset(f.lower() for f in match.group(2).decode().split())
+        if uid is not None and found is not None:
+            flags[uid] = found
+    gone: set[int] = set()
+    if vanished:
+        _, lines = client.response("VANISHED")
+        for text in lines or ():
+            if isinstance(text, bytes):
+                gone |= parse_uid_set(text.replace(b"(EARLIER)", b"").strip().decode())
+    return flags, gone
+
+
+def parse_uid_set(text: str) -> set[int]:
+    """ "3,5:7" -> {3, 5, 6, 7} (a range may come high first)."""
+    out: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.strip().partition(":")
+        if not first.isdigit() or (last and not last.isdigit()):
+            continue
+        low, high = sorted((int(first), int(last or first)))
+        out.update(range(low, high + 1))
+    return out
 
 
 _FETCH_HEAD = re.compile(rb"^\d+ \(")

@@ -300,7 +300,52 @@ def _convert_all(
 def _to_event(
     event: Component | QuickEvent, method: str, uid: str, source: str, timezone: ZoneInfo
 ) -> CalendarEvent | None:
-    label = _one_line(uid) or "(no UID)"
+    times = _times(event, _one_line(uid) or "(no UID)", source, timezone)
+    if times is None:
+        return None
+    start_at, end_at, all_day = times
+    cleaned: list[str] = []
+    title = _clean("SUMMARY", _text(event.get("SUMMARY")), hygiene.one_line, cleaned)
+    if not uid:
+        digest = hashlib.sha256(f"{title}|{start_at.isoformat()}".encode()).hexdigest()
+        uid = f"nouid-{digest[:20]}"
+        logger.warning("%s: event without UID read as %s", source, uid)
+    event_id = _clean("UID", uid, hygiene.safe_id, cleaned)
+    recurrence = _first(event.get("RECURRENCE-ID"))
+    if recurrence is not None:
+        event_id = f"{event_id}/{hygiene.safe_id(_compact(recurrence))}"
+    status = _text(event.get("STATUS")).strip().upper()
+    description = _clean("DESCRIPTION", _text(event.get("DESCRIPTION")), hygiene.multiline, cleaned)
+    location = _clean("LOCATION", _text(event.get("LOCATION")), hygiene.one_line, cleaned)
+    organizer = _organizer(event.get("ORGANIZER"), cleaned)
+    attendees = _attendees(event.get("ATTENDEE"), cleaned)
+    if cleaned:
+        logger.warning(
+            "%s: event %s: control characters removed from %s",
+            source,
+            _one_line(event_id),
+            ", ".join(dict.fromkeys(cleaned)),
+        )
+    return CalendarEvent(
+        event_id=event_id,
+        title=title,
+        start_at=start_at,
+        end_at=end_at,
+        description=description,
+        location=location,
+        all_day=all_day,
+        cancelled=status == "CANCELLED" or method == "CANCEL",
+        organizer=organizer,
+        attendees=attendees,
+        created_by_followup=_FOLLOWUP_KEY in event,
+    )
+
+
+def _times(
+    event: Component | QuickEvent, label: str, source: str, timezone: ZoneInfo
+) -> tuple[datetime, datetime, bool] | None:
+    """(start, end, all day) of an event, its end never before its start; None (warned)
+    for one with no DTSTART or a year out of range."""
     start_prop = _first(event.get("DTSTART"))
     if start_prop is None:
         logger.warning("%s: event %s skipped: no DTSTART", source, label)
@@ -345,41 +390,7 @@ def _to_event(
     elif end_at < start_at:
         logger.warning("%s: event %s ends before it starts; end set to start", source, label)
         end_at = start_at
-    cleaned: list[str] = []
-    title = _clean("SUMMARY", _text(event.get("SUMMARY")), hygiene.one_line, cleaned)
-    if not uid:
-        digest = hashlib.sha256(f"{title}|{start_at.isoformat()}".encode()).hexdigest()
-        uid = f"nouid-{digest[:20]}"
-        logger.warning("%s: event without UID read as %s", source, uid)
-    event_id = _clean("UID", uid, hygiene.safe_id, cleaned)
-    recurrence = _first(event.get("RECURRENCE-ID"))
-    if recurrence is not None:
-        event_id = f"{event_id}/{hygiene.safe_id(_compact(recurrence))}"
-    status = _text(event.get("STATUS")).strip().upper()
-    description = _clean("DESCRIPTION", _text(event.get("DESCRIPTION")), hygiene.multiline, cleaned)
-    location = _clean("LOCATION", _text(event.get("LOCATION")), hygiene.one_line, cleaned)
-    organizer = _organizer(event.get("ORGANIZER"), cleaned)
-    attendees = _attendees(event.get("ATTENDEE"), cleaned)
-    if cleaned:
-        logger.warning(
-            "%s: event %s: control characters removed from %s",
-            source,
-            _one_line(event_id),
-            ", ".join(dict.fromkeys(cleaned)),
-        )
-    return CalendarEvent(
-        event_id=event_id,
-        title=title,
-        start_at=start_at,
-        end_at=end_at,
-        description=description,
-        location=location,
-        all_day=all_day,
-        cancelled=status == "CANCELLED" or method == "CANCEL",
-        organizer=organizer,
-        attendees=attendees,
-        created_by_followup=_FOLLOWUP_KEY in event,
-    )
+    return start_at, end_at, all_day
 
 
 def _clean(name: str, value: str, cleaner: Callable[[str], str], cleaned: list[str]) -> str:

@@ -1,62 +1,31 @@
 """Reads mail threads from one mbox file (e.g. a Gmail Takeout export): received and sent.
 
-The file is scanned once, in chunks, keeping only each message's header block and
-its byte range; bodies are read afterwards, by seeking, for the threads the caller keeps.
-A line starting with `From ` separates messages when it starts the file or when the
-next line looks like a header (`Name: value`); an unquoted `From ` line in a body is
-therefore usually left in the body, unlike `mailbox.mbox`. A body must never create a
-message (a forged "rejection" pasted after a `From ` line): where the headers give the
-real boundary it wins, a `Content-Length` that lands on a From_ line, or, for a multipart
-message, its closing MIME delimiter (a From_ line before it is body text). Escaped body
-lines (`>From `) are read as `From ` (RFC 4155). A damaged message is skipped
-with a warning naming the file and the message's number; the rest is read.
+The file is scanned once, streamed (`mbox_scan.py`), keeping only each message's header
+block and its byte range; bodies are read afterwards, by seeking, for the threads the
+caller keeps, at most `MESSAGE_BYTES` of each. Where a message ends, and why a body can
+never create a message, is told in `mbox_scan.py` and `mbox_boundary.py`. Escaped body
+lines (`>From `) are read as `From ` (RFC 4155). A damaged message is skipped with a
+warning naming the file and the message's number; the rest is read.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
 from zoneinfo import ZoneInfo
 
-from connectors._email import (
-    MESSAGE_BYTES,
-    DamagedMessage,
-    Envelope,
-    build_threads,
-    envelope_from_headers,
-    from_line_date,
-)
+from connectors._email import MESSAGE_BYTES, build_threads
 from connectors.errors import SourceError, describe_os_error
+from connectors.local.mbox_scan import Scanned, Scanner
 from policy.models import Thread
 
+__all__ = ["MboxMail", "Scanned", "file_stamps", "unescape_from_lines"]
+
 logger = logging.getLogger(__name__)
-
-_HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+[ \t]*:")
-_CONTENT_LENGTH = re.compile(rb"(?im)^content-length[ \t]*:[ \t]*(\d{1,12})[ \t]*\r?$")
-_BOUNDARY = re.compile(
-    rb'(?is)^content-type[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*?boundary="?([^"\s;]+)', re.M
-)
-# How far past a From_ line a multipart message's closing delimiter is looked for.
-_LOOKAHEAD = 1 << 25
-_CHUNK = 1 << 22
-_BOM = b"\xef\xbb\xbf"
-
-
-class Scanned(NamedTuple):
-    """One message found by the scan: its byte range (From_ line included), number in the
-    file, a hash of its bytes after the From_ line, and its envelope (None when its headers
-    could not be read)."""
-
-    start: int
-    end: int
-    number: int
-    content_hash: str
-    envelope: Envelope | None
+_FROM_LINE = 1 << 10  # read with a message's bytes, for its From_ line
 
 
 class MboxMail:
@@ -79,17 +48,21 @@ class MboxMail:
         except OSError as error:
             raise SourceError(f"{source}: {describe_os_error(error)}") from error
         with handle:
-            scan = _Scan(source, self.timezone, keep=False, first_number=first_number)
+            scan = Scanner(source, self.timezone, keep=False, first_number=first_number)
             try:
                 yield from scan.run(handle, start)
             except OSError as error:
                 raise SourceError(f"{source}: {describe_os_error(error)}") from error
 
     def read_span(self, start: int, end: int) -> bytes:
-        """One stored message's bytes, as a mail parser should see them."""
+        """One stored message's bytes, as a mail parser should see them: at most one byte
+        more than `MESSAGE_BYTES` (the parser cuts there, with a line)."""
         with self.path.open("rb") as handle:
             handle.seek(start)
-            return unescape_from_lines(_trim(_without_from_line(handle.read(end - start))))
+            raw = handle.read(min(end - start, _FROM_LINE + MESSAGE_BYTES + 1))
+        whole = len(raw) == end - start
+        raw = _without_from_line(raw)[: MESSAGE_BYTES + 1]
+        return unescape_from_lines(_trim(raw) if whole else raw)
 
     def threads(self, keep: Callable[[Thread], bool] | None = None) -> tuple[Thread, ...]:
         source = str(self.path)
@@ -99,7 +72,7 @@ class MboxMail:
             raise SourceError(f"{source}: {describe_os_error(error)}") from error
         with handle:
             try:
-                scan = _Scan(source, self.timezone)
+                scan = Scanner(source, self.timezone)
                 for _ in scan.run(handle):
                     pass
             except OSError as error:
@@ -126,232 +99,6 @@ class MboxMail:
                 )
             except OSError as error:
                 raise SourceError(f"{source}: {describe_os_error(error)}") from error
-
-
-class _Scan:
-    """One pass over the file: a header-only envelope and a byte range per message.
-
-    The file is read in chunks and searched with `bytes.find`, not line by line: a
-    large mailbox is mostly bodies, which this pass only skips over.
-    """
-
-    def __init__(
-        self, source: str, timezone: ZoneInfo, *, keep: bool = True, first_number: int = 1
-    ) -> None:
-        self.source = source
-        self.timezone = timezone
-        self.keep = keep  # keep envelopes and spans in lists (else only yield them)
-        self.envelopes: list[Envelope] = []
-        self.spans: list[tuple[int, int]] = []  # by envelope position: (start, end) offsets
-        self.numbers: list[int] = []  # by envelope position: the message's number in the file
-        self.count = first_number - 1
-        self._buffer = bytearray()  # appended in place: linear even for one huge message
-        self._base = 0  # file offset of self._buffer[0]
-        self._done = 0  # bytes before this offset may be forgotten
-        self._eof = False
-        self._handle: BinaryIO | None = None
-
-    def run(self, handle: BinaryIO, start: int = 0) -> Iterator[Scanned]:
-        self._handle = handle
-        if start:
-            handle.seek(start)
-            self._base = self._done = start
-        first = self._first_message(at_start=start == 0)
-        while first is not None:
-            from_end = self._line_end(first)
-            next_from = self._next_separator(from_end)
-            end = next_from if next_from is not None else self._base + len(self._buffer)
-            headers_end = self._blank_line(from_end, end)
-            block = self._slice(from_end, headers_end)
-            body_start = self._line_end(headers_end) if headers_end < end else end
-            real = self._real_end(block, body_start, end)
-            if real is not None:
-                next_from = real if real >= 0 else None
-                end = real if real >= 0 else self._base + len(self._buffer)
-            envelope = self._finish(from_end, end, self._slice(first, from_end), block)
-            if not self.keep:
-                digest = hashlib.blake2b(  # the From_ line is the writer's, not the message's
-                    memoryview(self._buffer)[from_end - self._base : end - self._base],
-                    digest_size=16,
-                ).hexdigest()
-                yield Scanned(first, end, self.count, digest, envelope)
-            self._drop(end)
-            first = next_from
-
-    def _real_end(self, block: bytes, body_start: int, end: int) -> int | None:
-        """Where the message really ends when its headers say so and the `From ` line found
-        at `end` lies inside its body (a body must never create a message): the
-        Content-Length boundary where one is declared and a From_ line (or the end of the
-        file) is there; else, for a multipart message, the first separator after its
-        closing MIME delimiter. -1 means the end of the file; None: `end` stands."""
-        # Most header blocks have neither field: a substring test (ASCII case folded, as the
-        # patterns' own IGNORECASE on bytes) spares the two multi-line searches.
-        lower = block.lower()
-        length = _CONTENT_LENGTH.search(block) if b"content-length" in lower else None
-        if length is not None:
-            stop = body_start + int(length.group(1))
-            found = self._separator_at(stop) if stop <= end + _LOOKAHEAD else None
-            if found is not None:
-                return found if found != end else None
-        boundary = _BOUNDARY.search(block) if b"boundary" in lower else None
-        if boundary is None:
-            return None
-        closing = b"\n--" + boundary.group(1).strip(b'"') + b"--"
-        if self._find_before(closing, body_start - 1, end) >= 0:
-            return None  # closed before the separator: the separator is real
-        close = self._find_before(closing, end, end + _LOOKAHEAD)
-        if close < 0:
-            return None  # never closed (truncated): trust the separator
-        after = self._next_separator(self._line_end(close + 1))
-        return after if after is not None else -1
-
-    def _separator_at(self, offset: int) -> int | None:
-        """A From_ line at `offset` (after the blank line writers add), or -1 at the end of
-        the file; None when neither is there."""
-        while len(self._buffer) + self._base < offset + 8 and self._fill():
-            pass
-        at = offset
-        for _ in range(2):
-            line = self._slice(at, at + 5)
-            if line == b"From " and (at == 0 or self._slice(at - 1, at) == b"\n"):
-                return at
-            if at >= self._base + len(self._buffer) and not line:
-                return -1
-            if line.startswith(b"\r\n"):
-                at += 2
-            elif line.startswith(b"\n"):
-                at += 1
-            else:
-                return None
-        return None
-
-    # -- the sliding buffer: absolute file offsets in, bytes out --
-
-    def _fill(self) -> bool:
-        assert self._handle is not None
-        if self._eof:
-            return False
-        data = self._handle.read(_CHUNK)
-        if not data:
-            self._eof = True
-            return False
-        consumed = self._done - self._base
-        del self._buffer[:consumed]
-        self._buffer += data
-        self._base = self._done
-        return True
-
-    def _drop(self, offset: int) -> None:
-        """The bytes before `offset` are no longer needed (forgotten at the next read)."""
-        self._done = offset
-
-    def _slice(self, start: int, end: int) -> bytes:
-        return bytes(self._buffer[start - self._base : end - self._base])
-
-    def _find(self, needle: bytes, start: int) -> int:
-        """Absolute offset of `needle` at or after `start`, reading on as needed; -1 at EOF."""
-        while True:
-            found = self._buffer.find(needle, start - self._base)
-            if found >= 0:
-                return found + self._base
-            start = max(start, self._base + len(self._buffer) - len(needle) + 1)
-            if not self._fill():
-                return -1
-
-    def _find_before(self, needle: bytes, start: int, limit: int) -> int:
-        """Like `_find`, but gives up (-1) once `limit` is passed: a bounded look-ahead."""
-        while True:
-            found = self._buffer.find(needle, start - self._base)
-            if found >= 0:
-                at = found + self._base
-                return at if at < limit else -1
-            start = max(start, self._base + len(self._buffer) - len(needle) + 1)
-            if start >= limit or not self._fill():
-                return -1
-
-    def _line_end(self, start: int) -> int:
-        """Offset just after the line starting at `start` (the end of the file at worst)."""
-        newline = self._find(b"\n", start)
-        return newline + 1 if newline >= 0 else self._base + len(self._buffer)
-
-    # -- the mbox structure --
-
-    def _first_message(self, *, at_start: bool = True) -> int | None:
-        """Offset of the first From_ line: leading BOM and blank lines allowed, else refused."""
-        while self._fill() and len(self._buffer) < 4096:
-            pass
-        start = self._base
-        if at_start and self._buffer.startswith(_BOM):
-            start = len(_BOM)
-        while True:
-            end = self._line_end(start)
-            line = self._slice(start, end)
-            if not line:
-                return None
-            if line.strip():
-                break
-            start = end
-        if not line.startswith(b"From "):
-            raise SourceError(f"{self.source}: not an mbox file (no 'From ' line first)")
-        return start
-
-    def _next_separator(self, start: int) -> int | None:
-        """The next From_ line: `From ` at a line start, followed by a header-like line."""
-        at = start - 1  # the newline ending the previous line
-        while True:
-            found = self._find(b"\nFrom ", at)
-            if found < 0:
-                return None
-            line_start = found + 1
-            next_start = self._line_end(line_start)
-            next_end = self._line_end(next_start)
-            if _HEADER_LINE.match(self._slice(next_start, next_end)):
-                return line_start
-            at = line_start
-
-    def _blank_line(self, start: int, end: int) -> int:
-        """Where the header block that begins at `start` ends: the first empty line, or `end`."""
-        buffer, base = self._buffer, self._base
-        if buffer[start - base : start - base + 1] == b"\n":
-            return start
-        if buffer[start - base : start - base + 2] == b"\r\n":
-            return start
-        found = [
-            at + 1
-            for at in (
-                buffer.find(b"\n\n", start - base, end - base),
-                buffer.find(b"\n\r\n", start - base, end - base),
-            )
-            if at >= 0
-        ]
-        return min(found) + base if found else end
-
-    def _finish(self, start: int, end: int, from_line: bytes, block: bytes) -> Envelope | None:
-        self.count += 1
-        number = self.count
-        try:
-            envelope = envelope_from_headers(
-                block,
-                timezone=self.timezone,
-                position=len(self.envelopes),
-                fallback_sent_at=lambda: from_line_date(from_line),
-            )
-        except DamagedMessage as error:
-            logger.warning("%s: message %d skipped: %s", self.source, number, error.reason)
-            return None
-        except Exception as error:  # one damaged message must not stop the others
-            logger.warning(
-                "%s: message %d skipped: unreadable headers (%s)",
-                self.source,
-                number,
-                type(error).__name__,
-            )
-            return None
-        if self.keep:
-            self.envelopes.append(envelope)
-            self.spans.append((start, end))
-            self.numbers.append(number)
-        return envelope
 
 
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)

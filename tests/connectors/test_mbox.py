@@ -532,3 +532,35 @@ def test_bulk_headers_are_kept(
     message = only_message(read(write_mbox([msg]), tz))
     assert message.header("list-id") == "Acme careers <careers.acme.example>"
     assert message.header("list-unsubscribe") == "<x>"
+
+
+def test_a_huge_message_is_streamed_not_held(tmp_path: Path, tz: ZoneInfo) -> None:
+    """Scanning holds one read chunk and one header block, not the 48 MB message; the
+    message after it is still found, and its hash is that of its bytes."""
+    import hashlib
+    import tracemalloc
+
+    first = _beta_reply().replace(b"real@", b"big@")
+    filler = b"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n"
+    path = tmp_path / "mail.mbox"
+    with path.open("wb") as out:
+        out.write(first)
+        for _ in range(48):
+            out.write(filler * ((1 << 20) // len(filler)))
+        out.write(b"\n" + _beta_reply())
+    size = path.stat().st_size
+    assert size > 40 << 20
+    tracemalloc.start()
+    try:
+        found = list(MboxMail(path, tz).scan())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [f.envelope.message_id for f in found if f.envelope] == [
+        "big@beta.example",
+        "real@beta.example",
+    ]
+    assert peak < 16 << 20
+    data = path.read_bytes()
+    body = data[data.index(b"\n") + 1 : found[0].end]
+    assert found[0].content_hash == hashlib.blake2b(body, digest_size=16).hexdigest()

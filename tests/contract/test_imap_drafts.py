@@ -160,3 +160,34 @@ def test_the_message_id_tells_nothing_of_the_action() -> None:
     chosen = message_id_for(KEY, "hash", "example.com")
     assert chosen.endswith("@example.com")
     assert "acme" not in chosen and "followup" not in chosen
+
+
+def test_an_idle_look_at_the_drafts_is_one_status_and_an_edit_is_still_seen(
+    dovecot: Dovecot,
+) -> None:
+    from tests.contract.test_imap_mail import commands
+
+    drafts = sink(dovecot)
+    written = drafts.create(draft())
+    drafts.remember({KEY: written.remote_id}, {})
+    assert drafts.find_all()[KEY].content_hash == written.content_hash
+    dovecot.clear_rawlog()
+    assert drafts.find_all()[KEY].content_hash == written.content_hash
+    assert commands(dovecot) == ["STATUS", "LOGOUT"]
+
+    replace_by_hand(dovecot, "I edited this myself.")  # append + expunge: the modseq moves
+    found = drafts.find_all()[KEY]
+    assert found.remote_id != written.remote_id
+    assert found.content_hash != written.content_hash
+
+
+def test_a_draft_flagged_deleted_is_the_users_deletion(dovecot: Dovecot) -> None:
+    drafts = sink(dovecot)
+    written = drafts.create(draft())
+    drafts.remember({KEY: written.remote_id}, {})
+    assert KEY in drafts.find_all()
+    client = dovecot.connect()
+    client.select("Drafts")
+    client.store("1", "+FLAGS.SILENT", "(\\Deleted)")  # a mail program that marks first
+    client.logout()
+    assert drafts.find_all() == {}

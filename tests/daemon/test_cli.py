@@ -189,7 +189,7 @@ def test_manners_zone_on_every_time_overdue_since_would_create(example: Path) ->
     assert "13:00 EST" in status.stdout
     dry = run("sync", "--once", "--dry-run", *base)
     assert dry.stdout.splitlines()[0] == "followup sync as of Thu 10 Dec 2026 12:00 EST (dry run)"
-    assert "would create 3 drafts, would create 12 reminders" in dry.stdout
+    assert "would create 3 drafts and 12 reminders" in dry.stdout
     real = run("sync", "--once", "--dry-run", "--config", str(example))
     zone = load_config(example).settings.timezone
     assert real.stdout.splitlines()[0].endswith(datetime.now(zone).strftime("%Z (dry run)"))
@@ -197,3 +197,37 @@ def test_manners_zone_on_every_time_overdue_since_would_create(example: Path) ->
     again = run("sync", "--once", "-v", *base)
     assert "  left as they are: 15 up to date" in again.stdout
     assert "unchanged" not in again.stdout
+
+
+def test_explain_puts_the_most_useful_why_line_first(example: Path) -> None:
+    """Issue 13: the first why line answers "why closed?" or "why due then?"; the rest
+    follow, every one of them."""
+
+    def why_section(interview: str) -> list[str]:
+        done = run("explain", interview, "--config", str(example), "--now", NOW)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        start, end = lines.index("why:"), lines.index("actions:")
+        return [line.removeprefix("  - ") for line in lines[start + 1 : end]]
+
+    rejected = why_section("umbrella-1")
+    assert rejected[0].startswith("decision: rejected in a reply of")
+    assert rejected[1].startswith("interview: ")
+    away = why_section("hooli-1")
+    assert away[0].startswith("auto-reply: away until")
+    assert sum(line.startswith("auto-reply") for line in away) == 1
+    stated = why_section("acme-1")
+    assert stated[0].startswith("timeline: 'within 2 weeks' in the interview's notes")
+    assert "mail: 1 thread with the recruiter side" in stated  # not "1 thread(s)"
+
+
+def test_explain_times_read_as_status_shows_them(example: Path) -> None:
+    """Issue 13: explain names the zone, gives a year only outside this year, says "overdue
+    since" for a pending action whose time has passed, and one day once for the interview."""
+    done = run("explain", "initech", "--config", str(example), "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    assert "  when      Mon 23 Nov 13:00–14:00 EST" in done.stdout
+    assert "follow-up 2: pending, overdue since Wed 09 Dec  [" in done.stdout
+    assert "follow-up 1: done, due Tue 01 Dec 09:30 EST  [" in done.stdout
+    later = run("explain", "stark", "--config", str(example), "--now", "2027-01-10T12:00:00-05:00")
+    assert "  when      Mon 14 Dec 2026 15:00–15:30 EST" in later.stdout

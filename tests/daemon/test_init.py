@@ -188,3 +188,55 @@ def test_without_a_terminal_flags_are_checked_and_missing_ones_named(
     done = run("init", "--path", str(tmp_path / "conf"), *args, *files, cwd=tmp_path)
     assert done.returncode == 2 and "already exists" in done.stderr
     assert path.read_text() == before
+
+
+def test_the_written_config_keeps_its_comments_in_one_readable_column(
+    tmp_path: Path, exports: Path
+) -> None:
+    """A long key pushes only its first comment line right: the rest of the comment wraps at
+    the full width, not into a narrow strip of one or two words a line."""
+    from daemon import schema
+
+    config = tmp_path / "config.toml"
+    done = run(
+        "init",
+        "--path",
+        str(config),
+        "--email",
+        "sasha@mail.example",
+        "--name",
+        "Sasha",
+        "--calendar",
+        str(exports / "calendar.ics"),
+        "--mail",
+        str(exports / "mail.mbox"),
+        "--timezone",
+        "Europe/Oslo",
+        "--country",
+        "NO",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = config.read_text().splitlines()
+    assert not [line for line in lines if len(line) > 100 and not line.startswith("path = ")]
+    spans = _comment_spans(lines)
+    for section in schema.SECTIONS:
+        for key in schema.section_keys(section):
+            shown = spans[(section, key.name)]
+            assert shown <= len(key.doc) // 50 + 1, (section, key.name, shown)
+    assert load_config(config).settings.country == "NO"
+
+
+def _comment_spans(lines: list[str]) -> dict[tuple[str, str], int]:
+    """How many lines each key's comment takes, by section and key."""
+    spans: dict[tuple[str, str], int] = {}
+    section, key = "", ""
+    for line in lines:
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif line.startswith(" " * 36 + "# ") and key:
+            spans[(section, key)] += 1
+        elif "=" in line and section:
+            key = line.lstrip("# ").split(" = ")[0]
+            spans[(section, key)] = 1
+    return spans

@@ -110,3 +110,29 @@ def test_timeline_bad_line_answers_null_and_goes_on() -> None:
     assert len(lines) == 2
     assert '"promised": null' in lines[0]
     assert '"promised": "2026-12-15"' in lines[1]
+
+
+def test_an_ambiguous_interview_lists_each_with_its_title_and_day(tmp_path: Path) -> None:
+    """Issue 13: "matches several" says which is which, not only ids to guess between."""
+    config = example_config(tmp_path)
+    now = ("--now", "2026-12-10T12:00:00-05:00", "--config", str(config))
+    done = run("explain", "soylent", *now)
+    assert_one_line_error(
+        done,
+        "'soylent' matches several interviews:",
+        "soylent-1 (Soylent recruiter call, Mon 30 Nov)",
+        "soylent-2 (Soylent interview (final round), Wed 09 Dec); give the id",
+    )
+    assert_one_line_error(run("mark", "acme", "culture", *now), "culture: say which, paper or tech")
+
+
+def test_usage_names_what_is_missing_and_an_optional_value_is_not_required() -> None:
+    """Issue 13: mark's VALUE is optional, in the usage line and in the error; arguments
+    are named as the usage line names them."""
+    missing = run("mark")
+    assert_one_line_error(missing, "required: INTERVIEW, KIND (see --help)")
+    assert "VALUE" not in missing.stderr
+    assert_one_line_error(run("unmark"), "required: INTERVIEW (see --help)")
+    usage = run("mark", "--help").stdout
+    assert "INTERVIEW KIND [VALUE ...]" in usage
+    assert "[--config FILE] [--now TIME]" in usage

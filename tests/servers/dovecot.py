@@ -105,6 +105,7 @@ class Dovecot:
     password: str = PASSWORD
     process: subprocess.Popen[bytes] | None = None
     version: str = ""
+    extra_conf: str = ""  # appended to the config, e.g. `imap_capability = ...`
 
     def start(self) -> Dovecot:
         binary = dovecot_binary()
@@ -134,6 +135,7 @@ class Dovecot:
                 mail_user=mail_user,
                 mail_group=mail_user,
             )
+            + self.extra_conf
         )
         self.version = subprocess.run(
             [binary, "--version"], capture_output=True, text=True, check=False
@@ -166,7 +168,7 @@ class Dovecot:
                 self.process.wait()
 
     def connect(self) -> imaplib.IMAP4:
-        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
+        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=60)  # a loaded CI box
         client.login(self.user, self.password)
         return client
 
@@ -209,6 +211,11 @@ class Dovecot:
         for path in (self.root / "rawlog").glob("*"):
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+# What an older or smaller server says after login: no CONDSTORE, QRESYNC or UIDPLUS (the
+# fallback paths: UIDVALIDITY + last UID, UID SEARCH ALL for expunges, plain EXPUNGE).
+PLAIN_CAPABILITIES = "imap_capability = IMAP4rev1 LITERAL+ ENABLE IDLE NAMESPACE SPECIAL-USE\n"
 
 
 def _self_signed(root: Path) -> None:

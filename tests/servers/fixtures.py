@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers.dovecot import Dovecot, dovecot_binary
+from tests.servers.dovecot import PLAIN_CAPABILITIES, Dovecot, dovecot_binary
 from tests.servers.radicale import Radicale, radicale_installed
 
 
@@ -36,6 +36,45 @@ def dovecot(dovecot_server: Dovecot) -> Dovecot:
     dovecot_server.reset()
     dovecot_server.clear_rawlog()
     return dovecot_server
+
+
+@pytest.fixture(scope="module")
+def own_dovecot_server() -> Iterator[Dovecot]:
+    """A Dovecot of the module's own, for tests that count what the server saw.
+
+    The session's server also serves the crash tests, whose killed clients leave sessions
+    behind that can still write to the rawlog; a count must not include them.
+    """
+    if dovecot_binary() is None:
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)")
+    root = Path(tempfile.mkdtemp(prefix="followup-dovecot-own-"))
+    server = Dovecot(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def plain_dovecot_server() -> Iterator[Dovecot]:
+    """A Dovecot that does not offer CONDSTORE, QRESYNC or UIDPLUS (`imap_capability`)."""
+    if dovecot_binary() is None:
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)")
+    root = Path(tempfile.mkdtemp(prefix="followup-dovecot-plain-"))
+    server = Dovecot(root, extra_conf=PLAIN_CAPABILITIES).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def plain_dovecot(plain_dovecot_server: Dovecot) -> Dovecot:
+    plain_dovecot_server.reset()
+    plain_dovecot_server.clear_rawlog()
+    return plain_dovecot_server
 
 
 @pytest.fixture(scope="session")

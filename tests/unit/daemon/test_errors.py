@@ -9,7 +9,7 @@ import pytest
 from connectors.errors import SourceError
 from connectors.google.auth import AuthError
 from connectors.google.retry import GoogleApiError
-from daemon import cli
+from daemon.cli.handler import handle_errors
 from daemon.config import ConfigError
 from daemon.diff import EmptiedError
 from daemon.lock import AlreadyRunning
@@ -39,7 +39,7 @@ def test_every_error_has_the_one_root(kind: type[Exception], root: type[Exceptio
 
 
 def _run(command: object, verbose: bool) -> int:
-    return cli._handle_errors(command)(argparse.Namespace(verbose=verbose))  # type: ignore[arg-type]
+    return handle_errors(command)(argparse.Namespace(verbose=verbose))  # type: ignore[arg-type]
 
 
 def test_a_users_problem_is_one_line_with_or_without_verbose(

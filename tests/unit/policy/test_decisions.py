@@ -1633,7 +1633,7 @@ def test_an_uncertain_reply_keeps_the_follow_up_pending_and_says_read_it() -> No
     assert Why(rule=Rule.MAYBE_DECISION, on=date(2026, 12, 3)) in app.why
     assert why_text(app.why[-1]) == "follow-up: a reply on Dec 3 may be a decision: read it"
     # what `status` says while the follow-up is the next step
-    assert reason(app, follow_up) == why_text(app.why[-1])
+    assert reason(app) == why_text(app.why[-1])
 
 
 def test_a_stated_decision_closes_without_a_read_it_line() -> None:

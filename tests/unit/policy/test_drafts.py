@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from policy.drafts import (
+from policy.texts import (
     LEARNED_PLACEHOLDER,
     TEMPLATE_NAMES,
     default_template,

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from policy.drafts import PLACEHOLDERS, default_template, reply_subject, template_problem
 from policy.models import ActionType, Attendee, Person, Settings, Status
+from policy.texts import PLACEHOLDERS, default_template, reply_subject, template_problem
 from tests.unit.policy.test_planner import (
     ME,
     SETTINGS,

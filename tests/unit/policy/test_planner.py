@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from policy.drafts import TEMPLATE_NAMES
 from policy.models import (
     Action,
     ActionType,
@@ -37,6 +36,7 @@ from policy.models import (
     TimelineSource,
 )
 from policy.planner import plan
+from policy.texts import TEMPLATE_NAMES
 
 NY = ZoneInfo("America/New_York")
 ME = "alex@example.com"
