@@ -46,13 +46,15 @@ if TYPE_CHECKING:
 from daemon.calendar_cache import CachedCalendar
 from daemon.index_store import MailIndex, _open, index_path_for, index_problem
 from daemon.index_sync import _sync_maildir, _sync_mbox
-from daemon.reply_cache import ReplyStore
 
 logger = logging.getLogger(__name__)
 
 _FROM_LINE = 1024  # room left for an mbox From_ line before the cap
 
-__all__ = ["CachedCalendar", "IndexedMail", "MailIndex", "ReplyStore", "index_path_for"]
+# The reply cache (daemon/reply_cache.py) is imported by whoever plans: it brings the reply
+# reader (policy.rules, the timeline reader, quotequail), which a command answering from a
+# kept plan never runs.
+__all__ = ["CachedCalendar", "IndexedMail", "MailIndex", "index_path_for"]
 
 
 class IndexedMail:

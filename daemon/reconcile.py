@@ -26,11 +26,12 @@ from daemon.apply import apply_all, verb
 from daemon.diff import Leave, Operation, Settlement
 from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Op, Recorded
+from daemon.plan_cache import PlanCache
 from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
 from daemon.state import State
-from policy.models import Mark, Plan, Settings
+from policy.models import Plan, Settings
 from policy.planner import plan as make_plan
 
 logger = logging.getLogger(__name__)
@@ -82,38 +83,6 @@ class Summary:
             if self.next_due_at
             else None,
         }
-
-
-class PlanCache:
-    """Reuses the last plan while nothing it depends on changed.
-
-    With the same observation object, marks and settings, the planner's answer holds from
-    the moment it planned until `Plan.stable_until` (the planner says when a rule that reads
-    `now` would answer otherwise). A daemon's idle pass then costs no planning at all;
-    tests/daemon/test_reconcile.py checks the equality on generated data.
-    """
-
-    def __init__(self) -> None:
-        self._last: tuple[Observation, tuple[Mark, ...], Settings, datetime, Plan] | None = None
-
-    def plan(
-        self, observation: Observation, settings: Settings, now: datetime, marks: tuple[Mark, ...]
-    ) -> Plan:
-        last = self._last
-        if (
-            last is not None
-            and last[0] is observation
-            and last[1] == marks
-            and last[2] is settings
-            and last[3] <= now
-            and (last[4].stable_until is None or now < last[4].stable_until)
-        ):
-            return replace(last[4], generated_at=now.astimezone(settings.timezone))
-        plan = make_plan(
-            observation.events, observation.threads, settings, now, marks, observation.replies
-        )
-        self._last = (observation, marks, settings, now, plan)
-        return plan
 
 
 def run_pass(

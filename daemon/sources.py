@@ -13,20 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from connectors.base import CalendarSource, MailSource, Searched
+from connectors.base import CalendarSource, MailSource, Searched, Stamps
 from daemon.config import Config
 from daemon.errors import ConfigError
-from daemon.mail_index import IndexedMail, ReplyStore
-from policy.matching import (
-    RecruiterSide,
-    company_name,
-    interview_reason,
-    recruiter_side,
-    thread_matches,
-    to_interview,
-)
+from daemon.mail_index import IndexedMail
 from policy.models import CalendarEvent, Thread
-from policy.rules import Reply
 
 if TYPE_CHECKING:
     from connectors.caldav.dav import Dav
@@ -36,6 +27,7 @@ if TYPE_CHECKING:
     from connectors.google.gmail_drafts import GmailDrafts
     from connectors.imap.drafts import ImapDrafts
     from connectors.imap.session import Account as ImapAccount
+    from policy.rules import Reply
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +36,9 @@ class Observation:
     threads: tuple[Thread, ...]
     # The reply readings kept in the mail index, for `policy.planner.plan(replies=...)`.
     replies: MutableMapping[str, Reply] | None = None
+    # The local sources' stamps (calendar, mail), taken before they were read and the same
+    # after; None when a source cannot say or one changed meanwhile (daemon/plan_cache.py).
+    stamps: tuple[Stamps, Stamps] | None = None
 
 
 IndexUse = Literal["keep", "existing", "none"]
@@ -235,6 +230,16 @@ def observe(
     `calendar` and `mail` are sources kept from an earlier pass (incremental reads); by
     default they are built from the config (`refresh`: reading the mail afresh).
     """
+    # The matching rules (and the reply reader under them) only for a read.
+    from policy.matching import (
+        RecruiterSide,
+        company_name,
+        interview_reason,
+        recruiter_side,
+        thread_matches,
+        to_interview,
+    )
+
     settings = config.settings
     use: IndexUse = "none" if refresh else "existing"
     events = (calendar or calendar_source(config, index=use)).events()
@@ -280,5 +285,7 @@ def observe(
             threads = source.threads(counted)
     replies = None
     if isinstance(source_used, IndexedMail) and source_used.index_path is not None:
+        from daemon.reply_cache import ReplyStore  # with the reply reader: only to plan
+
         replies = ReplyStore(source_used.index_path, threads, settings)
     return Observation(events=events, threads=threads, replies=replies)

@@ -20,7 +20,8 @@ import daemon.mail_index as mail_index
 from connectors.local.maildir import MaildirMail
 from connectors.local.mbox import MboxMail, Scanned
 from daemon.config import load_config
-from daemon.mail_index import CachedCalendar, IndexedMail, ReplyStore
+from daemon.mail_index import CachedCalendar, IndexedMail
+from daemon.reply_cache import ReplyStore
 from policy.models import Settings, Thread
 from policy.planner import plan
 
