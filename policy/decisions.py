@@ -864,7 +864,10 @@ _ANY_OTHER = _any(_REJECT_OTHER)
 _ANY_GONE = _any(_REJECT_GONE)
 _ANY_OFFER = _any(_OFFER)
 _ANY_NEXT = _any(_NEXT)
-_ANY = _any(_REJECT_NEGATED, _REJECT_OTHER, _REJECT_GONE, _OFFER, _NEXT)
+# A sentence none of these gates matches holds no decision. (One union of all five
+# matches exactly where one of them does, but compiling its 60,000 characters took 0.22 s
+# of the first reading in each process.)
+_GATES = (_ANY_NEGATED, _ANY_OTHER, _ANY_GONE, _ANY_OFFER, _ANY_NEXT)
 
 
 # An invitation read from its parts, in any order: a request to me ("could you", "are you
@@ -921,7 +924,7 @@ def _invited_by_parts(sentence: str) -> Iterator[_Found]:
 
 def _read_sentence(sentence: str, following: str) -> Iterator[_Found]:
     yield from _invited_by_parts(sentence)
-    if _ANY.search(sentence) is None:
+    if all(gate.search(sentence) is None for gate in _GATES):
         return
     retracted = _RETRACTED.search(sentence) is not None
     still_open = _STILL_OPEN.search(sentence) is not None
