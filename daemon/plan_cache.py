@@ -28,12 +28,12 @@ import os
 import pickle
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policy.models import Mark, Plan, Settings
+from policy.models import Application, Mark, Plan, Settings
 
 if TYPE_CHECKING:
     from connectors.base import Stamps
@@ -46,16 +46,64 @@ _RACY_NS = 100_000_000  # a source written within this of its stamp may keep the
 _FORMAT = b"followup-plan 1\n"
 
 
+# An application as planned: when, until when it holds, it, and its turns.
+_Part = tuple[datetime, datetime | None, Application, tuple[datetime, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Kept:
     key: object  # what the plan depends on, compared with ==
     planned_at: datetime
     plan: Plan
     note: str = ""  # the warning the commands print with this plan ("" for none)
+    parts: dict[str, _Part] = field(default_factory=dict)  # its applications, by inputs
 
     def holds(self, key: object, now: datetime) -> bool:
         until = self.plan.stable_until
         return self.key == key and self.planned_at <= now and (until is None or now < until)
+
+
+class _Parts:
+    """The applications of the last plan, for the planner to reuse (`policy.planner.Parts`):
+    when one mail changed, only the applications it touches are planned again. Their
+    inputs are keyed by text (`repr`: values, not objects, so the same in every process)."""
+
+    def __init__(self, earlier: dict[str, _Part], config_digest: str) -> None:
+        self.earlier, self.now = earlier, dict[str, _Part]()
+        self._config_digest = config_digest
+        self._settings: tuple[Settings, str] | None = None
+        self._asked: tuple[tuple[object, ...], str] | None = None
+
+    def _key(self, inputs: tuple[object, ...]) -> str:
+        if self._asked is not None and self._asked[0] is inputs:  # put after get
+            return self._asked[1]
+        settings = inputs[0]
+        assert isinstance(settings, Settings)
+        if self._settings is None or self._settings[0] is not settings:
+            self._settings = (settings, _settings_text(settings))
+        text = repr((self._config_digest, self._settings[1], inputs[1:]))
+        key = hashlib.sha256(text.encode()).hexdigest()
+        self._asked = (inputs, key)
+        return key
+
+    def get(
+        self, inputs: tuple[object, ...], now: datetime
+    ) -> tuple[Application, tuple[datetime, ...]] | None:
+        key = self._key(inputs)
+        part = self.earlier.get(key)
+        if part is None or not (part[0] <= now and (part[1] is None or now < part[1])):
+            return None
+        self.now[key] = part
+        return part[2], part[3]
+
+    def put(
+        self,
+        inputs: tuple[object, ...],
+        now: datetime,
+        planned: tuple[Application, tuple[datetime, ...]],
+    ) -> None:
+        until = min((turn for turn in planned[1] if turn > now), default=None)
+        self.now[self._key(inputs)] = (now, until, *planned)
 
 
 class PlanCache:
@@ -84,6 +132,7 @@ class PlanCache:
         self._config_digest = config_digest
         self._note = note
         self._last: _Kept | None = None
+        self._loaded: tuple[_Kept | None] | None = None
         self._for: tuple[Observation, Settings] | None = None  # what `_last` was planned of
 
     @classmethod
@@ -119,14 +168,28 @@ class PlanCache:
             return found
         from policy.planner import plan as make_plan
 
+        parts = _Parts(self._earlier_parts(), self._config_digest)
         plan = make_plan(
-            observation.events, observation.threads, settings, now, marks, observation.replies
+            observation.events,
+            observation.threads,
+            settings,
+            now,
+            marks,
+            observation.replies,
+            parts=parts,
         )
-        kept = _Kept(marks, now, plan, self._note(observation) or "")
+        kept = _Kept(marks, now, plan, self._note(observation) or "", parts.now)
         self._last, self._for = kept, (observation, settings)
         if digest is not None and self.writes:
             self._save(replace(kept, key=digest))
         return plan
+
+    def _earlier_parts(self) -> dict[str, _Part]:
+        """The applications of the last plan: this process's, else the file's."""
+        if self._last is not None:
+            return self._last.parts
+        kept = self._load() if self.path is not None and self.reads else None
+        return kept.parts if kept is not None else {}
 
     def reuse(
         self,
@@ -160,6 +223,12 @@ class PlanCache:
         return replace(kept.plan, generated_at=now.astimezone(settings.timezone))
 
     def _load(self) -> _Kept | None:
+        """The file's plan, read once per process (`_save` replaces it)."""
+        if self._loaded is None:
+            self._loaded = (self._read(),)
+        return self._loaded[0]
+
+    def _read(self) -> _Kept | None:
         assert self.path is not None
         try:
             with self.path.open("rb") as handle:
@@ -175,6 +244,7 @@ class PlanCache:
 
     def _save(self, kept: _Kept) -> None:
         assert self.path is not None
+        self._loaded = (kept,)
         partial = self.path.with_name(self.path.name + ".partial")
         try:
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -8,7 +8,7 @@ them to `observe`) and persist their `snapshot()` (see `connectors/google/state.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from connectors.google.gmail_drafts import GmailDrafts
     from connectors.imap.drafts import ImapDrafts
     from connectors.imap.session import Account as ImapAccount
+    from policy.matching import RecruiterSide
+    from policy.models import Settings
     from policy.rules import Reply
 
 
@@ -230,42 +232,14 @@ def observe(
     `calendar` and `mail` are sources kept from an earlier pass (incremental reads); by
     default they are built from the config (`refresh`: reading the mail afresh).
     """
-    # The matching rules (and the reply reader under them) only for a read.
-    from policy.matching import (
-        RecruiterSide,
-        company_name,
-        interview_reason,
-        recruiter_side,
-        thread_matches,
-        to_interview,
-    )
-
     settings = config.settings
     use: IndexUse = "none" if refresh else "existing"
     events = (calendar or calendar_source(config, index=use)).events()
-    interviews = [
-        to_interview(event) for event in events if interview_reason(event, settings) is not None
-    ]
-    sides = [recruiter_side(interview, settings) for interview in interviews]
-    cultures = tuple(name for name, _ in settings.cultures)
-    # ATS mail joins by the company's name (POLICY.md "Which threads belong").
-    companies = frozenset(
-        company_name(interview, side, cultures)
-        for interview, side in zip(interviews, sides, strict=True)
-    )
-
-    # One side holding every interview's addresses and domains: a set lookup per participant.
-    anyone = RecruiterSide(
-        addresses=frozenset().union(*(s.addresses for s in sides)),
-        domains=frozenset().union(*(s.domains for s in sides)),
-    )
-
-    def keep(thread: Thread) -> bool:
-        return thread_matches(thread, anyone, settings, companies)
+    anyone, keep = _wanted(events, settings)
 
     threads: tuple[Thread, ...] = ()
     source_used: MailSource | None = None
-    if sides:
+    if anyone is not None:
         source = source_used = mail or mail_source(config, index=use)
         if isinstance(source, Searched):
             # ATS mail names the company rather than coming from its domain: search the ATS
@@ -289,3 +263,41 @@ def observe(
 
         replies = ReplyStore(source_used.index_path, threads, settings)
     return Observation(events=events, threads=threads, replies=replies)
+
+
+def _wanted(
+    events: Sequence[CalendarEvent], settings: Settings
+) -> tuple[RecruiterSide | None, Callable[[Thread], bool]]:
+    """Every interview's recruiter side in one (None without interviews), and which threads
+    belong to one of them (POLICY.md "Which threads belong")."""
+    # The matching rules (and the reply reader under them) only for a read.
+    from policy.matching import (
+        RecruiterSide,
+        company_name,
+        interview_reason,
+        recruiter_side,
+        thread_matches,
+        to_interview,
+    )
+
+    interviews = [
+        to_interview(event) for event in events if interview_reason(event, settings) is not None
+    ]
+    sides = [recruiter_side(interview, settings) for interview in interviews]
+    cultures = tuple(name for name, _ in settings.cultures)
+    # ATS mail joins by the company's name (POLICY.md "Which threads belong").
+    companies = frozenset(
+        company_name(interview, side, cultures)
+        for interview, side in zip(interviews, sides, strict=True)
+    )
+
+    # One side holding every interview's addresses and domains: a set lookup per participant.
+    anyone = RecruiterSide(
+        addresses=frozenset().union(*(s.addresses for s in sides)),
+        domains=frozenset().union(*(s.domains for s in sides)),
+    )
+
+    def keep(thread: Thread) -> bool:
+        return thread_matches(thread, anyone, settings, companies)
+
+    return (anyone if sides else None), keep
