@@ -49,7 +49,7 @@ class CachedCalendar:
                 "SELECT stamp, digest, events FROM calendars WHERE name = ?", (str(self.path),)
             ).fetchone()
             if row is not None and stamp and row[0] == stamp:
-                cached = _events_from_json(row[2])
+                cached = _events_from_json(row[2], self.timezone)
                 if cached is not None:
                     return cached
             try:
@@ -59,7 +59,7 @@ class CachedCalendar:
             digest = hashlib.blake2b(data, digest_size=16)
             digest.update(str(self.timezone).encode())
             if row is not None and row[1] == digest.hexdigest():
-                cached = _events_from_json(row[2])
+                cached = _events_from_json(row[2], self.timezone)
                 if cached is not None:
                     index.db.execute(
                         "UPDATE calendars SET stamp = ? WHERE name = ?", (stamp, str(self.path))
@@ -112,8 +112,10 @@ def _events_to_json(events: Sequence[CalendarEvent]) -> str:
     )
 
 
-def _events_from_json(text: str) -> tuple[CalendarEvent, ...] | None:
-    """The events `_events_to_json` wrote; None when the cache is damaged."""
+def _events_from_json(text: str, zone: ZoneInfo) -> tuple[CalendarEvent, ...] | None:
+    """The events `_events_to_json` wrote, their times in the user's zone as the .ics
+    reader gives them (not the fixed offsets written: the same instants, but the plan
+    cache keys an application by its inputs' text); None when the cache is damaged."""
     try:
         events = []
         for item in json.loads(text):
@@ -123,8 +125,8 @@ def _events_from_json(text: str) -> tuple[CalendarEvent, ...] | None:
                 CalendarEvent(
                     event_id=str(uid),
                     title=str(title),
-                    start_at=datetime.fromisoformat(start),
-                    end_at=datetime.fromisoformat(end),
+                    start_at=datetime.fromisoformat(start).astimezone(zone),
+                    end_at=datetime.fromisoformat(end).astimezone(zone),
                     description=str(description),
                     location=str(location),
                     all_day=bool(all_day),
