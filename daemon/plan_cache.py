@@ -9,12 +9,15 @@ otherwise). In one process the observation object stands for the sources. Betwee
 processes, a digest stands for everything else: the sources' stamps (inode, mtime and
 size of the .ics and mbox files, or of a Maildir's cur/ and new/ folders: what the mail
 index itself goes by), taken before they were read and found unchanged after; the config
-file's bytes and the settings; the marks; and this program's own files (an upgrade
-plans afresh). Only the daemon's passes (`sync`, `run`) write the file: `plan` writes
-nothing anywhere (INTERFACE.md), it only reads it.
+file's bytes and the settings; the marks; and this program's own files and those of the
+libraries the policy reads with (an upgrade plans afresh). Each application of the plan is
+kept too, by a digest of its own inputs, so a pass after one new message plans again only
+the application it touches (`policy.planner.Parts`). Only the daemon's passes (`sync`,
+`run`) write the file: `plan` writes nothing anywhere (INTERFACE.md), it only reads it.
 
-The file is a pickle of policy dataclasses, 0600 like the state beside it; one that cannot
-be read (damaged, an older Python) is a miss. A source changed in the same instant as its
+The file is a pickle of policy dataclasses, 0600 like the state beside it and as much to
+be trusted (whoever can write it can write the config's `password_command` too); one that
+cannot be read (damaged, an older Python) is a miss. A source changed in the same instant as its
 stamp was taken could keep its stamp (coarse file system clocks), so a stamp younger than
 `_RACY_NS` is not kept, as git does with its index.
 """
@@ -273,10 +276,22 @@ def config_digest(config: Config) -> str:
     return sha.hexdigest()
 
 
+_LIBRARIES = ("holidays", "quotequail", "icalendar", "dateutil")  # what the policy reads with
+
+
 def code_stamps() -> tuple[tuple[str, int, int], ...]:
-    """(path, mtime, size) of every file of the policy, connectors and daemon packages."""
+    """(path, mtime, size) of every file of the policy, connectors and daemon packages, and
+    of the libraries' own folders (an upgrade rewrites them)."""
+    from importlib.util import find_spec
+
     root = Path(__file__).resolve().parent.parent
     found: list[tuple[str, int, int]] = []
+    for name in _LIBRARIES:
+        with contextlib.suppress(ImportError, ValueError, OSError):
+            spec = find_spec(name)
+            if spec is not None and spec.origin:
+                info = os.stat(Path(spec.origin).parent)
+                found.append((spec.origin, info.st_mtime_ns, info.st_size))
     folders = [root / name for name in ("policy", "connectors", "daemon")]
     while folders:
         with contextlib.suppress(OSError), os.scandir(folders.pop()) as entries:
