@@ -22,7 +22,7 @@ from typing import Protocol
 from connectors.base import Found, RemembersWrites, SavesProgress
 from connectors.errors import SourceError
 from daemon import diff
-from daemon.apply import apply_all, verb
+from daemon.apply import apply_all, verb, with_reasons_gone
 from daemon.diff import Leave, Operation, Settlement
 from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Op, Recorded
@@ -224,7 +224,8 @@ def _decide(
     found = _list_written(sinks)
     settlements = _settle_open(intents, recorded, found, state=state, now=now, dry_run=dry_run)
     recorded = diff.apply_settlements(recorded, settlements)
-    return operations_against(found, recorded), settlements
+    operations = with_reasons_gone(operations_against(found, recorded), sinks, found, recorded)
+    return operations, settlements
 
 
 def _list_written(sinks: Sinks) -> dict[Kind, dict[str, Found]]:
@@ -288,7 +289,7 @@ _verb = verb
 
 
 def _describe(error: Exception) -> str:
-    if isinstance(error, SourceError):
+    if isinstance(error, FollowupError):  # a SourceError, or a local writer's WriteError
         return error.user_message
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -5,8 +5,12 @@
 changed since (`syncToken`); an expired token (410) means a clean full sync. Events are
 kept in memory between reads and can be persisted with `snapshot()`/`restore()` (see
 `state`). Recurring events are read per occurrence (`singleEvents=true`, allowed with
-`syncToken`): an interview loop's occurrences are each their own interview, a moved one
-where it moved to, a cancelled one gone. `events.instances` per series was the other way:
+`syncToken`): an interview loop's occurrences are each their own interview (by instance id
+`<seriesId>_<original start>`), a moved one where it moved to (same id: the same
+interview, so its reminders move), a cancelled one gone. When a sync token reports changed
+occurrences of a series, `events.instances` for that series says which are still in it:
+a series whose times all moved has new instance ids, and nothing else reports the old ones
+gone. `events.instances` per series was the other way:
 it has no sync token, so each recurring interview would cost a request on every poll,
 where `singleEvents` costs one request per 2,500 occurrences and nothing when idle
 (bench/google_polls.py --series).
@@ -18,6 +22,9 @@ with one `privateExtendedProperty` query and no local state. Each create picks a
 id (deleted ids stay reserved forever) and sends it on every retry, so a create repeated
 after a dropped answer meets 409 and settles instead of duplicating. Updates and deletes
 send `If-Match` with the etag found: 412 means the user changed it, and it is left alone.
+A changed reminder carries one more than the `sequence` it was listed with
+(`reminder_times.next_sequence`, as in `reminders.ics`); one placed for an action already
+due starts a minute or two after the pass (the daemon places it, for every writer).
 Events without our tag are never touched.
 
 Calendar drops extended-property keys over 44 characters and truncates values over 1024,
@@ -53,6 +60,7 @@ from connectors.google.retry import (
     pages,
 )
 from connectors.google.state import Snapshot
+from connectors.reminder_times import next_sequence
 from policy.models import Attendee, CalendarEvent, Person
 
 logger = logging.getLogger(__name__)
@@ -138,14 +146,58 @@ class GoogleCalendar:
     def _incremental_sync(self) -> None:
         items, token = self._list(self._token)
         changed = removed = 0
+        series: set[str] = set()
         for item in items:
             if item.get("status") == "cancelled":
                 removed += self._items.pop(item["id"], None) is not None
             else:
                 self._items[item["id"]] = _trim(item)
                 changed += 1
+                series.add(str(item.get("recurringEventId") or ""))
+        for series_id in sorted(series - {""}):
+            removed += self._settle_series(series_id)
         self._token = token
         logger.info("calendar incremental sync: %d changed, %d removed", changed, removed)
+
+    def _settle_series(self, series_id: str) -> int:
+        """The occurrences of a series that changed, as `events.instances` has them now;
+        how many held ones are no longer in it.
+
+        A sync token reports the occurrences a change touched, but nothing says that one
+        is gone when the series itself changed (all its times moved: new instance ids; a
+        shorter rule): the occurrences held but no longer listed are dropped. Costs one
+        request per changed series, and none on a poll with nothing new.
+        """
+
+        def page(token: str | None) -> Any:
+            return self._service.events().instances(
+                calendarId=self.calendar_id,
+                eventId=series_id,
+                maxResults=self._page_size,
+                pageToken=token,
+            )
+
+        now: dict[str, dict[str, Any]] = {}
+        context = f" (calendar {self.calendar_id})"
+        try:
+            for answer in pages("Calendar events.instances", page, self._retry, context=context):
+                for item in answer.get("items") or []:
+                    if item.get("status") != "cancelled":
+                        now[str(item["id"])] = _trim(item)
+        except GoogleApiError as error:
+            if error.status not in (404, 410):
+                raise  # 404/410: the series is gone, and so are its occurrences
+        stale = [
+            event_id
+            for event_id, held in self._items.items()
+            if held.get("recurringEventId") == series_id and event_id not in now
+        ]
+        for event_id in stale:
+            del self._items[event_id]
+        self._items.update(now)
+        if stale:
+            logger.info("calendar series %s: %d occurrences no longer in it", series_id, len(stale))
+        return len(stale)
 
     def _list(self, sync_token: str | None) -> tuple[list[dict[str, Any]], str | None]:
         """Every page of one listing; the token of its last page."""
@@ -283,6 +335,7 @@ class GoogleReminders:
         self.calendar_id = calendar_id
         self._retry = retry
         self._long_keys: dict[str, str] = {}  # stored (hashed) form -> action key
+        self._sequences: dict[str, object] = {}  # event id -> its `sequence`, as listed
 
     def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
         """The keys recorded, so a long key stored hashed is read back as itself."""
@@ -303,6 +356,8 @@ class GoogleReminders:
 
     def _found(self, item: Mapping[str, Any]) -> Found | None:
         one = _found(item)
+        if one is not None:
+            self._sequences[one.remote_id] = item.get("sequence")
         if one is None or one.key not in self._long_keys:
             return one
         return replace(one, key=self._long_keys[one.key])
@@ -384,6 +439,8 @@ class GoogleReminders:
     def update(self, found: Found, reminder: Reminder) -> Written | None:
         wanted = self.content_hash(reminder)
         body = self._body(reminder, event_id=found.remote_id)
+        if found.remote_id in self._sequences:  # moved or changed: a higher SEQUENCE
+            body["sequence"] = next_sequence(self._sequences[found.remote_id])
 
         def make() -> Any:
             request = self._service.events().update(

@@ -26,7 +26,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from email.utils import getaddresses
 from functools import partial
 from typing import Any
@@ -124,6 +124,15 @@ class _Held:
     messages: tuple[Message, ...]
 
 
+@dataclass(slots=True)
+class _HistoryNews:
+    """What history records since the cursor say, gathered record by record."""
+
+    touched: set[str] = field(default_factory=set)  # threads held that changed
+    unknown: dict[str, str] = field(default_factory=dict)  # message id -> thread not held
+    skipped: int = 0  # entries of our own drafts
+
+
 class Gmail:
     """A `MailSource` over one Gmail account, for the participants it is given."""
 
@@ -214,11 +223,7 @@ class Gmail:
         assert history_id is not None
         stale = [t for t, h in listed.items() if self._held_version(t) != h]
         for start in range(0, len(stale), self._chunk):
-            for thread_id, held in self._fetch(stale[start : start + self._chunk]).items():
-                if held is None:
-                    self._threads.pop(thread_id, None)
-                else:
-                    self._threads[thread_id] = held
+            self._refresh(stale[start : start + self._chunk])
             if len(stale) > self._chunk:
                 done = min(len(stale), start + self._chunk)
                 logger.info("gmail full sync: %d of %d threads fetched", done, len(stale))
@@ -234,13 +239,17 @@ class Gmail:
         """Threads of participants added since the last search (the cursor stays)."""
         listed, _ = self._list(sorted(terms), with_profile=False)
         stale = [t for t, h in listed.items() if self._held_version(t) != h]
-        for thread_id, held in self._fetch(stale).items():
+        self._refresh(stale)
+        self._searched = self._searched | terms
+        logger.info("gmail search for new participants: %d threads fetched", len(stale))
+
+    def _refresh(self, thread_ids: Sequence[str]) -> None:
+        """Fetch these threads again and hold them as they are now (gone: dropped)."""
+        for thread_id, held in self._fetch(thread_ids).items():
             if held is None:
                 self._threads.pop(thread_id, None)
             else:
                 self._threads[thread_id] = held
-        self._searched = self._searched | terms
-        logger.info("gmail search for new participants: %d threads fetched", len(stale))
 
     def _held_version(self, thread_id: str) -> str | None:
         held = self._threads.get(thread_id)
@@ -319,6 +328,24 @@ class Gmail:
 
     def _catch_up(self, terms: frozenset[str]) -> None:
         """Apply what `history.list` reports since the cursor (404 propagates: resync)."""
+        records, latest = self._history_since()
+        news = _HistoryNews()
+        for record in records:
+            self._read_record(record, news)
+        wanted = self._wanted_threads(news.unknown, terms)
+        self._refresh(sorted(news.touched | wanted))
+        if latest:
+            self._history = latest
+        logger.info(
+            "gmail history: %d records (%d of our drafts), %d threads fetched again, %d new",
+            len(records),
+            news.skipped,
+            len(news.touched),
+            len(wanted - news.touched),
+        )
+
+    def _history_since(self) -> tuple[list[dict[str, Any]], str | None]:
+        """Every history record since the cursor; the history id of the last page."""
         records: list[dict[str, Any]] = []
         latest: str | None = None
 
@@ -332,54 +359,37 @@ class Gmail:
         for answer in pages("Gmail history.list", page, self._retry):
             records.extend(answer.get("history") or [])
             latest = str(answer.get("historyId") or "") or latest
-        touched: set[str] = set()
-        unknown: dict[str, str] = {}  # message id -> thread id, added to threads not held
-        skipped = 0
-        for record in records:
-            for entry in record.get("messagesAdded") or []:
-                message = entry.get("message") or {}
-                if str(message.get("id")) in self._own:
-                    skipped += 1  # our own draft: not news
-                    continue
-                thread_id = str(message.get("threadId") or "")
-                labels = set(message.get("labelIds") or [])
-                if thread_id in self._threads:
-                    touched.add(thread_id)
-                elif not labels & (SKIPPED_LABELS | {"DRAFT"}):
-                    unknown[str(message.get("id"))] = thread_id
-            for entry in record.get("messagesDeleted") or []:
-                message = entry.get("message") or {}
-                if str(message.get("id")) in self._own:
-                    skipped += 1
-                    continue
-                thread_id = str(message.get("threadId") or "")
-                unknown.pop(str(message.get("id")), None)
-                if thread_id in self._threads:
-                    touched.add(thread_id)
-            for name in ("labelsAdded", "labelsRemoved"):
-                for entry in record.get(name) or []:
-                    message = entry.get("message") or {}
-                    thread_id = str(message.get("threadId") or "")
-                    if thread_id in self._threads and set(entry.get("labelIds") or []) & (
-                        _MEANINGFUL_LABELS
-                    ):
-                        touched.add(thread_id)
-        wanted = self._wanted_threads(unknown, terms)
-        refetch = sorted(touched | wanted)
-        for thread_id, held in self._fetch(refetch).items():
-            if held is None:
-                self._threads.pop(thread_id, None)
-            else:
-                self._threads[thread_id] = held
-        if latest:
-            self._history = latest
-        logger.info(
-            "gmail history: %d records (%d of our drafts), %d threads fetched again, %d new",
-            len(records),
-            skipped,
-            len(touched),
-            len(wanted - touched),
-        )
+        return records, latest
+
+    def _read_record(self, record: Mapping[str, Any], news: _HistoryNews) -> None:
+        """What one history record says: threads held that changed, new messages in
+        threads not held (to look at), our own drafts (skipped: not news)."""
+        for entry in record.get("messagesAdded") or []:
+            message = entry.get("message") or {}
+            if str(message.get("id")) in self._own:
+                news.skipped += 1  # our own draft: not news
+                continue
+            thread_id = str(message.get("threadId") or "")
+            labels = set(message.get("labelIds") or [])
+            if thread_id in self._threads:
+                news.touched.add(thread_id)
+            elif not labels & (SKIPPED_LABELS | {"DRAFT"}):
+                news.unknown[str(message.get("id"))] = thread_id
+        for entry in record.get("messagesDeleted") or []:
+            message = entry.get("message") or {}
+            if str(message.get("id")) in self._own:
+                news.skipped += 1
+                continue
+            thread_id = str(message.get("threadId") or "")
+            news.unknown.pop(str(message.get("id")), None)
+            if thread_id in self._threads:
+                news.touched.add(thread_id)
+        for name in ("labelsAdded", "labelsRemoved"):
+            for entry in record.get(name) or []:
+                thread_id = str((entry.get("message") or {}).get("threadId") or "")
+                meaningful = set(entry.get("labelIds") or []) & _MEANINGFUL_LABELS
+                if thread_id in self._threads and meaningful:
+                    news.touched.add(thread_id)
 
     def _wanted_threads(self, unknown: Mapping[str, str], terms: frozenset[str]) -> set[str]:
         """Threads not held whose new message involves a wanted participant."""

@@ -354,74 +354,116 @@ def run_batch(
     """Run reads in batches of at most `size` (≤ 50) calls; results by key, None for a 404.
 
     `new_batch` makes an empty `BatchHttpRequest` (service.new_batch_http_request).
-    `what` names the batch in messages ("Gmail batch").
+    `what` names the batch in messages ("Gmail batch"). The batch size halves when Google
+    throttles and doubles back (up to `size`) after a batch that went through whole.
     """
-    limit = max(1, min(size, MAX_BATCH))
-    size = limit
+    run = _BatchRun(what, policy, limit=max(1, min(size, MAX_BATCH)))
     pending = deque(_Pending(c) for c in calls)
-    results: dict[str, Any] = {}
-    outer = _Pending(BatchCall("", what, lambda: None))
-    batches = 0
     while pending:
-        chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
-        answers: dict[str, tuple[Any, BaseException | None]] = {}
-        collect = _collector(answers)
-        batch = new_batch()
-        for number, item in enumerate(chunk):
-            batch.add(item.call.make(), callback=collect, request_id=str(number))
-        if policy.pacer is not None:
-            policy.pacer.spend(sum(units_of(item.call.what) for item in chunk))
+        chunk = [pending.popleft() for _ in range(min(run.size, len(pending)))]
+        batch, answers = _prepare(new_batch, chunk, policy)
         try:
             batch.execute()
-            batches += 1
-        except Exception as error:  # classified below; unknown errors are re-raised
-            failure = _classify(error)
-            _count_or_raise(outer, failure, policy, f"{what} of {len(chunk)} calls")
-            if failure.kind == _THROTTLE:
-                size = max(1, size // 2)
-            wait = policy.delay(max(outer.attempts, outer.throttles))
-            logger.info("%s: %s; batch sent again in %.1fs", what, failure.problem, wait)
-            policy.sleep(wait)
+        except Exception as error:  # classified by `failed`; unknown errors are re-raised
+            run.failed(error, len(chunk))
             pending.extendleft(reversed(chunk))
             continue
-        outer.attempts = outer.throttles = 0
+        run.sent()
+        pending.extendleft(reversed(run.settle(chunk, answers)))
+    logger.debug("%s: %d calls in %d batches", what, len(calls), run.batches)
+    return run.results
+
+
+_Answers = dict[str, tuple[Any, BaseException | None]]
+
+
+def _prepare(
+    new_batch: Callable[[], Any], chunk: Sequence[_Pending], policy: RetryPolicy
+) -> tuple[Any, _Answers]:
+    """One batch request holding `chunk`'s calls (numbered in order), its quota units
+    paced; and where the parts' answers will be."""
+    answers: _Answers = {}
+    collect = _collector(answers)
+    batch = new_batch()
+    for number, item in enumerate(chunk):
+        batch.add(item.call.make(), callback=collect, request_id=str(number))
+    if policy.pacer is not None:
+        policy.pacer.spend(sum(units_of(item.call.what) for item in chunk))
+    return batch, answers
+
+
+@dataclass(slots=True)
+class _BatchRun:
+    """One `run_batch`: the results so far and the batch size it adapts."""
+
+    what: str
+    policy: RetryPolicy
+    limit: int
+    size: int = 0
+    batches: int = 0
+    results: dict[str, Any] = field(default_factory=dict)
+    outer: _Pending = field(init=False)  # the tries of the batch request itself
+
+    def __post_init__(self) -> None:
+        self.size = self.limit
+        self.outer = _Pending(BatchCall("", self.what, lambda: None))
+
+    def failed(self, error: Exception, count: int) -> None:
+        """The batch request itself failed: counted, then a wait before the same calls go
+        again (fewer per batch when throttled)."""
+        failure = _classify(error)
+        _count_or_raise(self.outer, failure, self.policy, f"{self.what} of {count} calls")
+        if failure.kind == _THROTTLE:
+            self.size = max(1, self.size // 2)
+        wait = self.policy.delay(max(self.outer.attempts, self.outer.throttles))
+        logger.info("%s: %s; batch sent again in %.1fs", self.what, failure.problem, wait)
+        self.policy.sleep(wait)
+
+    def sent(self) -> None:
+        self.batches += 1
+        self.outer.attempts = self.outer.throttles = 0
+
+    def settle(self, chunk: Sequence[_Pending], answers: _Answers) -> list[_Pending]:
+        """Each part's answer kept (None for a 404); the parts to send again, returned
+        after the wait they need."""
         again: list[_Pending] = []
         throttled = False
         for number, item in enumerate(chunk):
             response, exception = answers.get(str(number), (None, None))
             if exception is None:
-                results[item.call.key] = response
+                self.results[item.call.key] = response
                 continue
             failure = _classify(exception)
             if failure.status == 404:
                 logger.info("%s: not found; skipped", item.call.what)
-                results[item.call.key] = None
+                self.results[item.call.key] = None
                 continue
-            _count_or_raise(item, failure, policy, item.call.what)
+            _count_or_raise(item, failure, self.policy, item.call.what)
             throttled = throttled or failure.kind == _THROTTLE
             again.append(item)
         if not again:
-            size = min(limit, size * 2)
-            continue
+            self.size = min(self.limit, self.size * 2)
+        else:
+            self._wait_before(again, len(chunk), throttled)
+        return again
+
+    def _wait_before(self, again: Sequence[_Pending], count: int, throttled: bool) -> None:
         if throttled:
-            size = max(1, size // 2)
-        wait = policy.delay(max(max(i.attempts, i.throttles) for i in again))
+            self.size = max(1, self.size // 2)
+        wait = self.policy.delay(max(max(i.attempts, i.throttles) for i in again))
         logger.info(
             "%s: %d of %d calls to send again in %.1fs (batch size %d)",
-            what,
+            self.what,
             len(again),
-            len(chunk),
+            count,
             wait,
-            size,
+            self.size,
         )
-        policy.sleep(wait)
-        pending.extendleft(reversed(again))
-    logger.debug("%s: %d calls in %d batches", what, len(calls), batches)
-    return results
+        self.policy.sleep(wait)
 
 
 def _collector(
-    answers: dict[str, tuple[Any, BaseException | None]],
+    answers: _Answers,
 ) -> Callable[[str, Any, BaseException | None], None]:
     """The batch callback: keeps each part's (answer, error) by request id."""
 

@@ -11,52 +11,23 @@ pointing at the fake. Both plans must agree, apart from thread ids (Gmail's own 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import mailbox
 import os
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
 
 from connectors.google.auth import INVALID_GRANT
-from tests.conftest import SHARED, followup_command
-from tests.fakegoogle import FakeGoogle  # noqa: E402
+from tests.conftest import followup_command
+from tests.fakegoogle import FakeGoogle
+from tests.scenario_replay import SCENARIOS, local_plan, plan, replay_config, scenario_id
 
-OURS = Path(__file__).parent / "scenarios"
-DEV = SHARED / "scenarios" / "dev"
-SCENARIOS = sorted(DEV.glob("*.json")) + sorted(OURS.glob("*.json"))
 _RESPONSES = {"ACCEPTED": "accepted", "DECLINED": "declined", "TENTATIVE": "tentative"}
-
-
-def _check_module() -> ModuleType:
-    path = SHARED / "scenarios" / "check.py"
-    if not path.is_file():
-        pytest.skip("../shared/scenarios/check.py is not beside the project")
-    spec = importlib.util.spec_from_file_location("scenario_check", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _plan(config: Path, now: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    done = subprocess.run(
-        [*followup_command(), "plan", "--config", str(config), "--now", now, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
-    plan: dict[str, Any] = json.loads(done.stdout)
-    return plan
 
 
 def _without_thread_ids(plan: dict[str, Any]) -> dict[str, Any]:
@@ -133,17 +104,10 @@ def _load_into(fake: FakeGoogle, scenario: dict[str, Any], local: Path) -> None:
         gmail_thread.setdefault(group, ref.thread_id)
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", SCENARIOS, ids=scenario_id)
 def test_same_plan_through_google(path: Path, tmp_path: Path) -> None:
-    check = _check_module()
-    scenario = json.loads(path.read_text())
     local = tmp_path / "local"
-    local.mkdir()
-    check.write_ics(scenario, local / "calendar.ics")
-    check.write_mbox(scenario, local / "mail.mbox")
-    local_config = check.write_config(scenario, local)
-    expected = _plan(local_config, scenario["now"])
-
+    scenario, local_config, expected = local_plan(path, local)
     remote = tmp_path / "google"
     remote.mkdir()
     with FakeGoogle(email_address=scenario["me"], time_zone=scenario["tz"]) as fake:
@@ -151,25 +115,21 @@ def test_same_plan_through_google(path: Path, tmp_path: Path) -> None:
         token = remote / "token.json"
         token.write_text(json.dumps(fake.authorized_user_info()))
         token.chmod(0o600)
-        config = remote / "config.toml"
-        text = local_config.read_text()
-        text = text.replace('source = "ics"\npath = "calendar.ics"', 'source = "google"')
-        text = text.replace('source = "mbox"\npath = "mail.mbox"', 'source = "gmail"')
-        assert 'source = "google"' in text and 'source = "gmail"' in text
-        text += '\n[google]\ntoken_path = "token.json"\n'
-        config.write_text(text)
+        config = replay_config(
+            local_config,
+            remote,
+            calendar='source = "google"',
+            mail='source = "gmail"',
+            extra='\n[google]\ntoken_path = "token.json"\n',
+        )
         env = {
-            **os.environ,
             "FOLLOWUP_GOOGLE_API_ROOT": fake.root_url,
             "FOLLOWUP_GOOGLE_TOKEN_URI": fake.token_uri,
         }
-        got = _plan(config, scenario["now"], env)
+        got = plan(config, scenario["now"], env)
         assert fake.internal_errors == []
         writes = [r for r in fake.log.calls() if r.method != "GET"]
         assert writes == []  # `plan` writes nothing
-    assert expected["applications"] or not any(
-        want.get("tracked", True) for want in scenario["expect"].values()
-    )
     assert _without_thread_ids(got) == _without_thread_ids(expected)
     assert [a["interview"]["id"] for a in got["applications"]] == [
         a["interview"]["id"] for a in expected["applications"]

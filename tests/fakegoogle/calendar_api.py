@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .recurrence import parse_rrule
 from .wire import ApiError, Request, Response, locked, new_lock, not_found
 
 BASE32HEX = "0123456789abcdefghijklmnopqrstuv"
@@ -41,7 +42,6 @@ SYNC_FORBIDDEN = (
     "timeMax",
     "updatedMin",
 )
-MAX_INSTANCES = 1000
 DEFAULT_REMINDERS = [{"method": "popup", "minutes": 10}]
 
 
@@ -95,6 +95,8 @@ class _Calendar:
     zone: ZoneInfo
     summary: str
     entries: dict[str, _Entry] = field(default_factory=dict)
+    # series id -> ids of its exceptions (moved or cancelled occurrences, stored as events)
+    exceptions: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class _Page:
     items: list[dict[str, Any]]
     next_sync_seq: int
     fingerprint: tuple[tuple[str, str], ...]
+    synced: bool = True  # events.list: its last page carries a nextSyncToken
 
 
 class CalendarStore:
@@ -121,8 +124,6 @@ class CalendarStore:
         # Other addresses of the owner (an invitation sent to an alias): their attendee
         # entries carry `self: true` too, as Google marks the calendar's own entry.
         self.owner_aliases: set[str] = set()
-        # series id -> instance id -> the cancelled instance (see user_cancel_occurrence)
-        self.cancelled_occurrences: dict[str, dict[str, dict[str, Any]]] = {}
         self._clock = clock
         self.calendars: dict[str, _Calendar] = {}
         self._seq = 0
@@ -187,7 +188,7 @@ class CalendarStore:
         if event.get("recurrence"):
             if kinds[0] == "dateTime" and not event["start"].get("timeZone"):
                 raise _err(400, "required", "Missing time zone definition for start time.")
-            _parse_rrule(event["recurrence"])
+            parse_rrule(event["recurrence"])
         reminders = event.get("reminders")
         if reminders is not None:
             overrides = reminders.get("overrides") or []
@@ -263,6 +264,8 @@ class CalendarStore:
         entry = cal.entries.get(event["id"])
         if entry is None:
             cal.entries[event["id"]] = _Entry(event, seq)
+            if event.get("recurringEventId"):
+                cal.exceptions.setdefault(event["recurringEventId"], set()).add(event["id"])
         else:
             entry.event = event
             entry.seq = seq
@@ -329,7 +332,23 @@ class CalendarStore:
     def _instances(
         self, cal: _Calendar, event: dict[str, Any], horizon: datetime
     ) -> Iterator[dict[str, Any]]:
-        rule = _parse_rrule(event.get("recurrence") or [])
+        """The occurrences of a series, each as Google lists it with `singleEvents`: a stored
+        exception (moved, edited or cancelled) in place of the occurrence it replaces, and
+        every occurrence cancelled when the series is. Not rendered."""
+        exceptions = cal.exceptions.get(event["id"], set())
+        cancelled = event.get("status") == "cancelled"
+        for inst in self._generated(cal, event, horizon):
+            if inst["id"] in exceptions:
+                inst = cal.entries[inst["id"]].event
+            if cancelled and inst.get("status") != "cancelled":
+                inst = {**inst, "status": "cancelled"}
+            yield inst
+
+    def _generated(
+        self, cal: _Calendar, event: dict[str, Any], horizon: datetime
+    ) -> Iterator[dict[str, Any]]:
+        """The occurrences the series' recurrence rule makes, exceptions not applied."""
+        rule = parse_rrule(event.get("recurrence") or [])
         if rule is None:
             yield event
             return
@@ -342,38 +361,65 @@ class CalendarStore:
             when = occurrence.replace(tzinfo=zone)
             inst = {k: copy.deepcopy(v) for k, v in event.items() if k != "recurrence"}
             if all_day:
-                suffix = when.strftime("%Y%m%d")
                 inst["start"] = {"date": when.date().isoformat()}
                 inst["end"] = {"date": (when + duration).date().isoformat()}
             else:
-                suffix = when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
                 tz = {"timeZone": start_v["timeZone"]} if "timeZone" in start_v else {}
                 inst["start"] = {"dateTime": when.isoformat(), **tz}
                 inst["end"] = {"dateTime": (when + duration).isoformat(), **tz}
-            inst["id"] = f"{event['id']}_{suffix}"
+            inst["id"] = f"{event['id']}_{_suffix(when, all_day)}"
             inst["recurringEventId"] = event["id"]
             inst["originalStartTime"] = copy.deepcopy(inst["start"])
-            if inst["id"] in self.cancelled_occurrences.get(event["id"], {}):
-                continue
             yield inst
+
+    def _occurrence(self, cal: _Calendar, event_id: str) -> _Entry | None:
+        """The stored event, or the not yet stored occurrence `<seriesId>_<start>` of a
+        stored series (what a write to an instance id turns into an exception)."""
+        entry = cal.entries.get(event_id)
+        if entry is not None:
+            return entry
+        series_id, sep, _ = event_id.rpartition("_")
+        series = cal.entries.get(series_id) if sep else None
+        if series is None or not series.event.get("recurrence"):
+            return None
+        horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
+        for inst in self._instances(cal, series.event, horizon):
+            if inst["id"] == event_id:
+                return _Entry(copy.deepcopy(inst), 0)
+        return None
+
+    def _is_exception(self, cal: _Calendar, event: dict[str, Any]) -> bool:
+        return event.get("recurringEventId") in cal.entries
 
     # --- test controls -----------------------------------------------------------------------
 
     @locked
-    def user_cancel_occurrence(self, calendar_id: str, instance_id: str) -> None:
+    def user_cancel_occurrence(self, calendar_id: str, instance_id: str) -> dict[str, Any]:
         """The user cancels one occurrence of a series: Google keeps it as a cancelled
-        instance (`recurringEventId`, `originalStartTime`), listed to a sync token."""
+        exception (`recurringEventId`, `originalStartTime`), listed to a sync token."""
+        return self._edit_occurrence(calendar_id, instance_id, {"status": "cancelled"})
+
+    @locked
+    def user_edit_occurrence(
+        self, calendar_id: str, instance_id: str, **changes: Any
+    ) -> dict[str, Any]:
+        """The user changes one occurrence ("this event" in Google's dialog), e.g. moves it
+        with new `start`/`end`: it becomes an exception keeping its id and
+        `originalStartTime` (patch semantics, as `user_edit`)."""
+        return self._edit_occurrence(calendar_id, instance_id, changes)
+
+    def _edit_occurrence(
+        self, calendar_id: str, instance_id: str, changes: dict[str, Any]
+    ) -> dict[str, Any]:
         cal = self._cal(calendar_id)
-        master_id = instance_id.partition("_")[0]
-        master = cal.entries[master_id].event
-        horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
-        for inst in self._instances(cal, master, horizon):
-            if inst["id"] == instance_id:
-                gone = {**inst, "status": "cancelled"}
-                self.cancelled_occurrences.setdefault(master_id, {})[instance_id] = gone
-                self._commit(cal, copy.deepcopy(master))
-                return
-        raise KeyError(instance_id)
+        entry = self._occurrence(cal, instance_id)
+        if entry is None or not entry.event.get("recurringEventId"):
+            raise KeyError(instance_id)
+        kept = {k: v for k, v in changes.items() if k not in READ_ONLY}
+        merged = _merge(copy.deepcopy(entry.event), kept)
+        self._validate(cal, merged)
+        self._normalize(cal, merged, conference=True)
+        return copy.deepcopy(self._commit(cal, merged))
 
     @locked
     def add_calendar(
@@ -391,6 +437,8 @@ class CalendarStore:
         calendar's owner organizes it, as for API inserts.
         """
         cal = self._cal(calendar_id)
+        if event.get("recurringEventId"):
+            return self._put_exception(cal, event)
         fresh = self._fresh(cal, event, conference=True, strict_id=False)
         organizer = event.get("organizer")
         if isinstance(organizer, dict) and organizer.get("email"):
@@ -398,6 +446,21 @@ class CalendarStore:
             if organizer["email"].lower() == cal.id.lower():
                 fresh["organizer"]["self"] = True
         return copy.deepcopy(self._commit(cal, fresh))
+
+    def _put_exception(self, cal: _Calendar, event: dict[str, Any]) -> dict[str, Any]:
+        """An exception given in the data: `recurringEventId` and `originalStartTime` name
+        the occurrence it replaces (its id is derived from them, as Google does)."""
+        series_id = str(event["recurringEventId"])
+        series = cal.entries.get(series_id)
+        original = event.get("originalStartTime")
+        if series is None or not isinstance(original, dict):
+            raise KeyError(f"{series_id}: no such series, or no originalStartTime")
+        zone = _zone(series.event["start"].get("timeZone"), cal.zone)
+        when = self._instant(cal, original).astimezone(zone)
+        instance_id = f"{series_id}_{_suffix(when, 'date' in original)}"
+        if event.get("id") not in (None, instance_id):
+            raise KeyError(f"{event['id']}: an exception's id is {instance_id}")
+        return self._edit_occurrence(cal.id, instance_id, event)
 
     @locked
     def user_edit(self, calendar_id: str, event_id: str, **changes: Any) -> dict[str, Any]:
@@ -407,15 +470,30 @@ class CalendarStore:
         merged = _merge(copy.deepcopy(entry.event), changes)
         self._validate(cal, merged)
         self._normalize(cal, merged, conference=True)
-        return copy.deepcopy(self._commit(cal, merged))
+        committed = copy.deepcopy(self._commit(cal, merged))
+        # "All events" in Google's dialog: the series' exceptions take the same changes,
+        # except their own times.
+        shared = {k: v for k, v in changes.items() if k not in ("start", "end", "recurrence")}
+        for exception_id in sorted(cal.exceptions.get(event_id, ())) if shared else ():
+            exception = cal.entries[exception_id].event
+            if exception.get("status") != "cancelled":
+                self._edit_occurrence(calendar_id, exception_id, shared)
+        return committed
 
     @locked
     def user_delete(self, calendar_id: str, event_id: str) -> None:
         cal = self._cal(calendar_id)
-        entry = cal.entries[event_id]
+        self._cancel(cal, cal.entries[event_id])
+
+    def _cancel(self, cal: _Calendar, entry: _Entry) -> None:
+        """Deletes an event; a series takes its exceptions with it."""
         event = copy.deepcopy(entry.event)
         event["status"] = "cancelled"
         self._commit(cal, event)
+        for exception_id in sorted(cal.exceptions.get(event["id"], ())):
+            exception = cal.entries[exception_id]
+            if exception.event.get("status") != "cancelled":
+                self._commit(cal, {**copy.deepcopy(exception.event), "status": "cancelled"})
 
     @locked
     def expire_sync_tokens(self) -> None:
@@ -439,7 +517,7 @@ class CalendarStore:
     # --- HTTP handlers -----------------------------------------------------------------------
 
     def _entry(self, cal: _Calendar, event_id: str) -> _Entry:
-        entry = cal.entries.get(event_id)
+        entry = self._occurrence(cal, event_id)
         if entry is None:
             raise not_found("calendar")
         return entry
@@ -459,16 +537,7 @@ class CalendarStore:
     def get_event(self, req: Request, calendar_id: str, event_id: str) -> Response:
         cal = self._cal(calendar_id)
         zone = _zone(req.param("timeZone"), cal.zone)
-        base_id, _, suffix = event_id.partition("_")
-        entry = cal.entries.get(event_id)
-        if entry is None and suffix and base_id in cal.entries:
-            master = cal.entries[base_id].event
-            horizon = self._clock().astimezone(UTC) + timedelta(days=3660)
-            for inst in self._instances(cal, master, horizon):
-                if inst["id"] == event_id:
-                    return Response.json(self._render(cal, inst, zone))
-        if entry is None:
-            raise not_found("calendar")
+        entry = self._entry(cal, event_id)
         if req.headers.get("if-none-match") == entry.event["etag"]:
             return Response(304, b"", {})
         return Response.json(self._render(cal, entry.event, zone))
@@ -525,23 +594,14 @@ class CalendarStore:
         if entry.event.get("status") == "cancelled":
             raise ApiError(410, "deleted", "Resource has been deleted")
         self._check_if_match(req, entry)
-        event = copy.deepcopy(entry.event)
-        event["status"] = "cancelled"
-        self._commit(cal, event)
+        self._cancel(cal, entry)
         return Response.empty(204)
 
     def list_events(self, req: Request, calendar_id: str) -> Response:
         cal = self._cal(calendar_id)
-        zone = _zone(req.param("timeZone"), cal.zone)
-        limit = req.int_param("maxResults", 250, lo=1, hi=2500)
-        fingerprint = tuple(sorted((k, v) for k, v in req.query if k not in ("pageToken", "alt")))
-        token = req.param("pageToken")
-        if token is not None:
-            page = self._pages.get(token)
-            if page is None or page.calendar_id != cal.id or page.fingerprint != fingerprint:
-                raise _invalid("Invalid page token value.", "pageToken")
-            del self._pages[token]
-            return self._page(cal, page, limit)
+        zone, limit, fingerprint, following = self._paging(req, cal)
+        if following is not None:
+            return following
         sync_token = req.param("syncToken")
         single = req.bool_param("singleEvents")
         order_by = req.param("orderBy")
@@ -561,15 +621,12 @@ class CalendarStore:
             if req.has("showDeleted") and not req.bool_param("showDeleted"):
                 raise _invalid("showDeleted=false cannot be used with syncToken.", "showDeleted")
             since = self._check_sync_token(cal, sync_token)
-            items = []
+            changed: dict[str, dict[str, Any]] = {}
             for entry in cal.entries.values():
-                if entry.seq <= since:
-                    continue
-                raws = self._expand(cal, entry.event, single, now + timedelta(days=366))
-                if single:
-                    gone = self.cancelled_occurrences.get(entry.event["id"], {})
-                    raws += [{**g, "etag": entry.event["etag"]} for g in gone.values()]
-                items += [self._render_item(cal, r, zone) for r in raws]
+                if entry.seq > since:
+                    for raw in self._expand(cal, entry.event, single, now + timedelta(days=366)):
+                        changed[raw["id"]] = raw
+            items = [self._render_item(cal, r, zone) for r in changed.values()]
             snapshot = _Page(cal.id, items, self._seq, fingerprint)
             return self._page(cal, snapshot, limit)
         show_deleted = req.bool_param("showDeleted")
@@ -586,47 +643,124 @@ class CalendarStore:
         horizon = time_max or now + timedelta(days=366)
         items = []
         for entry in cal.entries.values():
-            event = entry.event
-            cancelled = event.get("status") == "cancelled"
-            updated = datetime.fromisoformat(event["updated"].replace("Z", "+00:00"))
-            if updated_min and updated < updated_min:
-                continue
-            if cancelled and not (show_deleted or updated_min):
-                continue
-            if ical_uid and event.get("iCalUID") != ical_uid:
-                continue
-            if types and event.get("eventType", "default") not in types:
-                continue
-            props = event.get("extendedProperties") or {}
-            if any((props.get("private") or {}).get(k) != v for k, v in private):
-                continue
-            if any((props.get("shared") or {}).get(k) != v for k, v in shared):
-                continue
-            if words and not all(w in _searchable(event) for w in words):
-                continue
-            raws = self._expand(cal, event, single, horizon)
+            raws = [
+                event
+                for event in self._listed(cal, entry.event, single, horizon)
+                if self._shown(cal, event, single, show_deleted or updated_min is not None)
+            ]
             if time_min or time_max:
-                if single or not event.get("recurrence"):
+                if single or not entry.event.get("recurrence"):
                     raws = [r for r in raws if self._overlaps(cal, r, time_min, time_max)]
                 else:
                     # A recurring master is listed when any of its instances is in range.
-                    inst = self._instances(cal, event, horizon)
+                    inst = self._instances(cal, entry.event, horizon)
                     if not any(self._overlaps(cal, i, time_min, time_max) for i in inst):
                         raws = []
-            items += [self._render_item(cal, r, zone) for r in raws]
+            for event in raws:
+                if self._matches(event, updated_min, ical_uid, types, private, shared, words):
+                    items.append(self._render_item(cal, event, zone))
         if order_by == "startTime":
             items.sort(key=lambda e: (self._start_key(cal, e), e["id"]))
         elif order_by == "updated":
             items.sort(key=lambda e: (e.get("updated", ""), e["id"]))
         return self._page(cal, _Page(cal.id, items, self._seq, fingerprint), limit)
 
+    def list_instances(self, req: Request, calendar_id: str, event_id: str) -> Response:
+        """events.instances: the occurrences of one series as `singleEvents` lists them
+        (cancelled ones only with showDeleted); no sync token. For an event that is not
+        recurring the fake answers with the event itself (what Google does is not known)."""
+        cal = self._cal(calendar_id)
+        zone, limit, fingerprint, following = self._paging(req, cal)
+        if following is not None:
+            return following
+        entry = self._entry(cal, event_id)
+        if entry.event.get("status") == "cancelled":
+            raise ApiError(410, "deleted", "Resource has been deleted")
+        time_min, time_max = _opt_time(req, "timeMin"), _opt_time(req, "timeMax")
+        horizon = time_max or self._clock().astimezone(UTC) + timedelta(days=366)
+        items = [
+            self._render_item(cal, inst, zone)
+            for inst in self._instances(cal, entry.event, horizon)
+            if (req.bool_param("showDeleted") or inst.get("status") != "cancelled")
+            and self._overlaps(cal, inst, time_min, time_max)
+        ]
+        return self._page(cal, _Page(cal.id, items, 0, fingerprint, synced=False), limit)
+
+    def _paging(
+        self, req: Request, cal: _Calendar
+    ) -> tuple[ZoneInfo, int, tuple[tuple[str, str], ...], Response | None]:
+        """What a listing reads first: the answer's zone, the page size, the query (a next
+        page must repeat it); and the next page itself when a page token asks for one."""
+        zone = _zone(req.param("timeZone"), cal.zone)
+        limit = req.int_param("maxResults", 250, lo=1, hi=2500)
+        fingerprint = _fingerprint(req)
+        token = req.param("pageToken")
+        following = None if token is None else self._next_page(cal, token, fingerprint, limit)
+        return zone, limit, fingerprint, following
+
+    def _next_page(
+        self, cal: _Calendar, token: str, fingerprint: tuple[tuple[str, str], ...], limit: int
+    ) -> Response:
+        page = self._pages.get(token)
+        if page is None or page.calendar_id != cal.id or page.fingerprint != fingerprint:
+            raise _invalid("Invalid page token value.", "pageToken")
+        del self._pages[token]
+        return self._page(cal, page, limit)
+
     def _expand(
         self, cal: _Calendar, event: dict[str, Any], single: bool, horizon: datetime
     ) -> list[dict[str, Any]]:
-        """The stored event, or with singleEvents its instances (not yet rendered)."""
+        """The stored event, or with singleEvents its instances (not yet rendered); an
+        exception with singleEvents is the instance it is (its series cancelled: cancelled)."""
         if single and event.get("recurrence"):
             return list(self._instances(cal, event, horizon))
+        series = cal.entries.get(event.get("recurringEventId") or "")
+        if single and series is not None and series.event.get("status") == "cancelled":
+            return [{**event, "status": "cancelled"}]
         return [event]
+
+    def _listed(
+        self, cal: _Calendar, event: dict[str, Any], single: bool, horizon: datetime
+    ) -> list[dict[str, Any]]:
+        """What one stored event adds to a full listing. With singleEvents an exception is
+        listed among its series' instances, so not on its own."""
+        if single and self._is_exception(cal, event):
+            return []
+        return self._expand(cal, event, single, horizon)
+
+    def _shown(
+        self, cal: _Calendar, event: dict[str, Any], single: bool, deleted_too: bool
+    ) -> bool:
+        """Whether a cancelled event is listed (without a sync token): with showDeleted or
+        updatedMin; and a cancelled exception of a live series also when singleEvents and
+        showDeleted are both false (the series' own listing needs it; CD showDeleted)."""
+        if event.get("status") != "cancelled" or deleted_too:
+            return True
+        series = cal.entries.get(event.get("recurringEventId") or "")
+        live = series is not None and series.event.get("status") != "cancelled"
+        return not single and live
+
+    @staticmethod
+    def _matches(
+        event: dict[str, Any],
+        updated_min: datetime | None,
+        ical_uid: str | None,
+        types: list[str],
+        private: list[tuple[str, str]],
+        shared: list[tuple[str, str]],
+        words: list[str],
+    ) -> bool:
+        """The listing's filters on one event or instance."""
+        updated = datetime.fromisoformat(event["updated"].replace("Z", "+00:00"))
+        props = event.get("extendedProperties") or {}
+        return (
+            not (updated_min and updated < updated_min)
+            and not (ical_uid and event.get("iCalUID") != ical_uid)
+            and not (types and event.get("eventType", "default") not in types)
+            and all((props.get("private") or {}).get(k) == v for k, v in private)
+            and all((props.get("shared") or {}).get(k) == v for k, v in shared)
+            and all(w in _searchable(event) for w in words)
+        )
 
     def _render_item(self, cal: _Calendar, event: dict[str, Any], zone: ZoneInfo) -> dict[str, Any]:
         if event.get("status") == "cancelled":
@@ -659,9 +793,11 @@ class CalendarStore:
         }
         if rest:
             token = secrets.token_urlsafe(18)
-            self._pages[token] = _Page(cal.id, rest, page.next_sync_seq, page.fingerprint)
+            self._pages[token] = _Page(
+                cal.id, rest, page.next_sync_seq, page.fingerprint, page.synced
+            )
             out["nextPageToken"] = token
-        else:
+        elif page.synced:
             raw = f"{self._generation}:{page.next_sync_seq}:{cal.id}".encode()
             out["nextSyncToken"] = "C" + base64.urlsafe_b64encode(raw).decode()
         out["items"] = items
@@ -687,6 +823,16 @@ class CalendarStore:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _suffix(when: datetime, all_day: bool) -> str:
+    """The instance id's tail: the original start, a date or a UTC time."""
+    return when.strftime("%Y%m%d") if all_day else when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fingerprint(req: Request) -> tuple[tuple[str, str], ...]:
+    """A listing's parameters but the page token: each next page must repeat them."""
+    return tuple(sorted((k, v) for k, v in req.query if k not in ("pageToken", "alt")))
 
 
 def _send_updates(req: Request) -> None:
@@ -727,130 +873,3 @@ def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         else:
             base[key] = copy.deepcopy(value)
     return base
-
-
-# --- a small RRULE subset --------------------------------------------------------------------
-
-_DAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
-
-
-@dataclass(frozen=True)
-class _Rule:
-    freq: str
-    interval: int
-    count: int | None
-    until: datetime | None  # aware, or naive meaning floating local time
-    byday: tuple[int, ...]
-    exdates: frozenset[datetime]
-
-    def occurrences(self, start: datetime, horizon: datetime, zone: ZoneInfo) -> Iterator[datetime]:
-        """Naive local start times of the occurrences (DTSTART first)."""
-        produced = 0
-        for candidate in self._candidates(start):
-            if produced >= MAX_INSTANCES:
-                return
-            if self.count is not None and produced >= self.count:
-                return
-            aware = candidate.replace(tzinfo=zone)
-            if self.until is not None:
-                until = self.until if self.until.tzinfo else self.until.replace(tzinfo=zone)
-                if aware > until:
-                    return
-            if aware > horizon and self.count is None:
-                return
-            if aware > horizon + timedelta(days=3660):
-                return
-            produced += 1
-            if (
-                candidate in self.exdates
-                or aware.astimezone(UTC).replace(tzinfo=None) in self.exdates
-            ):
-                continue
-            yield candidate
-
-    def _candidates(self, start: datetime) -> Iterator[datetime]:
-        if self.freq == "DAILY":
-            n = 0
-            while True:
-                yield start + timedelta(days=n * self.interval)
-                n += 1
-        elif self.freq == "WEEKLY":
-            days = self.byday or (start.weekday(),)
-            week0 = start - timedelta(days=start.weekday())
-            n = 0
-            while True:
-                week = week0 + timedelta(weeks=n * self.interval)
-                for d in sorted(days):
-                    candidate = week + timedelta(days=d)
-                    if candidate >= start:
-                        yield candidate
-                n += 1
-        elif self.freq == "MONTHLY":
-            n = 0
-            while True:
-                month = start.month - 1 + n * self.interval
-                monthly = _replace(start, start.year + month // 12, month % 12 + 1)
-                if monthly is not None:  # months without that day are skipped (RFC 5545)
-                    yield monthly
-                n += 1
-        else:  # YEARLY
-            n = 0
-            while True:
-                yearly = _replace(start, start.year + n * self.interval, start.month)
-                if yearly is not None:
-                    yield yearly
-                n += 1
-
-
-def _replace(start: datetime, year: int, month: int) -> datetime | None:
-    try:
-        return start.replace(year=year, month=month)
-    except ValueError:
-        return None
-
-
-def _parse_ical_time(text: str) -> datetime:
-    text = text.strip()
-    if len(text) == 8:
-        return datetime.strptime(text, "%Y%m%d")
-    if text.endswith("Z"):
-        return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return datetime.strptime(text, "%Y%m%dT%H%M%S")
-
-
-def _parse_rrule(lines: list[str]) -> _Rule | None:
-    rule: dict[str, str] | None = None
-    exdates: set[datetime] = set()
-    try:
-        for line in lines:
-            name, _, value = line.partition(":")
-            head = name.split(";")[0].upper()
-            if head == "RRULE":
-                rule = dict(p.split("=", 1) for p in value.split(";") if p)
-            elif head == "EXDATE":
-                for item in value.split(","):
-                    dt = _parse_ical_time(item)
-                    exdates.add(dt.astimezone(UTC).replace(tzinfo=None) if dt.tzinfo else dt)
-            elif head == "RDATE":
-                raise _invalid("The fake does not support RDATE.")
-        if rule is None:
-            return None
-        freq = rule.get("FREQ", "")
-        if freq not in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY"):
-            raise _invalid(f"The fake does not support FREQ={freq}.")
-        unsupported = set(rule) - {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST"}
-        if unsupported or (freq != "WEEKLY" and "BYDAY" in rule):
-            raise _invalid(
-                f"The fake does not support RRULE parts {sorted(unsupported) or ['BYDAY']}."
-            )
-        byday = tuple(_DAYS[d] for d in rule["BYDAY"].split(",")) if "BYDAY" in rule else ()
-        return _Rule(
-            freq=freq,
-            interval=int(rule.get("INTERVAL", "1")),
-            count=int(rule["COUNT"]) if "COUNT" in rule else None,
-            until=_parse_ical_time(rule["UNTIL"]) if "UNTIL" in rule else None,
-            byday=byday,
-            exdates=frozenset(exdates),
-        )
-    except (KeyError, ValueError) as exc:
-        raise _invalid(f"Invalid recurrence rule: {exc}") from None

@@ -405,6 +405,7 @@ class FakeGoogle:
             ("GET", events, "events.list", 0, CAL_READ, c.list_events),
             ("POST", events, "events.insert", 0, CAL_WRITE, c.insert_event),
             ("GET", events + eid, "events.get", 0, CAL_READ, c.get_event),
+            ("GET", events + eid + "/instances", "events.instances", 0, CAL_READ, c.list_instances),
             ("PATCH", events + eid, "events.patch", 0, CAL_WRITE, c.patch_event),
             ("PUT", events + eid, "events.update", 0, CAL_WRITE, c.update_event),
             ("DELETE", events + eid, "events.delete", 0, CAL_WRITE, c.delete_event),
