@@ -8,6 +8,10 @@ The body is `format=flowed; delsp=yes` (RFC 3676): every line stays under 78 cha
 clients reflow it; a word longer than a line (a link) is cut with a soft break, which a
 flowed reader joins again. An address whose local part is not ASCII is written as UTF-8
 (RFC 6532), never as an encoded word inside the address.
+
+The `Date` is the pass's moment (`--now`, or the clock held by the daemon), not the wall
+clock: the daemon makes a pass's writes inside `dated(now)`, and every draft built then
+carries that moment, whichever writer builds it.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -34,6 +40,7 @@ MAX_REFERENCES = 10  # the thread's root and the newest ids (RFC 5322 3.6.4 allo
 _ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+")
 _ID = re.compile(r"[!-;=?-~]+@[!-;=?-~]+")  # printable ASCII, no <, >, or spaces
 _TOKEN = re.compile(r"\s*\S+\s*")
+_PASS_MOMENT: ContextVar[datetime | None] = ContextVar("pass_moment", default=None)
 
 
 class DraftRefused(ItemRefused):
@@ -93,17 +100,36 @@ def text_of(message: EmailMessage) -> str:
     return text
 
 
+@contextmanager
+def dated(moment: datetime) -> Iterator[None]:
+    """The drafts built inside carry `moment` as their Date: the pass's moment."""
+    token = _PASS_MOMENT.set(moment)
+    try:
+        yield
+    finally:
+        _PASS_MOMENT.reset(token)
+
+
+def draft_date(fallback: datetime | None = None) -> datetime:
+    """The Date a draft built now carries: the pass's moment inside `dated`, else
+    `fallback`, else the wall clock (a draft built outside any pass)."""
+    return _PASS_MOMENT.get() or fallback or datetime.now(UTC)
+
+
 def build_draft(
     draft: Draft,
     *,
     message_id: str,
     sender: str,
     sender_name: str = "",
-    date: datetime,
+    date: datetime | None = None,
     linesep: str = "\n",
 ) -> bytes:
-    """The message file for one draft; `DraftRefused` (one line) when it cannot be valid."""
-    addresses = [*draft.to, *draft.cc, sender]
+    """The message file for one draft; `DraftRefused` (one line) when it cannot be valid.
+
+    `sender` "" leaves From out (Gmail fills in the account's default address). The Date
+    is the pass's moment (`dated`); `date` only stands in outside a pass."""
+    addresses = [*draft.to, *draft.cc, *([sender] if sender else [])]
     for address in addresses:
         if not _ADDRESS.fullmatch(address) or any(
             unicodedata.category(c)[0] in "CZ" for c in address
@@ -115,12 +141,13 @@ def build_draft(
     policy = email.policy.default.clone(utf8=utf8, linesep=linesep, max_line_length=78)
     message = EmailMessage(policy=policy)
     names = (*draft.to_names, *([""] * len(draft.to)))
-    message["From"] = _address(sender, sender_name)
+    if sender:
+        message["From"] = _address(sender, sender_name)
     message["To"] = [_address(a, n) for a, n in zip(draft.to, names, strict=False)]
     if draft.cc:
         message["Cc"] = [_address(a, "") for a in draft.cc]
     message["Subject"] = subject_of(draft.subject)
-    message["Date"] = format_datetime(date)
+    message["Date"] = format_datetime(draft_date(date))
     message["Message-ID"] = f"<{message_id}>"
     in_reply_to = _ids(draft.in_reply_to)
     if in_reply_to:

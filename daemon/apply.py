@@ -10,20 +10,21 @@ one generic `Sink` type and each operation names its journal entry and sink call
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from connectors.base import Found, Written
-from connectors.draft_mail import DraftRefused
+from connectors.draft_mail import DraftRefused, dated
 from connectors.errors import ItemRefused
 from daemon.diff import Adopt, Create, Delete, Forget, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Op, Recorded, Tombstoned
 from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.state import State, StateError
+from policy.errors import FollowupError
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,49 @@ class Batching(Protocol):
     """A sink that can make many writes as one (the .ics file: written once per pass)."""
 
     def batch(self) -> AbstractContextManager[None]: ...
+
+
+@runtime_checkable
+class TellsWhyGone(Protocol):
+    """A sink that can tell why an item we wrote is gone (Gmail drafts: sent or deleted)."""
+
+    def why_gone(
+        self, key: str, *, remote_id: str, content_hash: str, written_at: datetime
+    ) -> str: ...
+
+
+def with_reasons_gone(
+    operations: Sequence[Operation],
+    sinks: Sinks,
+    found: Mapping[Kind, Mapping[str, Found]],
+    recorded: Mapping[tuple[Kind, str], Recorded],
+) -> tuple[Operation, ...]:
+    """The operations, each item tombstoned as gone saying why where its sink can tell
+    ("sent by the user" rather than "deleted or sent by the user"): what `sync` prints and
+    `status` shows. Asked only for items gone, so a pass with none costs nothing more."""
+    out: list[Operation] = []
+    for op in operations:
+        sink = sinks.of(op.kind)
+        record = recorded.get((op.kind, op.key))
+        if (
+            isinstance(op, Tombstone)
+            and isinstance(sink, TellsWhyGone)
+            and record is not None
+            and op.key not in found.get(op.kind, {})
+        ):
+            try:
+                reason = sink.why_gone(
+                    op.key,
+                    remote_id=record.remote_id,
+                    content_hash=record.content_hash,
+                    written_at=record.written_at,
+                )
+            except (FollowupError, OSError) as error:  # the lookup alone: the pass goes on
+                logger.info("why %s %s is gone: not told (%s)", op.kind.value, op.key, error)
+                reason = op.reason
+            op = replace(op, reason=reason)
+        out.append(op)
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,7 +129,21 @@ def apply_all(
     problem (a line, its intent left open for the next pass to settle) and the others go
     on; a sink that cannot be reached (a connection failure, three failures in a row) gets
     no more writes this pass. A stop request ends the loop after the write in flight.
-    Writes to a `Batching` sink are settled once its batch is written."""
+    Writes to a `Batching` sink are settled once its batch is written. Every draft
+    written carries the pass's moment, `now`, as its Date."""
+    with dated(now):
+        return _apply_all(operations, sinks, state, now, should_stop, describe, progress)
+
+
+def _apply_all(
+    operations: Sequence[Operation],
+    sinks: Sinks,
+    state: State,
+    now: datetime,
+    should_stop: Callable[[], bool],
+    describe: Callable[[Exception], str],
+    progress: Progress | None,
+) -> Outcome:
     batches = {kind: sink.batch() for kind in Kind if isinstance(sink := sinks.of(kind), Batching)}
     for context in batches.values():
         context.__enter__()

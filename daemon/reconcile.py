@@ -22,16 +22,16 @@ from typing import Protocol
 from connectors.base import Found, RemembersWrites
 from connectors.errors import SourceError
 from daemon import diff
-from daemon.apply import apply_all, verb
+from daemon.apply import apply_all, verb, with_reasons_gone
 from daemon.diff import Leave, Operation, Settlement
 from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Op, Recorded
+from daemon.plan_cache import PlanCache
 from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
 from daemon.state import State
 from policy.models import Mark, Plan, Settings
-from policy.planner import plan as make_plan
 
 logger = logging.getLogger(__name__)
 
@@ -85,36 +85,6 @@ class Summary:
             if self.next_due_at
             else None,
         }
-
-
-class PlanCache:
-    """Reuses the last plan while nothing it depends on changed.
-
-    With the same observation object, marks and settings, the planner's answer holds from
-    the moment it planned until `Plan.stable_until` (the planner says when a rule that reads
-    `now` would answer otherwise). A daemon's idle pass then costs no planning at all;
-    tests/daemon/test_reconcile.py checks the equality on generated data.
-    """
-
-    def __init__(self) -> None:
-        self._last: tuple[Observation, tuple[Mark, ...], Settings, datetime, Plan] | None = None
-
-    def plan(
-        self, observation: Observation, settings: Settings, now: datetime, marks: tuple[Mark, ...]
-    ) -> Plan:
-        last = self._last
-        if (
-            last is not None
-            and last[0] is observation
-            and last[1] == marks
-            and last[2] is settings
-            and last[3] <= now
-            and (last[4].stable_until is None or now < last[4].stable_until)
-        ):
-            return replace(last[4], generated_at=now.astimezone(settings.timezone))
-        plan = _fresh_plan(observation, settings, now, marks)
-        self._last = (observation, marks, settings, now, plan)
-        return plan
 
 
 def run_pass(
@@ -195,12 +165,8 @@ def _plan(
 ) -> Plan:
     if plans is not None:
         return plans.plan(observation, settings, now, marks)
-    return _fresh_plan(observation, settings, now, marks)
+    from policy.planner import plan as make_plan  # not for a pass the plan cache answers
 
-
-def _fresh_plan(
-    observation: Observation, settings: Settings, now: datetime, marks: tuple[Mark, ...]
-) -> Plan:
     return make_plan(
         observation.events, observation.threads, settings, now, marks, observation.replies
     )
@@ -276,7 +242,8 @@ def _decide(
     found = _list_written(sinks)
     settlements = _settle_open(intents, recorded, found, state=state, now=now, dry_run=dry_run)
     recorded = diff.apply_settlements(recorded, settlements)
-    return operations_against(found, recorded), settlements
+    operations = with_reasons_gone(operations_against(found, recorded), sinks, found, recorded)
+    return operations, settlements
 
 
 def _list_written(sinks: Sinks) -> dict[Kind, dict[str, Found]]:
@@ -340,7 +307,7 @@ _verb = verb
 
 
 def _describe(error: Exception) -> str:
-    if isinstance(error, SourceError):
+    if isinstance(error, FollowupError):  # a SourceError, or a local writer's WriteError
         return error.user_message
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Protocol
 
 from policy import drafts
 from policy.business_days import BusinessCalendar
@@ -72,6 +73,25 @@ from policy.rules import (
 _PLANNABLE_YEARS = (1900, 2200)
 
 
+class Parts(Protocol):
+    """Applications planned before, by their inputs (the daemon's plan cache keeps them
+    between processes): an application is a function of its inputs (settings, interview,
+    why it is one, the next round, its threads and marks: all else `_application` reads is
+    derived from them) and `now`, and holds from when it was planned until the first of
+    its turns after that."""
+
+    def get(
+        self, inputs: tuple[object, ...], now: datetime
+    ) -> tuple[Application, tuple[datetime, ...]] | None: ...
+
+    def put(
+        self,
+        inputs: tuple[object, ...],
+        now: datetime,
+        planned: tuple[Application, tuple[datetime, ...]],
+    ) -> None: ...
+
+
 def plan(
     events: Iterable[CalendarEvent],
     threads: Iterable[Thread],
@@ -79,9 +99,11 @@ def plan(
     now: datetime,
     marks: Sequence[Mark] = (),
     replies: MutableMapping[str, Reply] | None = None,
+    parts: Parts | None = None,
 ) -> Plan:
     """Every interview's application, in order of interview start. `replies`: readings
-    of recruiter messages by message id, kept between calls (the daemon's mail index)."""
+    of recruiter messages by message id, kept between calls (the daemon's mail index);
+    `parts`: applications planned before, reused while their inputs are the same."""
     calendar = BusinessCalendar(settings.country, settings.subdivision)
     threads = tuple(threads)
     if not settings.name.strip():  # sign with the name my sent mail carries
@@ -101,25 +123,29 @@ def plan(
     for position, (interview, reason) in enumerate(found):
         same_company = (i for i, g in zip(interviews, groups, strict=True) if g == groups[position])
         next_round = next_round_by_calendar(interview, same_company)
-        application, turns_at = _application(
-            _Given(
+        side = sides[position]
+        company = company_name(interview, side, cultures, settings.ats_domains)
+        mine = tuple(index.matching(side, company))
+        own_marks = tuple(marks_by_id.get(interview.interview_id, []))
+        inputs = (settings, interview, reason, next_round, mine, own_marks)  # see Parts
+        planned = parts.get(inputs, now) if parts is not None else None
+        if planned is None:
+            planned = _application(
                 interview=interview,
                 reason=reason,
-                side=sides[position],
+                side=side,
                 next_round=next_round,
-                threads=index.matching(
-                    sides[position],
-                    company_name(interview, sides[position], cultures, settings.ats_domains),
-                ),
-                marks=marks_by_id.get(interview.interview_id, []),
+                threads=mine,
+                marks=own_marks,
                 reader=reader,
                 settings=settings,
                 calendar=calendar,
                 now=now,
             )
-        )
-        applications.append(application)
-        turns.extend(turns_at)
+            if parts is not None:
+                parts.put(inputs, now, planned)
+        applications.append(planned[0])
+        turns.extend(planned[1])
     later = [moment for moment in turns if moment > now]
     return Plan(
         generated_at=now.astimezone(settings.timezone),
@@ -241,22 +267,6 @@ def _gather_mail(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class _Given:
-    """What one application is planned from, and the pass's reader, settings and clock."""
-
-    interview: Interview
-    reason: str  # why the event counts as an interview
-    side: RecruiterSide
-    next_round: Interview | None
-    threads: Sequence[Thread]
-    marks: Sequence[Mark]
-    reader: _ReplyReader
-    settings: Settings
-    calendar: BusinessCalendar
-    now: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class _Reading:
     """What an application's calendar, mail and marks say, before any action is planned."""
 
@@ -268,22 +278,31 @@ class _Reading:
     why: tuple[Why, ...]
 
 
-def _read_application(given: _Given) -> _Reading:
+def _read_application(
+    interview: Interview,
+    reason: str,
+    next_round: Interview | None,
+    threads: Sequence[Thread],
+    marks: Sequence[Mark],
+    reader: _ReplyReader,
+    settings: Settings,
+    calendar: BusinessCalendar,
+    now: datetime,
+    side: RecruiterSide,
+) -> _Reading:
     """The application's mail, its timeline P and what closes it, each adding its `Why`."""
-    interview, threads, marks = given.interview, given.threads, given.marks
-    settings, calendar, next_round = given.settings, given.calendar, given.next_round
-    why = [Why(rule=Rule.INTERVIEW, text=given.reason)]
+    why = [Why(rule=Rule.INTERVIEW, text=reason)]
     if threads:
         why.append(Why(rule=Rule.MAIL, count=len(threads)))
     # Mail after the next round started belongs to that round's application.
-    until = next_round.start_at if next_round else None
-    mail = _gather_mail(interview, given.side, threads, until, given.reader, settings)
+    mail = _gather_mail(
+        interview, side, threads, next_round.start_at if next_round else None, reader, settings
+    )
     base = base_timeline(interview, settings, calendar)
     timeline = stated_timeline(interview, mail.replies, marks, base, settings, calendar)
     why.append(timeline_why(timeline))
     last_on = last_activity_on(interview, mail.news, timeline, settings)
-    dormant = dormancy(last_on, settings, given.now)
-    closing = outcome(marks, mail.replies, next_round, dormant, settings)
+    closing = outcome(marks, mail.replies, next_round, dormancy(last_on, settings, now), settings)
     if closing is not None:
         why.extend(w for w in (closing.why, closing.dormant) if w is not None)
     return _Reading(
@@ -291,15 +310,27 @@ def _read_application(given: _Given) -> _Reading:
     )
 
 
-def _application(given: _Given) -> tuple[Application, tuple[datetime, ...]]:
+def _application(
+    *,
+    interview: Interview,
+    reason: str,
+    side: RecruiterSide,
+    next_round: Interview | None,
+    threads: Sequence[Thread],
+    marks: Sequence[Mark],
+    reader: _ReplyReader,
+    settings: Settings,
+    calendar: BusinessCalendar,
+    now: datetime,
+) -> tuple[Application, tuple[datetime, ...]]:
     """One application: the rules of POLICY.md in its order, each adding its `Why`; and the
     moments at which a rule that reads `now` would answer otherwise."""
-    interview, side, threads, marks = given.interview, given.side, given.threads, given.marks
-    settings, calendar, now = given.settings, given.calendar, given.now
     company = company_name(
         interview, side, (name for name, _ in settings.cultures), settings.ats_domains
     )
-    read = _read_application(given)
+    read = _read_application(
+        interview, reason, next_round, threads, marks, reader, settings, calendar, now, side
+    )
     mail, timeline, closing, why = read.mail, read.timeline, read.closing, list(read.why)
     prep = _prep_action(interview, company, marks, closing, settings, now)
     thanked = thank_you_sent(interview, mail.mine)

@@ -22,6 +22,9 @@ with one `privateExtendedProperty` query and no local state. Each create picks a
 id (deleted ids stay reserved forever) and sends it on every retry, so a create repeated
 after a dropped answer meets 409 and settles instead of duplicating. Updates and deletes
 send `If-Match` with the etag found: 412 means the user changed it, and it is left alone.
+A changed reminder carries one more than the `sequence` it was listed with
+(`reminder_times.next_sequence`, as in `reminders.ics`); one placed for an action already
+due starts a minute or two after the pass (the daemon places it, for every writer).
 Events without our tag are never touched.
 
 Calendar drops extended-property keys over 44 characters and truncates values over 1024,
@@ -57,6 +60,7 @@ from connectors.google.retry import (
     pages,
 )
 from connectors.google.state import Snapshot
+from connectors.reminder_times import next_sequence
 from policy.models import Attendee, CalendarEvent, Person
 
 logger = logging.getLogger(__name__)
@@ -331,6 +335,7 @@ class GoogleReminders:
         self.calendar_id = calendar_id
         self._retry = retry
         self._long_keys: dict[str, str] = {}  # stored (hashed) form -> action key
+        self._sequences: dict[str, object] = {}  # event id -> its `sequence`, as listed
 
     def remember(self, written: Mapping[str, str], pending: Mapping[str, str]) -> None:
         """The keys recorded, so a long key stored hashed is read back as itself."""
@@ -351,6 +356,8 @@ class GoogleReminders:
 
     def _found(self, item: Mapping[str, Any]) -> Found | None:
         one = _found(item)
+        if one is not None:
+            self._sequences[one.remote_id] = item.get("sequence")
         if one is None or one.key not in self._long_keys:
             return one
         return replace(one, key=self._long_keys[one.key])
@@ -432,6 +439,8 @@ class GoogleReminders:
     def update(self, found: Found, reminder: Reminder) -> Written | None:
         wanted = self.content_hash(reminder)
         body = self._body(reminder, event_id=found.remote_id)
+        if found.remote_id in self._sequences:  # moved or changed: a higher SEQUENCE
+            body["sequence"] = next_sequence(self._sequences[found.remote_id])
 
         def make() -> Any:
             request = self._service.events().update(

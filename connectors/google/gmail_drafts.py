@@ -18,32 +18,48 @@ program would carry it to the recruiter). Our drafts are found again by what is 
   for replies, the `threadId`, `In-Reply-To`, `References` and the thread's subject. A
   thread Gmail cannot resolve (404, or 400 "Invalid thread_id value") is gone: the draft is
   written as a new mail.
-- `content_hash` hashes what the user can change (recipients, subject, body). `update` and
+- The message is built by `draft_mail.build_draft`, as the Maildir's drafts are (a
+  format=flowed body under 78 columns, RFC 6532 for a non-ASCII local part, a bounded
+  subject, trimmed References), and `content_hash` is `draft_mail.content_hash`: what the
+  user can change (recipients, subject, threading, text), read back from the raw draft
+  with its flowed body joined again. `update` and
   `delete` first read the draft: one whose message id or hash moved since it was found
   (the user edited it) is left alone. Gmail has no If-Match for drafts; this check is
   the closest.
 - Drafts are read (`drafts.get format=raw`) once per version (message id): ours to hash
   them, and the others only while a create is unsettled.
+- A draft we wrote that is gone was sent or deleted by the user: `why_gone` tells which,
+  by a SENT message in the draft's thread written since the draft was (Gmail keeps the
+  thread; its web app drops our Message-ID), else by one search for a SENT message with our
+  Message-ID, or to its recipients with its subject since then. Only a draft found gone
+  is asked about: a poll with nothing gone costs no request more. The thread is known from
+  the listings and creates of this process and, for a reply the plan still wants, from the
+  plan; the recipients and subject only while the plan wants the draft. So a fresh process
+  (`sync --once`) told of a new-mail draft the web app sent (its Message-ID replaced) once
+  the plan took it as done has nothing to go by, and says "deleted by the user".
 - The message ids written are handed to `OwnWrites`, so the mail source does not take our
   own drafts for news.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
-import hashlib
-import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formataddr, formatdate, getaddresses
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from connectors._email import decode_words, header_block, read_bodies, read_fields
+from connectors._email import header_block, read_fields
 from connectors.base import DraftMessage, Found, Written
+from connectors.draft_mail import (
+    DraftRefused,
+    build_draft,
+    content_hash,
+    content_hash_of,
+    subject_of,
+)
 from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.google.gmail_payload import b64decode, b64encode
 from connectors.google.retry import (
@@ -58,10 +74,15 @@ from connectors.google.retry import (
     run_batch,
 )
 from connectors.google.state import OwnWrites
+from policy.models import Draft
 
 logger = logging.getLogger(__name__)
 
 _LIST_PAGE = 500
+SENT = "sent by the user"
+DELETED = "deleted by the user"
+_WORDS = re.compile(r"\w+")
+_SLACK = timedelta(minutes=1)  # between the pass's moment and Gmail's clock
 
 
 def vanished_thread(error: GoogleApiError) -> bool:
@@ -103,6 +124,8 @@ class GmailDrafts:
         self._seen: dict[str, _Seen] = {}  # by Gmail message id
         self._known: dict[str, str] = {}  # draft id -> action key
         self._pending: dict[str, str] = {}  # action key -> content hash, draft id unknown
+        self._threads: dict[str, str] = {}  # draft id -> its thread, as last listed or written
+        self._drafted: dict[str, Draft] = {}  # action key -> the draft the plan wants
 
     def _drafts(self) -> Any:
         return self._service.users().drafts()
@@ -116,11 +139,12 @@ class GmailDrafts:
         self._pending = dict(pending)
 
     def content_hash(self, draft: DraftMessage) -> str:
-        d = draft.draft
-        return _draft_hash(d.to, d.cc, d.subject, d.body)
+        self._drafted[draft.key] = draft.draft
+        return content_hash(draft.draft)
 
     def find_all(self) -> dict[str, Found]:
         rows = self._list()
+        self._threads.update((draft_id, thread) for draft_id, _, thread in rows if thread)
         wanted = [
             row
             for row in rows
@@ -199,6 +223,7 @@ class GmailDrafts:
             answer = call(what, make(""), self._retry, recover=recover)
         draft_id, message_id = str(answer["id"]), str(answer["message"]["id"])
         self._known[draft_id] = draft.key
+        self._threads[draft_id] = str(answer["message"].get("threadId") or "")
         self.own.add(message_id)
         logger.info("draft created: %s (%s)", draft_id, draft.key)
         return Written(remote_id=draft_id, etag=message_id, content_hash=wanted)
@@ -217,7 +242,7 @@ class GmailDrafts:
             if current is None:
                 return None
             raw_now = b64decode(str(current["message"].get("raw") or ""))
-            if _raw_hash(raw_now) == wanted and current["message"]["id"] != found.etag:
+            if content_hash_of(raw_now) == wanted and current["message"]["id"] != found.etag:
                 return current
             return None
 
@@ -268,6 +293,48 @@ class GmailDrafts:
         logger.info("draft deleted: %s", found.remote_id)
         return True
 
+    def why_gone(self, key: str, *, remote_id: str, content_hash: str, written_at: datetime) -> str:
+        """Why a draft we wrote is no longer there: "sent by the user" when a SENT message
+        stands for it (one in its thread, written since the draft was; or one carrying the
+        Message-ID we gave it; or one to its recipients with its subject since then), else
+        "deleted by the user".
+        Asked only of a draft found gone, so a poll with nothing gone costs nothing more."""
+        since_ms = int((written_at - _SLACK).timestamp() * 1000)
+        drafted = self._drafted.get(key)
+        thread = self._threads.get(remote_id) or (drafted.thread_id if drafted else "")
+        if thread and self._sent_in_thread(thread, since_ms):
+            return SENT
+        terms = [f"rfc822msgid:{message_id_for(key, content_hash, self.domain)}"]
+        words = " ".join(_WORDS.findall(subject_of(drafted.subject))) if drafted else ""
+        if drafted is not None and drafted.to and words:
+            to = " OR ".join(f"to:{address}" for address in drafted.to)
+            terms.append(f'(({to}) subject:"{words}" after:{since_ms // 1000})')
+        answer = call(
+            f"Gmail messages.list (was draft {remote_id} sent?)",
+            lambda: (
+                self._service.users()
+                .messages()
+                .list(userId="me", q=f"in:sent ({' OR '.join(terms)})", maxResults=1)
+            ),
+            self._retry,
+        )
+        return SENT if answer.get("messages") else DELETED
+
+    def _sent_in_thread(self, thread_id: str, since_ms: int) -> bool:
+        """Whether the thread holds a SENT message from `since_ms` on."""
+        thread: dict[str, Any] | None = get_or_none(
+            f"Gmail threads.get {thread_id}",
+            lambda: (
+                self._service.users().threads().get(userId="me", id=thread_id, format="minimal")
+            ),
+            self._retry,
+        )
+        return any(
+            "SENT" in (message.get("labelIds") or [])
+            and int(message.get("internalDate") or 0) >= since_ms
+            for message in (thread or {}).get("messages") or []
+        )
+
     def _drop_copy(self, kept: Found, draft_id: str) -> None:
         """An identical second draft for a key: a create Gmail carried out twice (httplib2
         re-sends a request whose answer was lost). Deleted; ours by Message-ID and hash."""
@@ -285,28 +352,22 @@ class GmailDrafts:
     # --- helpers ---------------------------------------------------------------------------
 
     def render(self, draft: DraftMessage) -> bytes:
-        """The RFC 5322 message for a draft: Date and a Message-ID under the user's domain,
-        nothing that names this program."""
+        """The RFC 5322 message for a draft, as every draft writer builds it
+        (`draft_mail.build_draft`): a flowed body, a Message-ID under the user's domain,
+        the pass's moment as Date, nothing that names this program. With no address of
+        mine to put in From (aliases), Gmail fills in the account's default."""
         d = draft.draft
-        message = EmailMessage(policy=email.policy.SMTP)
-        message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = (
-            f"<{message_id_for(draft.key, self.content_hash(draft), self.domain)}>"
-        )
-        if self.me:
-            message["From"] = formataddr((self.name, self.me)) if self.name else self.me
-        message["To"] = ", ".join(d.to)
-        if d.cc:
-            message["Cc"] = ", ".join(d.cc)
-        message["Subject"] = d.subject
-        if d.in_reply_to:
-            message["In-Reply-To"] = f"<{d.in_reply_to}>"
-        references = list(dict.fromkeys((*d.references, d.in_reply_to)))
-        references = [r for r in references if r]
-        if references:
-            message["References"] = " ".join(f"<{r}>" for r in references)
-        message.set_content(d.body)
-        return message.as_bytes()
+        message_id = message_id_for(draft.key, self.content_hash(draft), self.domain)
+        try:
+            return build_draft(
+                d,
+                message_id=message_id,
+                sender=d.sender or self.me,
+                sender_name=d.sender_name or self.name,
+                linesep="\r\n",
+            )
+        except DraftRefused as error:
+            raise DraftRefused(f"Gmail draft {draft.key}: {error.user_message}") from None
 
     def _list(self) -> list[tuple[str, str, str]]:
         """(draft id, message id, thread id) of every draft."""
@@ -349,7 +410,7 @@ class GmailDrafts:
             message = answer.get("message") or {}
             raw = b64decode(str(message.get("raw") or ""))
             self._seen[str(message.get("id") or message_id)] = _Seen(
-                message_id=_message_id_of(raw), content_hash=_raw_hash(raw)
+                message_id=_message_id_of(raw), content_hash=content_hash_of(raw)
             )
 
     def _get(self, draft_id: str, fmt: str) -> dict[str, Any] | None:
@@ -368,41 +429,12 @@ class GmailDrafts:
             return False
         message = current.get("message") or {}
         raw = b64decode(str(message.get("raw") or ""))
-        if str(message.get("id")) != found.etag or _raw_hash(raw) != found.content_hash:
+        if str(message.get("id")) != found.etag or content_hash_of(raw) != found.content_hash:
             logger.info("draft %s changed by the user; left alone", found.remote_id)
             return False
         return True
-
-    # --- persistence -----------------------------------------------------------------------
 
 
 def _message_id_of(raw: bytes) -> str:
     value = read_fields(header_block(raw)).get("message-id", "")
     return value.strip().strip("<>").strip()
-
-
-def _raw_hash(raw: bytes) -> str:
-    """The content hash of a stored draft, comparable with `GmailDrafts.content_hash`."""
-    fields = read_fields(header_block(raw))
-
-    def addresses(name: str) -> list[str]:
-        value = decode_words(fields.get(name, ""))
-        return [address for _, address in getaddresses([value]) if address]
-
-    text, _ = read_bodies(raw)
-    return _draft_hash(
-        addresses("to"), addresses("cc"), decode_words(fields.get("subject", "")), text
-    )
-
-
-def _draft_hash(to: Iterable[str], cc: Iterable[str], subject: str, body: str) -> str:
-    """A hash of what the user can change in a draft: recipients, subject, text."""
-    lines = body.replace("\r\n", "\n").split("\n")
-    canonical = {
-        "to": sorted(a.strip().lower() for a in to),
-        "cc": sorted(a.strip().lower() for a in cc),
-        "subject": " ".join(subject.split()),
-        "body": "\n".join(line.rstrip() for line in lines).strip(),
-    }
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -31,9 +31,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import formatdate, getaddresses
+from email.utils import format_datetime, getaddresses
 
 from connectors.base import DraftMessage, Found, Written
+from connectors.draft_mail import draft_date
 from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.errors import SourceError
 from connectors.imap.session import (
@@ -254,7 +255,7 @@ class ImapDrafts:
         if draft.draft.cc:
             message["Cc"] = ", ".join(draft.draft.cc)
         message["Subject"] = draft.draft.subject
-        message["Date"] = formatdate(localtime=False)
+        message["Date"] = format_datetime(draft_date())  # the pass's moment
         message["Message-ID"] = f"<{message_id}>"
         if draft.draft.in_reply_to:
             message["In-Reply-To"] = f"<{_bare(draft.draft.in_reply_to)}>"

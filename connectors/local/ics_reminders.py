@@ -24,13 +24,16 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from connectors import hygiene
 from connectors.base import Found, Reminder, Written
 from connectors.errors import SourceError, describe_os_error
+from connectors.local.ics_lines import escape, fold, logical, logical_end, unescape
+from connectors.reminder_times import next_sequence, times_of, times_of_event, utc_stamp
+from policy.errors import WriteError
 
 _KEY = "X-FOLLOWUP-KEY"
 _HASH = "X-FOLLOWUP-HASH"
@@ -116,7 +119,7 @@ class IcsReminders:
             lines, block = _render(reminder)
             if self._replace(parsed, self._with_blocks(parsed, {}, [lines])):
                 return Written(remote_id=block.remote_id, etag=block.etag, content_hash=block.hash)
-        raise SourceError(f"{self.path}: changed by another program during every attempt")
+        raise WriteError(f"{self.path}: changed by another program during every attempt")
 
     def update(self, found: Found, reminder: Reminder) -> Written | None:
         if self._batch is not None:
@@ -127,11 +130,11 @@ class IcsReminders:
             if existing is None or existing.found.etag != found.etag:
                 return None
             lines, block = _render(
-                reminder, _next_sequence(parsed.lines[existing.start : existing.end])
+                reminder, _sequence_after(parsed.lines[existing.start : existing.end])
             )
             if self._replace(parsed, self._with_blocks(parsed, {found.key: lines}, [])):
                 return Written(remote_id=block.remote_id, etag=block.etag, content_hash=block.hash)
-        raise SourceError(f"{self.path}: changed by another program during every attempt")
+        raise WriteError(f"{self.path}: changed by another program during every attempt")
 
     def delete(self, found: Found) -> bool:
         if self._batch is not None:
@@ -145,7 +148,7 @@ class IcsReminders:
                 return False
             if self._replace(parsed, self._with_blocks(parsed, {found.key: None}, [])):
                 return True
-        raise SourceError(f"{self.path}: changed by another program during every attempt")
+        raise WriteError(f"{self.path}: changed by another program during every attempt")
 
     # -- many changes, one write ----------------------------------------------------------
 
@@ -154,7 +157,7 @@ class IcsReminders:
         """Make the creates, updates and deletes inside one write of the file, at the end.
 
         What they return holds once the block exits normally; if the final write fails it
-        raises `SourceError` and the file is as it was (the caller's intents stay open).
+        raises `WriteError` and the file is as it was (the caller's intents stay open).
         A block left by an exception writes nothing.
         """
         if self._batch is not None:
@@ -198,7 +201,7 @@ class IcsReminders:
                 previous = parsed.lines[existing.start : existing.end]
         if current is None or current != found.etag:
             return None
-        lines, block = _render(reminder, _next_sequence(previous) if previous else 0)
+        lines, block = _render(reminder, _sequence_after(previous) if previous else 0)
         if key in batch.creates:
             batch.creates[key] = (lines, block)
         else:
@@ -234,7 +237,7 @@ class IcsReminders:
             for key, etag in batch.expected.items():
                 block = parsed.blocks.get(key)
                 if block is None or block.found.etag != etag:
-                    raise SourceError(
+                    raise WriteError(
                         f"{self.path}: a reminder was changed by another program during the "
                         "pass; nothing written, the next pass retries"
                     )
@@ -243,7 +246,7 @@ class IcsReminders:
             ]
             if self._replace(parsed, self._with_blocks(parsed, batch.replaces, creates)):
                 return
-        raise SourceError(f"{self.path}: changed by another program during every attempt")
+        raise WriteError(f"{self.path}: changed by another program during every attempt")
 
     def _as_written(self, existing: _Block, reminder: Reminder) -> Written:
         return Written(
@@ -275,7 +278,7 @@ class IcsReminders:
         added = [line + _CRLF for lines in creates for line in lines]
         end_at = _calendar_end(tuple(line.rstrip("\r\n") for line in out))
         if end_at is None and any(line.strip() for line in out):
-            raise SourceError(f"{self.path}: damaged calendar (no END:VCALENDAR); not written")
+            raise WriteError(f"{self.path}: damaged calendar (no END:VCALENDAR); not written")
         if end_at is None:  # an empty or new file
             head = [line + _CRLF for line in _EMPTY_CALENDAR[:-1]]
             return [*head, *added, _EMPTY_CALENDAR[-1] + _CRLF]
@@ -324,7 +327,7 @@ class IcsReminders:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=folder)
         except OSError as error:
-            raise SourceError(f"{folder}: {describe_os_error(error)}") from error
+            raise WriteError(f"{folder}: {describe_os_error(error)}") from error
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(text.encode("utf-8"))
@@ -340,7 +343,7 @@ class IcsReminders:
         except OSError as error:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            raise SourceError(f"{self.path}: {describe_os_error(error)}") from error
+            raise WriteError(f"{self.path}: {describe_os_error(error)}") from error
         stamp = self._stat()
         if stamp is not None:
             self._cache = (stamp, _parse(text, stamp, self._memo))
@@ -363,83 +366,42 @@ def _render(reminder: Reminder, sequence: int = 0) -> tuple[list[str], _Rendered
     calendar programs that cache it take the new version."""
     if hygiene.has_controls(reminder.key):
         # Found again by its key: one that cannot be written as it is would repeat forever.
-        raise SourceError(f"reminder {reminder.key!r} not written: its key holds controls")
+        raise WriteError(f"reminder {reminder.key!r} not written: its key holds controls")
     starts_at = reminder.starts_at.astimezone(UTC)
     ends_at = starts_at + timedelta(minutes=reminder.minutes)
     uid = uid_for(reminder.key)
-    stamp_now = _utc(datetime.now(UTC))
+    stamp_now = utc_stamp(datetime.now(UTC))
     logical = [
         "BEGIN:VEVENT",
         f"UID:{uid}",
         f"DTSTAMP:{stamp_now}",
         f"LAST-MODIFIED:{stamp_now}",
         f"SEQUENCE:{sequence}",
-        f"DTSTART:{_utc(starts_at)}",
-        f"DTEND:{_utc(ends_at)}",
-        f"SUMMARY:{_escape(reminder.title)}",
-        f"DESCRIPTION:{_escape(reminder.text)}",
+        f"DTSTART:{utc_stamp(starts_at)}",
+        f"DTEND:{utc_stamp(ends_at)}",
+        f"SUMMARY:{escape(reminder.title)}",
+        f"DESCRIPTION:{escape(reminder.text)}",
         "TRANSP:TRANSPARENT",
-        f"{_KEY}:{_escape(reminder.key)}",
+        f"{_KEY}:{escape(reminder.key)}",
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
-        f"DESCRIPTION:{_escape(reminder.title)}",
+        f"DESCRIPTION:{escape(reminder.title)}",
         "TRIGGER;RELATED=START:PT0S",
         "END:VALARM",
         "END:VEVENT",
     ]
-    physical = [piece for line in logical for piece in _fold(line)]
+    physical = [piece for line in logical for piece in fold(line)]
     content = _digest(_canonical_of(reminder))
     stamp = f"{content}.{_lines_digest(physical)}"
-    hash_lines = _fold(f"{_HASH}:{stamp}")
+    hash_lines = fold(f"{_HASH}:{stamp}")
     at = physical.index("BEGIN:VALARM")
     physical[at:at] = hash_lines
     return physical, _Rendered(remote_id=uid, etag=_etag(physical), hash=content)
 
 
-def _next_sequence(physical: tuple[str, ...] | list[str]) -> int:
-    """One more than the block's SEQUENCE (0 when it has none or an unreadable one)."""
-    value = (_own_property(physical, "SEQUENCE") or "").strip()
-    return int(value) + 1 if value.isdigit() and len(value) < 9 else 1
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _escape(text: str) -> str:
-    """RFC 5545 TEXT escaping; controls (NUL, BEL, ESC, ...) are dropped, every line break
-    (CR, U+2028, NEL, ...) is a newline."""
-    text = hygiene.multiline(text.replace("\r\n", "\n").replace("\r", "\n"))
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _unescape(text: str) -> str:
-    out: list[str] = []
-    chars = iter(text)
-    for char in chars:
-        if char != "\\":
-            out.append(char)
-            continue
-        following = next(chars, "")
-        out.append("\n" if following in ("n", "N") else following)
-    return "".join(out)
-
-
-def _fold(line: str) -> list[str]:
-    """RFC 5545 folding: at most 75 octets per line, never inside a UTF-8 sequence."""
-    pieces: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    pieces.append(current)
-    return pieces
+def _sequence_after(physical: tuple[str, ...] | list[str]) -> int:
+    """One more than the block's SEQUENCE."""
+    return next_sequence(_own_property(physical, "SEQUENCE"))
 
 
 # --- parsing -----------------------------------------------------------------------------
@@ -475,7 +437,7 @@ def _found(physical: tuple[str, ...]) -> Found | None:
     if key is None:
         return None
     return Found(
-        key=_unescape(key),
+        key=unescape(key),
         remote_id=_own_property(physical, "UID") or "",
         etag=_etag(physical),
         content_hash=_block_hash(physical),
@@ -500,7 +462,7 @@ def _vevents(lines: tuple[str, ...]) -> Iterator[tuple[int, int]]:
         elif upper.startswith("END:"):
             depth -= 1
             if depth == 0:
-                yield start, _logical_end(lines, index)
+                yield start, logical_end(lines, index)
                 start = None
 
 
@@ -508,36 +470,17 @@ def _markers(lines: tuple[str, ...]) -> Iterator[tuple[int, str]]:
     """(index, upper-cased unfolded text) of each logical BEGIN:/END: line."""
     for index, line in enumerate(lines):
         if line[:1] in ("B", "b", "E", "e") and line[:6].upper().startswith(("BEGIN:", "END:")):
-            end = _logical_end(lines, index)
+            end = logical_end(lines, index)
             whole = (
                 line if end == index + 1 else line + "".join(x[1:] for x in lines[index + 1 : end])
             )
             yield index, whole.rstrip().upper()
 
 
-def _logical_end(lines: tuple[str, ...], index: int) -> int:
-    """Index just after the logical line that begins at `index` (its continuations)."""
-    end = index + 1
-    while end < len(lines) and lines[end][:1] in (" ", "\t"):
-        end += 1
-    return end
-
-
-def _logical(physical: tuple[str, ...] | list[str]) -> list[str]:
-    """Unfolded lines, in time linear in their length."""
-    out: list[list[str]] = []
-    for line in physical:
-        if line[:1] in (" ", "\t") and out:
-            out[-1].append(line[1:])
-        else:
-            out.append([line])
-    return ["".join(pieces) for pieces in out]
-
-
 def _own_property(physical: tuple[str, ...] | list[str], name: str) -> str | None:
     """The value of a VEVENT's own property (not one inside its VALARMs)."""
     depth = 0
-    for line in _logical(physical):
+    for line in logical(physical):
         head, _, value = line.partition(":")
         upper = head.strip().upper()
         if upper == "BEGIN":
@@ -576,13 +519,10 @@ def _block_hash(physical: tuple[str, ...]) -> str:
 
 
 def _canonical_of(reminder: Reminder) -> list[Any]:
-    starts_at = reminder.starts_at.astimezone(UTC)
     return [
         _norm(hygiene.multiline(reminder.title)),
         _norm(hygiene.multiline(reminder.text)),
-        starts_at.isoformat(),
-        reminder.minutes * 60,
-        [["DISPLAY", "0"]],
+        *times_of(reminder),
     ]
 
 
@@ -596,44 +536,8 @@ def _canonical_of_block(physical: tuple[str, ...]) -> list[Any]:
         event = next(iter(Calendar.from_ical(text).walk("VEVENT")))
     except Exception as error:  # damaged by hand: unreadable counts as changed
         return ["unreadable", type(error).__name__, _etag(physical)]
-    start = _when(event.get("DTSTART"))
-    end = _when(event.get("DTEND"))
-    length: float | None = None
-    if isinstance(start, datetime) and isinstance(end, datetime):
-        length = (end - start).total_seconds()
-    elif event.get("DURATION") is not None:
-        duration = getattr(event.get("DURATION"), "dt", None)
-        if isinstance(duration, timedelta):
-            length = duration.total_seconds()
-    alarms = []
-    for alarm in event.walk("VALARM"):
-        trigger = getattr(alarm.get("TRIGGER"), "dt", None)
-        when: str | None = _iso(trigger)
-        if isinstance(trigger, timedelta):
-            when = str(int(trigger.total_seconds()))
-        alarms.append([str(alarm.get("ACTION", "")).upper(), when])
-    return [
-        _norm(str(event.get("SUMMARY", ""))),
-        _norm(str(event.get("DESCRIPTION", ""))),
-        _iso(start),
-        int(length) if length is not None and length == int(length) else length,
-        alarms,
-    ]
-
-
-def _when(prop: object) -> object:
-    value = getattr(prop, "dt", None)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC)
-    return value
-
-
-def _iso(value: object) -> str | None:
-    if isinstance(value, datetime):
-        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return None if value is None else str(value)
+    summary, description = str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", ""))
+    return [_norm(summary), _norm(description), *times_of_event(event)]
 
 
 def _norm(text: str) -> str:

@@ -24,7 +24,6 @@ import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.base import DraftMessage, Found, Written
@@ -36,6 +35,7 @@ from connectors.draft_mail import (
     message_id_for,
 )
 from connectors.errors import SourceError, describe_os_error
+from policy.errors import WriteError
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class MaildirDrafts:
             if self.durable:
                 _sync_folder(self.path / "cur")
         except OSError as error:
-            raise SourceError(f"{self.path}: cannot write a draft: {_why(error)}") from error
+            raise WriteError(f"{self.path}: cannot write a draft: {_why(error)}") from error
         return Written(remote_id=uniq, etag=_etag(data), content_hash=self.content_hash(draft))
 
     def update(self, found: Found, draft: DraftMessage) -> Written | None:
@@ -149,7 +149,7 @@ class MaildirDrafts:
         except OSError as error:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            raise SourceError(f"{self.path}: cannot update a draft: {_why(error)}") from error
+            raise WriteError(f"{self.path}: cannot update a draft: {_why(error)}") from error
         return Written(
             remote_id=existing.uniq, etag=_etag(data), content_hash=self.content_hash(draft)
         )
@@ -165,7 +165,7 @@ class MaildirDrafts:
         except FileNotFoundError:
             return True
         except OSError as error:
-            raise SourceError(f"{self.path}: cannot delete a draft: {_why(error)}") from error
+            raise WriteError(f"{self.path}: cannot delete a draft: {_why(error)}") from error
         return True
 
     # -- files --------------------------------------------------------------------------
@@ -184,7 +184,6 @@ class MaildirDrafts:
                 message_id=message_id,
                 sender=sender,
                 sender_name=name,
-                date=datetime.now(UTC),
             )
         except DraftRefused as error:
             raise DraftRefused(f"{self.path}: draft {draft.key}: {error.user_message}") from None
