@@ -12,7 +12,7 @@ runs each command as its own process, in this order, printing wall and CPU time 
 2. `followup plan` with no index (a cold read, through a temporary index);
 3. `followup sync --once` (builds the index, writes the reminders and drafts);
 4. one message appended (or, with --maildir, one file delivered) and `sync --once` again;
-5. `followup status`.
+5. `followup status`, then `followup plan` (both answer from the plan the sync kept).
 Nothing here is a test: the figures go in the README.
 """
 
@@ -167,6 +167,13 @@ def bench_sync(followup: str, folder: Path, config: Path, name: str, add: object
     print(
         f"{name}: status after sync: {status_s:.2f} = {ratio(status_s, first_s)} of the first "
         f"pass, peak RSS {status_mb:.0f} MB"
+    )
+    plan_s, plan_mb, _ = run(
+        [followup, "plan", "--config", str(config), "--now", NOW, "--json"], folder
+    )
+    print(
+        f"{name}: plan after sync: {plan_s:.2f} = {ratio(plan_s, first_s)} of the first "
+        f"pass, peak RSS {plan_mb:.0f} MB"
     )
 
 

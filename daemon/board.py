@@ -5,6 +5,9 @@ with their keys, dates and statuses, P and its statement, and, from its `Why` re
 it dates nowhere else (an auto-reply's return, the day of a decision). It loads nothing:
 inline CSS, no script, and a Content-Security-Policy that forbids every fetch, because it
 holds names and mail text.
+
+The rows (the cards' texts and the strips' markers) are `daemon/board_rows.py`; this module
+puts them on an axis, draws the HTML and keeps the file current.
 """
 
 from __future__ import annotations
@@ -17,25 +20,20 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from string import Template
-from zoneinfo import ZoneInfo
 
-from daemon.render import next_action, plan_to_json
+from daemon.board_rows import GROUPS, Marker, Row, day_text, rows_of
+from daemon.render import plan_to_json
 from policy.errors import WriteError
 from policy.models import (
-    Action,
-    ActionType,
     Application,
     Plan,
-    Rule,
     Settings,
-    State,
     Status,
-    Timeline,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,48 +53,10 @@ _LANE = {
     "follow_up": 2,
     "promised": 3,
 }
-_DECISION_GLYPH = {"offer": "✓", "rejected": "✗", "next_round": "→"}
-_GROUPS = (
-    ("open", "In progress"),
-    ("closed", "Closed"),
-    ("dormant", "Dormant"),
-)
-_SOURCE = {
-    "event": "the interview's notes",
-    "email": "a reply",
-    "default": "no timeline stated: the default",
-    "user": "your mark",
-}
 
 
 class BoardError(WriteError):
     """The page could not be written."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Marker:
-    """One dated thing on an application's strip (an action, P, a reply that moved the plan)."""
-
-    kind: str  # interview | prep | thank_you | follow_up | promised | auto_reply | decision
-    on: date
-    status: str  # done | due | planned | cancelled for actions; "fact" for the rest
-    glyph: str
-    text: str
-    key: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Row:
-    interview_id: str
-    company: str
-    role: str
-    when: str
-    interviewers: tuple[str, ...]
-    state: str
-    outcome: str
-    next_text: str
-    promise_text: str
-    markers: tuple[Marker, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,228 +74,6 @@ class Axis:
     def percent(self, on: date) -> float:
         """The centre of day `on`, in percent of the strip's width."""
         return ((on - self.start_on).days + 0.5) / self.days * 100
-
-
-# --- from the plan to rows ------------------------------------------------------------------
-
-
-def rows_of(plan: Plan, settings: Settings) -> dict[str, list[Row]]:
-    """Each application as a row, in plan order, grouped as the page shows them."""
-    zone = settings.timezone
-    now = plan.generated_at
-    groups: dict[str, list[Row]] = {name: [] for name, _ in _GROUPS}
-    for app in plan.applications:
-        groups[_group(app)].append(_row(app, settings, zone, now))
-    return groups
-
-
-def _group(app: Application) -> str:
-    if app.outcome is not None and app.outcome.value == "dormant":
-        return "dormant"
-    return "closed" if app.state is State.CLOSED else "open"
-
-
-def _row(app: Application, settings: Settings, zone: ZoneInfo, now: datetime) -> Row:
-    interview = app.interview
-    starts, ends = interview.start_at.astimezone(zone), interview.end_at.astimezone(zone)
-    day, moment = _formats(now, zone)
-    upcoming = next_action(app)
-    if upcoming is not None:
-        next_text = f"Next: {_label(upcoming)}, {moment(upcoming.due_at)}"
-        next_text += f" ({_relative(upcoming.due_at, now, zone)})"
-    elif app.state is State.WAITING_FOR_RECRUITER:
-        next_text = (
-            f"Nothing more planned: {app.followups_done} follow-ups sent, the next move is theirs"
-        )
-    else:
-        next_text = "Nothing more planned"
-    timeline = app.timeline
-    promise = f"P {day(timeline.promised_on)} · “{timeline.text}” ({_source(timeline, day)})"
-    return Row(
-        interview_id=interview.interview_id,
-        company=app.company,
-        role=role_of(interview.title, app.company, settings.interview_keywords),
-        when=f"{day(starts.date())} {starts:%H:%M}–{ends:%H:%M}"
-        + ("" if starts.date() == ends.date() else f" ({day(ends.date())})"),
-        interviewers=interviewers_of(app, settings),
-        state=app.state.value.replace("_", " "),
-        outcome=app.outcome.value.replace("_", " ") if app.outcome else "",
-        next_text=next_text,
-        promise_text=promise,
-        markers=tuple(markers_of(app, zone, now)),
-    )
-
-
-def markers_of(app: Application, zone: ZoneInfo, now: datetime) -> list[Marker]:
-    """The interview, every action, P, and the dated replies that changed the plan."""
-    day, moment = _formats(now, zone)
-    interview = app.interview
-    starts, ends = interview.start_at.astimezone(zone), interview.end_at.astimezone(zone)
-    found = [
-        Marker(
-            kind="interview",
-            on=starts.date(),
-            status="fact",
-            glyph="I",
-            text=f"Interview: {interview.title}, {day(starts.date())} {starts:%H:%M}–{ends:%H:%M}",
-        )
-    ]
-    thanked_on = next((w.on for w in app.why if w.rule is Rule.THANK_YOU_SENT), None)
-    for action in app.actions:
-        status = _status(action, now)
-        label = _label(action)
-        text = f"{label[0].upper()}{label[1:]}: {status}"
-        if status == "done" and action.type is not ActionType.FOLLOW_UP:
-            text += f" (due {moment(action.due_at)})"
-            if action.type is ActionType.THANK_YOU and thanked_on:
-                text += f", sent on {day(thanked_on)}"
-        elif status == "done":
-            text += f" on {moment(action.due_at)}"
-        else:
-            text += f", {moment(action.due_at)}"
-        found.append(
-            Marker(
-                kind=action.type.value,
-                on=action.due_at.astimezone(zone).date(),
-                status=status,
-                glyph=_glyph(action),
-                text=text,
-                key=action.key,
-            )
-        )
-    timeline = app.timeline
-    found.append(
-        Marker(
-            kind="promised",
-            on=timeline.promised_on,
-            status="fact",
-            glyph="P",
-            text=f"P, the promised date, {day(timeline.promised_on)}: “{timeline.text}” "
-            f"({_source(timeline, day)})",
-        )
-    )
-    # The dates the plan states only in its why: an auto-reply's return, the decision.
-    for why in app.why:
-        if why.on is None:
-            continue
-        if why.rule is Rule.AUTO_REPLY:
-            floor = f", so no follow-up before {day(why.due_on)}" if why.due_on else ""
-            found.append(
-                Marker(
-                    kind="auto_reply",
-                    on=why.on,
-                    status="fact",
-                    glyph="R",
-                    text=f"Auto-reply: away until {day(why.on)}{floor}",
-                )
-            )
-        elif why.rule is Rule.DECISION:
-            found.append(
-                Marker(
-                    kind="decision",
-                    on=why.on,
-                    status="fact",
-                    glyph=_DECISION_GLYPH.get(why.text, "■"),
-                    text=f"Decision: {why.text.replace('_', ' ')}, in a reply of {day(why.on)}",
-                )
-            )
-        elif why.rule is Rule.NEXT_ROUND:
-            found.append(
-                Marker(
-                    kind="decision",
-                    on=why.on,
-                    status="fact",
-                    glyph="→",
-                    text=f"Next round: a later interview with the same company on {day(why.on)}",
-                )
-            )
-    return found
-
-
-def _source(timeline: Timeline, day: Callable[[date], str]) -> str:
-    """Where the statement that gave P came from, dated when it was a reply or a mark."""
-    source = _SOURCE.get(timeline.source.value, timeline.source.value)
-    if timeline.source.value in ("email", "user"):
-        source += f" of {day(timeline.anchor_on)}"
-    return source
-
-
-def _formats(
-    now: datetime, zone: ZoneInfo
-) -> tuple[Callable[[date], str], Callable[[datetime], str]]:
-    """Day and moment formats in the user's zone, naming the year only when it is not this one."""
-    year = now.astimezone(zone).year
-    return (lambda on: _day(on, year)), (lambda at: _moment(at, zone, year))
-
-
-def _status(action: Action, now: datetime) -> str:
-    if action.status is Status.PENDING:
-        return "due" if action.due_at <= now else "planned"
-    return action.status.value
-
-
-def _label(action: Action) -> str:
-    if action.type is ActionType.FOLLOW_UP:
-        return f"follow-up {action.number}"
-    if action.type is ActionType.THANK_YOU and action.channel is not None:
-        return f"thank-you ({action.channel.value})"
-    return "prep reminder" if action.type is ActionType.PREP else action.type.value
-
-
-def _glyph(action: Action) -> str:
-    if action.type is ActionType.FOLLOW_UP:
-        return f"F{action.number}"
-    return "T" if action.type is ActionType.THANK_YOU else "p"
-
-
-def role_of(title: str, company: str, keywords: Sequence[str]) -> str:
-    """The part of the title that names neither the company nor the kind of interview
-    ("Interview with Acme - Backend Engineer" → "Backend Engineer"), else the whole title."""
-    folded = company.casefold()
-    for part in re.split(r"\s+[-–—|]\s+|:\s+|\s*[()]\s*", title):
-        part = part.strip(" -–—|:")
-        lowered = part.casefold()
-        if not part or folded in lowered or any(k.casefold() in lowered for k in keywords):
-            continue
-        return part
-    return title
-
-
-def interviewers_of(app: Application, settings: Settings) -> tuple[str, ...]:
-    """The organizer and attendees who are not me, by name where the calendar has one."""
-    people = []
-    if app.interview.organizer is not None:
-        people.append((app.interview.organizer.email, app.interview.organizer.name))
-    people += [(a.email, a.name) for a in app.interview.attendees if a.response != "declined"]
-    seen: set[str] = set()
-    names = []
-    for email, name in people:
-        if email.lower() in settings.me or email.lower() in seen:
-            continue
-        seen.add(email.lower())
-        names.append(name or email)
-    return tuple(names)
-
-
-def _day(on: date, year: int | None = None) -> str:
-    """ "Tue 1 Dec", with the year when it is not `year` (this year)."""
-    return f"{on:%a} {on.day} {on:%b}" + ("" if year in (None, on.year) else f" {on.year}")
-
-
-def _moment(at: datetime, zone: ZoneInfo, year: int | None = None) -> str:
-    local = at.astimezone(zone)
-    return f"{_day(local.date(), year)} {local:%H:%M}"
-
-
-def _relative(at: datetime, now: datetime, zone: ZoneInfo) -> str:
-    days = (at.astimezone(zone).date() - now.astimezone(zone).date()).days
-    if at <= now:
-        if days == 0:
-            return "due now"
-        return "due since yesterday" if days == -1 else f"due for {-days} days"
-    if days == 0:
-        return "today"
-    return "tomorrow" if days == 1 else f"in {days} days"
 
 
 # --- the axis -------------------------------------------------------------------------------
@@ -475,7 +213,7 @@ def _group_html(name: str, title: str, rows: list[Row], axis: Axis, today: date)
 
 def _table_html(groups: dict[str, list[Row]], year: int) -> str:
     bodies = []
-    for name, title in _GROUPS:
+    for name, title in GROUPS:
         for row in groups[name]:
             markers = sorted(row.markers, key=lambda m: m.on)
             cells = []
@@ -487,7 +225,7 @@ def _table_html(groups: dict[str, list[Row]], year: int) -> str:
                     else ""
                 )
                 cells.append(
-                    f"<tr>{head}<td>{_e(_day(marker.on, year))}</td>"
+                    f"<tr>{head}<td>{_e(day_text(marker.on, year))}</td>"
                     f"<td>{_e(marker.status if marker.status != 'fact' else '')}</td>"
                     f"<td>{_e(marker.text)}</td></tr>"
                 )
@@ -557,16 +295,16 @@ def render_board(plan: Plan, settings: Settings) -> str:
     groups = rows_of(plan, settings)
     axes = _axes(groups, today)
     parts = []
-    for name, title in _GROUPS:
+    for name, title in GROUPS:
         if groups[name]:
             parts.append(_group_html(name, title, groups[name], axes[name], today))
-    counts = " · ".join(f"{len(groups[n])} {t.lower()}" for n, t in _GROUPS if groups[n])
+    counts = " · ".join(f"{len(groups[n])} {t.lower()}" for n, t in GROUPS if groups[n])
     if not plan.applications:
         parts.append('<p class="empty">No interviews found in the calendar.</p>')
     template = Template(_TEMPLATE.read_text(encoding="utf-8"))
     return template.substitute(
         fingerprint=_e(fingerprint(plan, settings)),
-        updated=_e(f"{_day(today)} {now.year}, {now:%H:%M} {now.tzname() or ''}".strip()),
+        updated=_e(f"{day_text(today)} {now.year}, {now:%H:%M} {now.tzname() or ''}".strip()),
         updated_iso=_e(now.isoformat()),
         counts=_e(counts or "nothing yet"),
         legend=_legend_html(),

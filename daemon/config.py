@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daemon import schema
 from daemon.errors import ConfigError
@@ -23,6 +23,9 @@ from policy.models import (
     Settings,
 )
 from policy.texts import template_problem
+
+if TYPE_CHECKING:
+    from policy.business_days import BusinessCalendar
 
 __all__ = ["CALENDAR_SOURCES", "MAIL_SOURCES", "Config", "ConfigError", "load_config"]
 
@@ -143,97 +146,159 @@ def _read_values(raw: dict[str, Any], problems: list[str]) -> dict[str, dict[str
     return values
 
 
-def _build(raw: dict[str, Any], path: Path) -> Config:
-    problems: list[str] = []
-    values = _read_values(raw, problems)
-    cultures = _cultures(raw["cultures"], problems) if "cultures" in raw else []
+class _Reading:
+    """One config file's checked values, and the problems found so far (each on one line)."""
 
-    def value(section: str, name: str) -> Any:
-        found = values[section].get(name)
+    def __init__(self, raw: dict[str, Any], path: Path) -> None:
+        self.raw = raw
+        self.problems: list[str] = []
+        self.values = _read_values(raw, self.problems)
+        self.base = path.parent
+
+    def value(self, section: str, name: str) -> Any:
+        """The checked value, or the schema's default."""
+        found = self.values[section].get(name)
         return schema.default(section, name) if found is None else found
 
-    def given(section: str, name: str) -> bool:
-        content = raw.get(section)
+    def given(self, section: str, name: str) -> bool:
+        content = self.raw.get(section)
         return isinstance(content, dict) and name in content
 
-    user, policy = values["user"], values["policy"]
-    if not given("user", "email"):
-        problems.append("[user] email: missing (your own address)")
-    elif "email" in user:
-        problem = address_problem(user["email"])
-        if problem:
-            problems.append(f"[user] email: {problem}")
-    if not given("user", "timezone"):
-        problems.append("[user] timezone: missing (an IANA name like America/New_York)")
-    country = value("user", "country").upper()
-    subdivision = user.get("subdivision")
-    calendar = None
-    try:
-        from policy.business_days import BusinessCalendar
-
-        calendar = BusinessCalendar(country, subdivision)
-    except ValueError as error:
-        key = "subdivision" if subdivision and "subdiv" in str(error).lower() else "country"
-        problems.append(f"[user] {key}: {error}")
-    default_timeline = value("policy", "default_timeline")
-    if calendar is not None and "default_timeline" in policy:
-        from policy.timeline import resolve_expression
-
-        if resolve_expression(default_timeline, date(2026, 1, 5), calendar) is None:
-            problems.append(
-                f"[policy] default_timeline: {default_timeline!r} is not a time span "
-                '(try "2 weeks" or "10 business days")'
-            )
-
-    base = path.parent
-
-    def where(section: str, name: str, text: Any = None) -> Path | None:
-        text = value(section, name) if text is None else text
-        if text is None or isinstance(text, tuple):  # a list of mail paths: one by one below
+    def where(self, section: str, name: str, text: Any = None) -> Path | None:
+        """A path key, resolved beside the config file."""
+        text = self.value(section, name) if text is None else text
+        if text is None or isinstance(text, tuple):  # a list of mail paths: one by one
             return None
         try:
-            return (base / Path(text).expanduser()).resolve()
+            return (self.base / Path(text).expanduser()).resolve()
         except (OSError, RuntimeError, ValueError) as error:
-            problems.append(f"[{section}] {name}: {text!r}: not a usable path ({error})")
+            self.problems.append(f"[{section}] {name}: {text!r}: not a usable path ({error})")
             return None
 
-    calendar_source = value("calendar", "source")
-    mail_source = value("mail", "source")
-    if calendar_source == "ics" and "path" not in values["calendar"]:
+
+# The path keys, resolved beside the config file.
+_PATH_KEYS = (
+    ("calendar", "path"),
+    ("calendar", "reminders_path"),
+    ("mail", "path"),
+    ("mail", "drafts_path"),
+    ("google", "client_secrets_path"),
+    ("google", "token_path"),
+    ("daemon", "state_path"),
+    ("daemon", "board_path"),
+    ("policy", "templates_dir"),
+)
+
+Paths = dict[tuple[str, str], Path | None]
+
+
+def _build(raw: dict[str, Any], path: Path) -> Config:
+    reading = _Reading(raw, path)
+    problems = reading.problems
+    cultures = _cultures(raw["cultures"], problems) if "cultures" in raw else []
+    _check_user(reading)
+    _check_default_timeline(reading, _business_calendar(reading))
+    calendar_source = reading.value("calendar", "source")
+    mail_source = reading.value("mail", "source")
+    _check_source_keys(reading, calendar_source, mail_source)
+    paths, mail_paths = _paths(reading, calendar_source, mail_source)
+    templates = () if problems else _templates(paths["policy", "templates_dir"], problems)
+    if problems:
+        raise ConfigError(f"{path}: " + "; ".join(problems))
+    user = reading.values["user"]
+    return Config(
+        imap=_imap(reading) if mail_source == "imap" else None,
+        caldav=_caldav(reading) if calendar_source == "caldav" else None,
+        path=path,
+        email=user["email"].lower(),
+        settings=_settings(reading, tuple(cultures), templates),
+        calendar_source=calendar_source,
+        calendar_path=paths["calendar", "path"],
+        reminders_path=paths["calendar", "reminders_path"],
+        mail_source=mail_source,
+        mail_path=paths["mail", "path"],
+        mail_paths=mail_paths,
+        drafts_path=paths["mail", "drafts_path"],
+        google=_google(reading, paths),
+        state_path=paths["daemon", "state_path"] or _data_folder() / "state.sqlite",
+        poll_minutes=reading.value("daemon", "poll_minutes"),
+        board_path=paths["daemon", "board_path"],
+    )
+
+
+def _check_user(reading: _Reading) -> None:
+    """`[user]`: my own address and time zone are needed, and the address is a real one."""
+    problems = reading.problems
+    if not reading.given("user", "email"):
+        problems.append("[user] email: missing (your own address)")
+    elif "email" in reading.values["user"]:
+        problem = address_problem(reading.values["user"]["email"])
+        if problem:
+            problems.append(f"[user] email: {problem}")
+    if not reading.given("user", "timezone"):
+        problems.append("[user] timezone: missing (an IANA name like America/New_York)")
+
+
+def _business_calendar(reading: _Reading) -> BusinessCalendar | None:
+    """The country's (and subdivision's) business days, or None with a problem noted."""
+    from policy.business_days import BusinessCalendar
+
+    subdivision = reading.values["user"].get("subdivision")
+    try:
+        return BusinessCalendar(reading.value("user", "country").upper(), subdivision)
+    except ValueError as error:
+        key = "subdivision" if subdivision and "subdiv" in str(error).lower() else "country"
+        reading.problems.append(f"[user] {key}: {error}")
+        return None
+
+
+def _check_default_timeline(reading: _Reading, calendar: BusinessCalendar | None) -> None:
+    """A default_timeline given is a span the timeline reader understands."""
+    if calendar is None or "default_timeline" not in reading.values["policy"]:
+        return
+    from policy.timeline import resolve_expression
+
+    default_timeline = reading.value("policy", "default_timeline")
+    if resolve_expression(default_timeline, date(2026, 1, 5), calendar) is None:
+        reading.problems.append(
+            f"[policy] default_timeline: {default_timeline!r} is not a time span "
+            '(try "2 weeks" or "10 business days")'
+        )
+
+
+def _check_source_keys(reading: _Reading, calendar_source: str, mail_source: str) -> None:
+    """The keys each source needs, and no clear-text password across the network."""
+    problems, calendar, mail = reading.problems, reading.values["calendar"], reading.values["mail"]
+    if calendar_source == "ics" and "path" not in calendar:
         problems.append('[calendar] path: missing (needed when source = "ics")')
-    if mail_source in ("mbox", "maildir") and "path" not in values["mail"]:
+    if mail_source in ("mbox", "maildir") and "path" not in mail:
         problems.append(f'[mail] path: missing (needed when source = "{mail_source}")')
     for needed in ("url", "username"):
-        if calendar_source == "caldav" and needed not in values["calendar"]:
+        if calendar_source == "caldav" and needed not in calendar:
             problems.append(f'[calendar] {needed}: missing (needed when source = "caldav")')
     for needed in ("host", "username"):
-        if mail_source == "imap" and needed not in values["mail"]:
+        if mail_source == "imap" and needed not in mail:
             problems.append(f'[mail] {needed}: missing (needed when source = "imap")')
-    if mail_source == "imap" and value("mail", "security") == "none" and "host" in values["mail"]:
+    if mail_source == "imap" and reading.value("mail", "security") == "none" and "host" in mail:
         from connectors.imap.session import is_loopback
 
-        if not is_loopback(values["mail"]["host"]):
+        if not is_loopback(mail["host"]):
             problems.append(
                 '[mail] security: "none" is only allowed for a loopback host '
                 "(the password would cross the network in clear)"
             )
-    paths = {
-        (section, name): where(section, name)
-        for section, name in (
-            ("calendar", "path"),
-            ("calendar", "reminders_path"),
-            ("mail", "path"),
-            ("mail", "drafts_path"),
-            ("google", "client_secrets_path"),
-            ("google", "token_path"),
-            ("daemon", "state_path"),
-            ("daemon", "board_path"),
-            ("policy", "templates_dir"),
-        )
-    }
+
+
+def _paths(
+    reading: _Reading, calendar_source: str, mail_source: str
+) -> tuple[Paths, tuple[Path, ...]]:
+    """Every path key resolved (the local outputs defaulting to the data folder), checked;
+    and the mail paths, one or a list."""
+    paths = {(section, name): reading.where(section, name) for section, name in _PATH_KEYS}
     mail_paths: tuple[Path, ...] = ()
-    if isinstance(value("mail", "path"), tuple):
-        found = [where("mail", "path", text) for text in value("mail", "path")]
+    listed = reading.value("mail", "path")
+    if isinstance(listed, tuple):
+        found = [reading.where("mail", "path", text) for text in listed]
         mail_paths = tuple(p for p in found if p is not None)
         paths["mail", "path"] = mail_paths[0] if mail_paths else None
     elif paths["mail", "path"] is not None:
@@ -244,20 +309,25 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     if mail_source in ("mbox", "maildir") and paths["mail", "drafts_path"] is None:
         paths["mail", "drafts_path"] = data / "drafts"
     for more in mail_paths[1:]:
-        _check_sources({**paths, ("mail", "path"): more}, "", mail_source, problems)
-    _check_sources(paths, calendar_source, mail_source, problems)
-    templates = () if problems else _templates(paths["policy", "templates_dir"], problems)
-    if problems:
-        raise ConfigError(f"{path}: " + "; ".join(problems))
+        _check_sources({**paths, ("mail", "path"): more}, "", mail_source, reading.problems)
+    _check_sources(paths, calendar_source, mail_source, reading.problems)
+    return paths, mail_paths
 
-    me = frozenset(a.lower() for a in (user["email"], *value("user", "aliases")))
-    settings = Settings(
-        me=me,
+
+def _settings(
+    reading: _Reading,
+    cultures: tuple[tuple[str, Culture], ...],
+    templates: tuple[tuple[str, str], ...],
+) -> Settings:
+    """The policy's settings: `[user]` and `[policy]` with the built-in lists extended."""
+    user, value = reading.values["user"], reading.value
+    return Settings(
+        me=frozenset(a.lower() for a in (user["email"], *value("user", "aliases"))),
         name=user.get("name", ""),
         timezone=user["timezone"],
-        country=country,
-        subdivision=subdivision,
-        default_timeline=default_timeline,
+        country=value("user", "country").upper(),
+        subdivision=user.get("subdivision"),
+        default_timeline=value("policy", "default_timeline"),
         followup_time=value("policy", "followup_time"),
         max_followups=value("policy", "max_followups"),
         prep_minutes=value("policy", "prep_minutes"),
@@ -265,56 +335,44 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         freemail_domains=DEFAULT_FREEMAIL_DOMAINS + value("policy", "freemail_domains"),
         ats_domains=DEFAULT_ATS_DOMAINS + value("policy", "ats_domains"),
         dormant_days=value("policy", "dormant_days"),
-        cultures=tuple(cultures),
+        cultures=cultures,
         templates=templates,
     )
+
+
+def _google(reading: _Reading, paths: Paths) -> GoogleConfig:
     from platformdirs import user_config_path
 
-    google = GoogleConfig(
-        client_secrets_path=paths["google", "client_secrets_path"] or base / "client_secret.json",
+    return GoogleConfig(
+        client_secrets_path=paths["google", "client_secrets_path"]
+        or reading.base / "client_secret.json",
         token_path=paths["google", "token_path"] or user_config_path("followup") / "token.json",
-        calendar_id=value("google", "calendar_id"),
-        reminders_calendar_id=value("google", "reminders_calendar_id"),
+        calendar_id=reading.value("google", "calendar_id"),
+        reminders_calendar_id=reading.value("google", "reminders_calendar_id"),
     )
-    imap = None
-    if mail_source == "imap":
-        mail = values["mail"]
-        security = value("mail", "security")
-        imap = ImapConfig(
-            host=mail["host"],
-            port=mail.get("port") or (993 if security == "tls" else 143),
-            security=security,
-            username=mail["username"],
-            password_command=mail.get("password_command"),
-            folders=mail.get("folders") or (),
-            drafts_folder=mail.get("drafts_folder"),
-        )
-    caldav = None
-    if calendar_source == "caldav":
-        cal = values["calendar"]
-        caldav = CaldavConfig(
-            url=cal["url"],
-            reminders_url=cal.get("reminders_url") or cal["url"],
-            username=cal["username"],
-            password_command=cal.get("password_command"),
-        )
-    return Config(
-        imap=imap,
-        caldav=caldav,
-        path=path,
-        email=user["email"].lower(),
-        settings=settings,
-        calendar_source=calendar_source,
-        calendar_path=paths["calendar", "path"],
-        reminders_path=paths["calendar", "reminders_path"],
-        mail_source=mail_source,
-        mail_path=paths["mail", "path"],
-        mail_paths=mail_paths,
-        drafts_path=paths["mail", "drafts_path"],
-        google=google,
-        state_path=paths["daemon", "state_path"] or data / "state.sqlite",
-        poll_minutes=value("daemon", "poll_minutes"),
-        board_path=paths["daemon", "board_path"],
+
+
+def _imap(reading: _Reading) -> ImapConfig:
+    mail = reading.values["mail"]
+    security = reading.value("mail", "security")
+    return ImapConfig(
+        host=mail["host"],
+        port=mail.get("port") or (993 if security == "tls" else 143),
+        security=security,
+        username=mail["username"],
+        password_command=mail.get("password_command"),
+        folders=mail.get("folders") or (),
+        drafts_folder=mail.get("drafts_folder"),
+    )
+
+
+def _caldav(reading: _Reading) -> CaldavConfig:
+    calendar = reading.values["calendar"]
+    return CaldavConfig(
+        url=calendar["url"],
+        reminders_url=calendar.get("reminders_url") or calendar["url"],
+        username=calendar["username"],
+        password_command=calendar.get("password_command"),
     )
 
 

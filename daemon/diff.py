@@ -392,82 +392,87 @@ def _decide(
     is_history: bool,
     rewrite: bool = False,
 ) -> list[Operation]:
+    """What to do about one key: the tombstone first, then what the state recorded of it,
+    then what was found of it, then what the plan wants."""
     if tombstone is not None:
         return [Leave(kind=kind, key=key, reason=f"{tombstone.reason}: never written again")]
     if recorded is not None and found is None and rewrite:
-        if wanted is None:
-            return [Forget(kind=kind, key=key, reason="lost with the rest (--force): forgotten")]
-        return [
-            Create(
-                kind=kind,
-                key=key,
-                item=wanted.item,
-                content_hash=wanted.content_hash,
-                reason="lost with the rest: written again (--force)",
-            )
-        ]
-    if recorded is not None:
-        if found is None:
-            gone = "deleted or sent by the user" if kind is Kind.DRAFT else "deleted by the user"
-            return [Tombstone(kind=kind, key=key, remote_id=recorded.remote_id, reason=gone)]
-        if found.content_hash != recorded.content_hash:
-            if found.etag == recorded.etag:
-                # The same version, hashed by another release's recipe: not a user's edit.
-                return [Adopt(kind=kind, key=key, found=found, reason="same version, rehashed")]
-            return [
-                Tombstone(
-                    kind=kind, key=key, remote_id=found.remote_id, reason="changed by the user"
-                )
-            ]
-        if wanted is not None:
-            if wanted.content_hash == recorded.content_hash:
-                return [Leave(kind=kind, key=key, reason="up to date", up_to_date=True)]
-            return [
-                Update(
-                    kind=kind,
-                    key=key,
-                    item=wanted.item,
-                    content_hash=wanted.content_hash,
-                    found=found,
-                    reason="the plan changed",
-                )
-            ]
-        if kind is Kind.REMINDER and is_history:
-            return [Leave(kind=kind, key=key, reason="done after it fell due: kept as history")]
-        return [Delete(kind=kind, key=key, found=found, reason="no longer pending")]
+        return [_rewrite(kind, key, wanted)]
+    if recorded is not None and found is None:
+        gone = "deleted or sent by the user" if kind is Kind.DRAFT else "deleted by the user"
+        return [Tombstone(kind=kind, key=key, remote_id=recorded.remote_id, reason=gone)]
+    if recorded is not None and found is not None:
+        return [_recorded_and_found(kind, key, wanted, recorded, found, is_history)]
     if found is not None:
-        if wanted is not None and found.content_hash == wanted.content_hash:
-            return [
-                Adopt(
-                    kind=kind,
-                    key=key,
-                    found=found,
-                    reason="found with its key but not recorded (an interrupted pass)",
-                )
-            ]
-        if wanted is not None:
-            # Ours by its key, yet neither recorded nor as planned: it may hold a user's edit.
-            return [
-                Tombstone(
-                    kind=kind,
-                    key=key,
-                    remote_id=found.remote_id,
-                    reason="found unrecorded and different: treated as the user's",
-                )
-            ]
-        return [Leave(kind=kind, key=key, reason="found unrecorded and not wanted: left alone")]
+        return [_found_unrecorded(kind, key, wanted, found)]
     if wanted is not None:
-        reason = "due" if kind is Kind.DRAFT else "planned"
-        return [
-            Create(
-                kind=kind,
-                key=key,
-                item=wanted.item,
-                content_hash=wanted.content_hash,
-                reason=reason,
-            )
-        ]
+        return [_create(kind, key, wanted, "due" if kind is Kind.DRAFT else "planned")]
     return []
+
+
+def _create(kind: Kind, key: str, wanted: Wanted, reason: str) -> Create:
+    return Create(
+        kind=kind, key=key, item=wanted.item, content_hash=wanted.content_hash, reason=reason
+    )
+
+
+def _rewrite(kind: Kind, key: str, wanted: Wanted | None) -> Operation:
+    """Recorded, missing, and `--force`: lost with the rest, so written again."""
+    if wanted is None:
+        return Forget(kind=kind, key=key, reason="lost with the rest (--force): forgotten")
+    return _create(kind, key, wanted, "lost with the rest: written again (--force)")
+
+
+def _recorded_and_found(
+    kind: Kind,
+    key: str,
+    wanted: Wanted | None,
+    recorded: Recorded,
+    found: Found,
+    is_history: bool,
+) -> Operation:
+    """Ours and still there: the user's edit is kept; else it follows the plan."""
+    if found.content_hash != recorded.content_hash:
+        if found.etag == recorded.etag:
+            # The same version, hashed by another release's recipe: not a user's edit.
+            return Adopt(kind=kind, key=key, found=found, reason="same version, rehashed")
+        return Tombstone(
+            kind=kind, key=key, remote_id=found.remote_id, reason="changed by the user"
+        )
+    if wanted is not None:
+        if wanted.content_hash == recorded.content_hash:
+            return Leave(kind=kind, key=key, reason="up to date", up_to_date=True)
+        return Update(
+            kind=kind,
+            key=key,
+            item=wanted.item,
+            content_hash=wanted.content_hash,
+            found=found,
+            reason="the plan changed",
+        )
+    if kind is Kind.REMINDER and is_history:
+        return Leave(kind=kind, key=key, reason="done after it fell due: kept as history")
+    return Delete(kind=kind, key=key, found=found, reason="no longer pending")
+
+
+def _found_unrecorded(kind: Kind, key: str, wanted: Wanted | None, found: Found) -> Operation:
+    """Found with our key but not in the state."""
+    if wanted is not None and found.content_hash == wanted.content_hash:
+        return Adopt(
+            kind=kind,
+            key=key,
+            found=found,
+            reason="found with its key but not recorded (an interrupted pass)",
+        )
+    if wanted is not None:
+        # Ours by its key, yet neither recorded nor as planned: it may hold a user's edit.
+        return Tombstone(
+            kind=kind,
+            key=key,
+            remote_id=found.remote_id,
+            reason="found unrecorded and different: treated as the user's",
+        )
+    return Leave(kind=kind, key=key, reason="found unrecorded and not wanted: left alone")
 
 
 def _check_not_emptied(

@@ -13,10 +13,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
-from connectors.base import CalendarSource, Fingerprinted, MailSource, Resumable, Stamps
+from connectors.base import (
+    CalendarSource,
+    Fingerprinted,
+    MailSource,
+    Resumable,
+    SavesProgress,
+    Stamps,
+)
 from daemon.config import Config
+from daemon.plan_cache import settled
 from daemon.sources import IndexUse, Observation, calendar_source, mail_source, observe
 
 logger = logging.getLogger(__name__)
@@ -59,15 +69,18 @@ class Observer:
                 logger.info("%s: saved snapshot not usable; the next read is a full sync", name)
 
     def observe(self) -> Observation:
-        stamp = self._stamp() if self._cache else None
-        if stamp is not None and self._last is not None and self._last[0] == stamp:
+        taken = time.time_ns()
+        stamp = self.stamps()
+        if self._cache and stamp is not None and self._last and self._last[0] == stamp:
             logger.debug("sources unchanged since the last pass; not re-read")
             return self._last[1]
         observation = observe(self.config, calendar=self.calendar, mail=self.mail)
-        # Stamped before reading would be safer against a write during the read; stamping
-        # after and comparing again catches it too: a file changed meanwhile is read again.
-        if stamp is not None and self._stamp() == stamp:
-            self._last = (stamp, observation)
+        # Stamped before reading and compared again after: a file changed meanwhile is read
+        # again, and the observation carries no stamps (nothing keys a plan by them).
+        if stamp is not None and self.stamps() == stamp:
+            if settled(stamp, taken):
+                observation = replace(observation, stamps=stamp)
+            self._last = (stamp, observation) if self._cache else None
         else:
             self._last = None
         return observation
@@ -83,6 +96,11 @@ class Observer:
             self._saved_cursors[name] = cursor
         return out
 
+    def watch_progress(self, callback: Callable[[], None]) -> None:
+        """A mail source that saves progress during a long first read calls `callback`."""
+        if isinstance(self.mail, SavesProgress):
+            self.mail.on_progress = callback
+
     def _resumable(self) -> dict[str, Resumable]:
         found: dict[str, Resumable] = {}
         for name, source in (("source:calendar", self.calendar), ("source:mail", self.mail)):
@@ -90,7 +108,7 @@ class Observer:
                 found[name] = source
         return found
 
-    def _stamp(self) -> _Stamp | None:
+    def stamps(self) -> _Stamp | None:
         """What identifies the local sources' contents now; None when a source cannot say
         (Google: it syncs incrementally by itself)."""
         calendar, mail = self.calendar, self.mail

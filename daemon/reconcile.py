@@ -19,19 +19,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from connectors.base import Found, RemembersWrites, SavesProgress
+from connectors.base import Found, RemembersWrites
 from connectors.errors import SourceError
 from daemon import diff
 from daemon.apply import apply_all, verb, with_reasons_gone
 from daemon.diff import Leave, Operation, Settlement
 from daemon.errors import FollowupError
 from daemon.items import Intent, Kind, Op, Recorded
+from daemon.plan_cache import PlanCache
 from daemon.progress import Progress
 from daemon.sinks import Sinks
 from daemon.sources import Observation
 from daemon.state import State
 from policy.models import Mark, Plan, Settings
-from policy.planner import plan as make_plan
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ class Observes(Protocol):
     def observe(self) -> Observation: ...
 
     def snapshots(self) -> Mapping[str, str]: ...
+
+    def watch_progress(self, callback: Callable[[], None]) -> None:
+        """Have a long read (a big first sync) call `callback` now and then during it."""
 
 
 class TransientError(FollowupError):
@@ -84,38 +87,6 @@ class Summary:
         }
 
 
-class PlanCache:
-    """Reuses the last plan while nothing it depends on changed.
-
-    With the same observation object, marks and settings, the planner's answer holds from
-    the moment it planned until `Plan.stable_until` (the planner says when a rule that reads
-    `now` would answer otherwise). A daemon's idle pass then costs no planning at all;
-    tests/daemon/test_reconcile.py checks the equality on generated data.
-    """
-
-    def __init__(self) -> None:
-        self._last: tuple[Observation, tuple[Mark, ...], Settings, datetime, Plan] | None = None
-
-    def plan(
-        self, observation: Observation, settings: Settings, now: datetime, marks: tuple[Mark, ...]
-    ) -> Plan:
-        last = self._last
-        if (
-            last is not None
-            and last[0] is observation
-            and last[1] == marks
-            and last[2] is settings
-            and last[3] <= now
-            and (last[4].stable_until is None or now < last[4].stable_until)
-        ):
-            return replace(last[4], generated_at=now.astimezone(settings.timezone))
-        plan = make_plan(
-            observation.events, observation.threads, settings, now, marks, observation.replies
-        )
-        self._last = (observation, marks, settings, now, plan)
-        return plan
-
-
 def run_pass(
     *,
     observer: Observes,
@@ -134,24 +105,8 @@ def run_pass(
     if held != now:
         logger.info("the clock reads %s, before the last pass: planning as of %s", now, held)
         now = held
-    source = getattr(observer, "mail", None)  # the Observer's; a test's observer has none
-    if isinstance(source, SavesProgress):
-        source.on_progress = lambda: _keep_what_was_read(observer, state, now)
-    try:
-        observation = observer.observe()
-    except OSError as error:
-        _keep_what_was_read(observer, state, now)
-        raise TransientError(f"reading the sources: {_describe(error)}; nothing changed") from None
-    except SourceError:
-        _keep_what_was_read(observer, state, now)  # a big first sync resumes where it stopped
-        raise
-    marks = state.marks()
-    if plans is not None:
-        plan = plans.plan(observation, settings, now, marks)
-    else:
-        plan = make_plan(
-            observation.events, observation.threads, settings, now, marks, observation.replies
-        )
+    observation = _observe(observer, state, now)
+    plan = _plan(observation, settings, now, state.marks(), plans)
     operations, settlements = _decide(
         plan, sinks=sinks, state=state, now=now, dry_run=dry_run, force=force
     )
@@ -168,7 +123,6 @@ def run_pass(
             logger.info("%s %s %s: %s", _verb(op), op.kind.value, op.key, op.reason)
     if dry_run:
         return summary
-
     outcome = apply_all(
         operations,
         sinks=sinks,
@@ -185,17 +139,51 @@ def run_pass(
         pending=outcome.pending,
         failed=outcome.failed,
     )
-    if not outcome.stopped:
+    _record(summary, observer, state)
+    return summary
+
+
+def _observe(observer: Observes, state: State, now: datetime) -> Observation:
+    """Read the sources; what a failed read got (a first sync's threads) is kept."""
+    observer.watch_progress(lambda: _keep_what_was_read(observer, state, now))
+    try:
+        return observer.observe()
+    except OSError as error:
+        _keep_what_was_read(observer, state, now)
+        raise TransientError(f"reading the sources: {_describe(error)}; nothing changed") from None
+    except SourceError:
+        _keep_what_was_read(observer, state, now)  # a big first sync resumes where it stopped
+        raise
+
+
+def _plan(
+    observation: Observation,
+    settings: Settings,
+    now: datetime,
+    marks: tuple[Mark, ...],
+    plans: PlanCache | None,
+) -> Plan:
+    if plans is not None:
+        return plans.plan(observation, settings, now, marks)
+    from policy.planner import plan as make_plan  # not for a pass the plan cache answers
+
+    return make_plan(
+        observation.events, observation.threads, settings, now, marks, observation.replies
+    )
+
+
+def _record(summary: Summary, observer: Observes, state: State) -> None:
+    """The sources' cursors (after a pass that applied everything) and the pass itself."""
+    if not summary.stopped:
         snapshots = observer.snapshots()
         if snapshots:
-            state.save_cursors(snapshots, now)
+            state.save_cursors(snapshots, summary.now)
     state.record_pass(summary.to_record())
     logger.info(
         "pass done: %d writes, %s",
         summary.writes(),
         ", ".join(f"{n} {what}" for what, n in summary.counts().items()) or "nothing planned",
     )
-    return summary
 
 
 def _last_pass_at(state: State) -> datetime | None:

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from daemon.diff import Adopt, Create, Delete, Forget, Leave, Operation, Tombstone, Update
 from daemon.items import Kind, Ledger
-from daemon.reconcile import Summary
 from daemon.render import useful_first, why_text
 from daemon.wording import day, when
 from policy.models import ActionType, Application, Plan, Status
+
+if TYPE_CHECKING:
+    from daemon.reconcile import Summary  # not at run time: it brings the whole pass
 
 _PAST = {
     Create: "created",

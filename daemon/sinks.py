@@ -31,6 +31,21 @@ class Sinks:
 
 def build_sinks(config: Config) -> Sinks:
     """The reminder and draft writers for `config`; ConfigError naming the missing key."""
+    reminders, reminders_where = _reminder_sink(config)
+    drafts, drafts_where = _draft_sink(config)
+    return Sinks(
+        reminders=reminders,
+        drafts=drafts,
+        where={Kind.REMINDER: reminders_where, Kind.DRAFT: drafts_where},
+        # Listing costs requests on a server too (CalDAV, IMAP): the idle pass stays at one
+        # round trip per mail folder and per calendar.
+        lazy_listing=config.calendar_source in ("google", "caldav")
+        or config.mail_source in ("gmail", "imap"),
+    )
+
+
+def _reminder_sink(config: Config) -> tuple[ReminderSink, str]:
+    """The reminders' writer, and where it writes (for messages)."""
     if config.calendar_source == "ics":
         if config.reminders_path is None:
             raise ConfigError(
@@ -39,23 +54,24 @@ def build_sinks(config: Config) -> Sinks:
             )
         from connectors.local.ics_reminders import IcsReminders
 
-        reminders: ReminderSink = IcsReminders(config.reminders_path)
-        reminders_where = str(config.reminders_path)
-    elif config.calendar_source == "caldav":
+        return IcsReminders(config.reminders_path), str(config.reminders_path)
+    if config.calendar_source == "caldav":
         from daemon.sources import caldav_reminder_sink
 
-        reminders = caldav_reminder_sink(config)
+        reminders: ReminderSink = caldav_reminder_sink(config)
         assert config.caldav is not None
-        reminders_where = f"CalDAV {config.caldav.reminders_url}"
-    else:
-        try:
-            from daemon.sources import google_reminder_sink
+        return reminders, f"CalDAV {config.caldav.reminders_url}"
+    try:
+        from daemon.sources import google_reminder_sink
 
-            reminders = google_reminder_sink(config)
-        except ImportError as error:
-            raise _unavailable(config, "calendar", error) from None
-        reminders_where = f"Google calendar {config.google.reminders_calendar_id}"
+        reminders = google_reminder_sink(config)
+    except ImportError as error:
+        raise _unavailable(config, "calendar", error) from None
+    return reminders, f"Google calendar {config.google.reminders_calendar_id}"
 
+
+def _draft_sink(config: Config) -> tuple[DraftSink, str]:
+    """The drafts' writer, and where it writes (for messages)."""
     if config.mail_source in ("mbox", "maildir"):
         if config.drafts_path is None:
             raise ConfigError(
@@ -67,30 +83,20 @@ def build_sinks(config: Config) -> Sinks:
         drafts: DraftSink = MaildirDrafts(
             config.drafts_path, sender=config.email, sender_name=config.settings.name
         )
-        drafts_where = str(config.drafts_path)
-    elif config.mail_source == "imap":
+        return drafts, str(config.drafts_path)
+    if config.mail_source == "imap":
         from daemon.sources import imap_draft_sink
 
         drafts = imap_draft_sink(config)
         assert config.imap is not None
-        drafts_where = f"IMAP {config.imap.host} drafts folder"
-    else:
-        try:
-            from daemon.sources import gmail_draft_sink
+        return drafts, f"IMAP {config.imap.host} drafts folder"
+    try:
+        from daemon.sources import gmail_draft_sink
 
-            drafts = gmail_draft_sink(config)
-        except ImportError as error:
-            raise _unavailable(config, "mail", error) from None
-        drafts_where = "Gmail drafts"
-    return Sinks(
-        reminders=reminders,
-        drafts=drafts,
-        where={Kind.REMINDER: reminders_where, Kind.DRAFT: drafts_where},
-        # Listing costs requests on a server too (CalDAV, IMAP): the idle pass stays at one
-        # round trip per mail folder and per calendar.
-        lazy_listing=config.calendar_source in ("google", "caldav")
-        or config.mail_source in ("gmail", "imap"),
-    )
+        gmail = gmail_draft_sink(config)
+    except ImportError as error:
+        raise _unavailable(config, "mail", error) from None
+    return gmail, "Gmail drafts"
 
 
 def _unavailable(config: Config, section: str, error: ImportError) -> ConfigError:

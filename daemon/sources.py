@@ -8,25 +8,16 @@ them to `observe`) and persist their `snapshot()` (see `connectors/google/state.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from connectors.base import CalendarSource, MailSource, Searched
+from connectors.base import CalendarSource, MailSource, Searched, Stamps
 from daemon.config import Config
 from daemon.errors import ConfigError
-from daemon.mail_index import IndexedMail, ReplyStore
-from policy.matching import (
-    RecruiterSide,
-    company_name,
-    interview_reason,
-    recruiter_side,
-    thread_matches,
-    to_interview,
-)
+from daemon.mail_index import IndexedMail
 from policy.models import CalendarEvent, Thread
-from policy.rules import Reply
 
 if TYPE_CHECKING:
     from connectors.caldav.dav import Dav
@@ -36,6 +27,9 @@ if TYPE_CHECKING:
     from connectors.google.gmail_drafts import GmailDrafts
     from connectors.imap.drafts import ImapDrafts
     from connectors.imap.session import Account as ImapAccount
+    from policy.matching import RecruiterSide
+    from policy.models import Settings
+    from policy.rules import Reply
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,6 +38,9 @@ class Observation:
     threads: tuple[Thread, ...]
     # The reply readings kept in the mail index, for `policy.planner.plan(replies=...)`.
     replies: MutableMapping[str, Reply] | None = None
+    # The local sources' stamps (calendar, mail), taken before they were read and the same
+    # after; None when a source cannot say or one changed meanwhile (daemon/plan_cache.py).
+    stamps: tuple[Stamps, Stamps] | None = None
 
 
 IndexUse = Literal["keep", "existing", "none"]
@@ -238,6 +235,51 @@ def observe(
     settings = config.settings
     use: IndexUse = "none" if refresh else "existing"
     events = (calendar or calendar_source(config, index=use)).events()
+    anyone, keep = _wanted(events, settings)
+
+    threads: tuple[Thread, ...] = ()
+    source_used: MailSource | None = None
+    if anyone is not None:
+        source = source_used = mail or mail_source(config, index=use)
+        if isinstance(source, Searched):
+            # ATS mail names the company rather than coming from its domain: search the ATS
+            # domains too, and let `keep` take only what names a company of mine.
+            source.set_participants(anyone.addresses, anyone.domains | set(settings.ats_domains))
+        from daemon.progress import progress
+
+        with progress("reading mail threads") as shown:
+            seen = 0
+
+            def counted(thread: Thread) -> bool:
+                nonlocal seen
+                seen += 1
+                shown(seen, None)
+                return keep(thread)
+
+            threads = source.threads(counted)
+    replies = None
+    if isinstance(source_used, IndexedMail) and source_used.index_path is not None:
+        from daemon.reply_cache import ReplyStore  # with the reply reader: only to plan
+
+        replies = ReplyStore(source_used.index_path, threads, settings)
+    return Observation(events=events, threads=threads, replies=replies)
+
+
+def _wanted(
+    events: Sequence[CalendarEvent], settings: Settings
+) -> tuple[RecruiterSide | None, Callable[[Thread], bool]]:
+    """Every interview's recruiter side in one (None without interviews), and which threads
+    belong to one of them (POLICY.md "Which threads belong")."""
+    # The matching rules (and the reply reader under them) only for a read.
+    from policy.matching import (
+        RecruiterSide,
+        company_name,
+        interview_reason,
+        recruiter_side,
+        thread_matches,
+        to_interview,
+    )
+
     interviews = [
         to_interview(event) for event in events if interview_reason(event, settings) is not None
     ]
@@ -258,27 +300,4 @@ def observe(
     def keep(thread: Thread) -> bool:
         return thread_matches(thread, anyone, settings, companies)
 
-    threads: tuple[Thread, ...] = ()
-    source_used: MailSource | None = None
-    if sides:
-        source = source_used = mail or mail_source(config, index=use)
-        if isinstance(source, Searched):
-            # ATS mail names the company rather than coming from its domain: search the ATS
-            # domains too, and let `keep` take only what names a company of mine.
-            source.set_participants(anyone.addresses, anyone.domains | set(settings.ats_domains))
-        from daemon.progress import progress
-
-        with progress("reading mail threads") as shown:
-            seen = 0
-
-            def counted(thread: Thread) -> bool:
-                nonlocal seen
-                seen += 1
-                shown(seen, None)
-                return keep(thread)
-
-            threads = source.threads(counted)
-    replies = None
-    if isinstance(source_used, IndexedMail) and source_used.index_path is not None:
-        replies = ReplyStore(source_used.index_path, threads, settings)
-    return Observation(events=events, threads=threads, replies=replies)
+    return (anyone if sides else None), keep

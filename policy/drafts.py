@@ -28,6 +28,7 @@ from policy.models import (
 )
 from policy.replies import is_auto_reply
 from policy.texts import (
+    ThanksFor,
     follow_up_text,
     handwritten_text,
     month_day,
@@ -133,50 +134,37 @@ def thank_you_action(
     """The thank-you: an email draft to the interviewers, or a reminder with a note's text."""
     people = _interviewers(interview, settings)
     mail = [m for t in threads for m in t.messages]
-    names, role = _names_of(people, company), role_from_title(interview.title, company)
-    learned, templates = interview.note("learned"), dict(settings.templates)
-    key = f"{interview.interview_id}/thank_you"
-    if channel is Channel.HANDWRITTEN:
-        note = handwritten_text(
-            company=company,
-            role=role,
-            recipients_names=names,
-            learned=learned,
-            my_name=settings.name,
-            templates=templates,
-            interview_title=interview.title,
-        )
-        return Action(
-            type=ActionType.THANK_YOU,
-            channel=channel,
-            due_at=due_at,
-            status=status,
-            key=key,
-            reminder_title=f"Write a handwritten thank-you note to {company}",
-            reminder_text=note,
-        )
-    subject, body = thank_you_text(
-        interview_title=interview.title,
+    thanks = ThanksFor(
         company=company,
-        role=role,
-        recipients_names=names,
-        learned=learned,
+        role=role_from_title(interview.title, company),
+        recipients_names=_names_of(people, company),
+        learned=interview.note("learned"),
         my_name=settings.name,
-        templates=templates,
+        templates=dict(settings.templates),
+        interview_title=interview.title,
     )
+    draft = None
+    if channel is Channel.HANDWRITTEN:
+        title = f"Write a handwritten thank-you note to {company}"
+        text = handwritten_text(**thanks)
+    else:
+        subject, body = thank_you_text(**thanks)
+        draft = _draft(people, subject, body, (my_address(mail, settings), settings.name))
+        title = f"Send the thank-you to {company}"
+        text = (
+            f"Why: the thank-you for your {company} {naming.stage_of(interview.title)} on "
+            f"{month_day(interview.start_at.astimezone(settings.timezone).date())}: read it, "
+            "fill in anything in [brackets], and send it today."
+        )
     return Action(
         type=ActionType.THANK_YOU,
         channel=channel,
         due_at=due_at,
         status=status,
-        key=key,
-        draft=_draft(people, subject, body, (my_address(mail, settings), settings.name)),
-        reminder_title=f"Send the thank-you to {company}",
-        reminder_text=(
-            f"Why: the thank-you for your {company} {naming.stage_of(interview.title)} on "
-            f"{month_day(interview.start_at.astimezone(settings.timezone).date())}: read it, "
-            "fill in anything in [brackets], and send it today."
-        ),
+        key=f"{interview.interview_id}/thank_you",
+        draft=draft,
+        reminder_title=title,
+        reminder_text=text,
     )
 
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Protocol
 
 from policy import drafts
 from policy.business_days import BusinessCalendar
@@ -72,6 +73,25 @@ from policy.rules import (
 _PLANNABLE_YEARS = (1900, 2200)
 
 
+class Parts(Protocol):
+    """Applications planned before, by their inputs (the daemon's plan cache keeps them
+    between processes): an application is a function of its inputs (settings, interview,
+    why it is one, the next round, its threads and marks: all else `_application` reads is
+    derived from them) and `now`, and holds from when it was planned until the first of
+    its turns after that."""
+
+    def get(
+        self, inputs: tuple[object, ...], now: datetime
+    ) -> tuple[Application, tuple[datetime, ...]] | None: ...
+
+    def put(
+        self,
+        inputs: tuple[object, ...],
+        now: datetime,
+        planned: tuple[Application, tuple[datetime, ...]],
+    ) -> None: ...
+
+
 def plan(
     events: Iterable[CalendarEvent],
     threads: Iterable[Thread],
@@ -79,9 +99,11 @@ def plan(
     now: datetime,
     marks: Sequence[Mark] = (),
     replies: MutableMapping[str, Reply] | None = None,
+    parts: Parts | None = None,
 ) -> Plan:
     """Every interview's application, in order of interview start. `replies`: readings
-    of recruiter messages by message id, kept between calls (the daemon's mail index)."""
+    of recruiter messages by message id, kept between calls (the daemon's mail index);
+    `parts`: applications planned before, reused while their inputs are the same."""
     calendar = BusinessCalendar(settings.country, settings.subdivision)
     threads = tuple(threads)
     if not settings.name.strip():  # sign with the name my sent mail carries
@@ -101,23 +123,29 @@ def plan(
     for position, (interview, reason) in enumerate(found):
         same_company = (i for i, g in zip(interviews, groups, strict=True) if g == groups[position])
         next_round = next_round_by_calendar(interview, same_company)
-        application, turns_at = _application(
-            interview=interview,
-            reason=reason,
-            side=sides[position],
-            next_round=next_round,
-            threads=index.matching(
-                sides[position],
-                company_name(interview, sides[position], cultures, settings.ats_domains),
-            ),
-            marks=marks_by_id.get(interview.interview_id, []),
-            reader=reader,
-            settings=settings,
-            calendar=calendar,
-            now=now,
-        )
-        applications.append(application)
-        turns.extend(turns_at)
+        side = sides[position]
+        company = company_name(interview, side, cultures, settings.ats_domains)
+        mine = tuple(index.matching(side, company))
+        own_marks = tuple(marks_by_id.get(interview.interview_id, []))
+        inputs = (settings, interview, reason, next_round, mine, own_marks)  # see Parts
+        planned = parts.get(inputs, now) if parts is not None else None
+        if planned is None:
+            planned = _application(
+                interview=interview,
+                reason=reason,
+                side=side,
+                next_round=next_round,
+                threads=mine,
+                marks=own_marks,
+                reader=reader,
+                settings=settings,
+                calendar=calendar,
+                now=now,
+            )
+            if parts is not None:
+                parts.put(inputs, now, planned)
+        applications.append(planned[0])
+        turns.extend(planned[1])
     later = [moment for moment in turns if moment > now]
     return Plan(
         generated_at=now.astimezone(settings.timezone),

@@ -23,6 +23,7 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 from string import Template
+from typing import NotRequired, TypedDict, Unpack
 
 from policy import naming
 
@@ -38,6 +39,7 @@ __all__ = [
     "reply_subject",
     "role_from_title",
     "template_problem",
+    "ThanksFor",
     "thank_you_text",
 ]
 
@@ -270,15 +272,16 @@ def month_day(on: date) -> str:
 
 
 def _common(
-    *, company: str, role: str, topic: str, my_name: str, stage: str = "interview"
+    company: str, role: str, topic: str, my_name: str, interview_title: str
 ) -> dict[str, str]:
+    """The placeholders every text has; `stage` is the kind of interview its title names."""
     return {
         "company": company.strip() or "your company",
         "role": role.strip() if _role_known(role) else _UNKNOWN_ROLE,
         "role_phrase": _role_phrase(role),
         "topic": topic,
         "my_name": my_name.strip(),
-        "stage": stage,
+        "stage": naming.stage_of(interview_title),
     }
 
 
@@ -294,32 +297,36 @@ def _greetings(names: Iterable[str], company: str) -> dict[str, str]:
 # --- the texts --------------------------------------------------------------------------------
 
 
-def thank_you_text(
-    *,
-    interview_title: str,
-    company: str,
-    role: str,
-    recipients_names: tuple[str, ...],
-    learned: str | None,
-    my_name: str,
-    templates: Mapping[str, str],
-) -> tuple[str, str]:
+class ThanksFor(TypedDict):
+    """What a thank-you is written from, as an email or a handwritten note."""
+
+    company: str
+    role: str
+    recipients_names: tuple[str, ...]
+    learned: str | None
+    my_name: str
+    templates: Mapping[str, str]
+    interview_title: NotRequired[str]  # a handwritten note's may be left out
+
+
+def thank_you_text(**thanks: Unpack[ThanksFor]) -> tuple[str, str]:
     """(subject, body) of the thank-you email (POLICY.md "Thank-you")."""
+    subject, body = _template(("thank_you",), "thank_you", thanks["templates"])
+    values = _thanks_values(thanks)
+    return _render(subject, values).strip(), _render(body, values)
+
+
+def _thanks_values(thanks: ThanksFor) -> dict[str, str]:
+    """The placeholders of a thank-you, emailed or handwritten."""
+    company, role = thanks["company"], thanks["role"]
+    interview_title = thanks.get("interview_title", "")
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
-    values = {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name=my_name,
-            stage=naming.stage_of(interview_title),
-        ),
-        **_greetings(recipients_names, company),
-        "learned": _learned(learned),
+    return {
+        **_common(company, role, topic, thanks["my_name"], interview_title),
+        **_greetings(thanks["recipients_names"], company),
+        "learned": _learned(thanks["learned"]),
         "interview_title": interview_title.strip(),
     }
-    subject, body = _template(("thank_you",), "thank_you", templates)
-    return _render(subject, values).strip(), _render(body, values)
 
 
 def follow_up_text(
@@ -349,13 +356,7 @@ def follow_up_text(
     else:
         topic = "my interview"
     values = {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name=my_name,
-            stage=naming.stage_of(interview_title),
-        ),
+        **_common(company, role, topic, my_name, interview_title),
         **_greetings(recipient_names, company),
         "interview_date": month_day(interview_on),
         "timeline_sentence": _timeline_sentence(timeline_text, promised_on),
@@ -385,33 +386,11 @@ def reply_subject(subject: str) -> str:
     return f"Re: {bare}" if bare else ""
 
 
-def handwritten_text(
-    *,
-    company: str,
-    role: str,
-    recipients_names: tuple[str, ...],
-    learned: str | None,
-    my_name: str,
-    templates: Mapping[str, str],
-    interview_title: str = "",
-) -> str:
+def handwritten_text(**thanks: Unpack[ThanksFor]) -> str:
     """The reminder text with a suggested handwritten thank-you note: the same three parts
     as the email, shorter."""
-    topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
-    values = {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name=my_name,
-            stage=naming.stage_of(interview_title),
-        ),
-        **_greetings(recipients_names, company),
-        "learned": _learned(learned),
-        "interview_title": interview_title.strip(),
-    }
-    _, body = _template(("handwritten",), "handwritten", templates)
-    return _render(body, values)
+    _, body = _template(("handwritten",), "handwritten", thanks["templates"])
+    return _render(body, _thanks_values(thanks))
 
 
 def prep_text(
@@ -424,13 +403,7 @@ def prep_text(
     """The prep reminder's text: the four questions to ask about next steps and timeline."""
     topic = role.strip() if _role_known(role) else (interview_title.strip() or company.strip())
     values = {
-        **_common(
-            company=company,
-            role=role,
-            topic=topic,
-            my_name="",
-            stage=naming.stage_of(interview_title),
-        ),
+        **_common(company, role, topic, "", interview_title),
         "interview_title": interview_title.strip(),
     }
     _, body = _template(("prep",), "prep", templates)

@@ -38,15 +38,20 @@ def now_of(args: argparse.Namespace) -> datetime:
 def plan_for(
     config: Config, now: datetime, marks: Sequence[Mark] = (), *, refresh: bool = False
 ) -> Plan:
-    from daemon.doctor import address_warning
-    from daemon.sources import observe
-    from policy.planner import plan
+    from daemon.observer import Observer
+    from daemon.plan_cache import PlanCache
 
-    seen = observe(config, refresh=refresh)
-    warning = address_warning(config, seen.threads)
-    if warning:
-        log.warning("%s", warning)
-    return plan(seen.events, seen.threads, config.settings, now, marks, seen.replies)
+    # The plan `sync` or the daemon kept, while nothing it depends on changed (the same
+    # plan either way); read-only: only their passes write it (daemon/plan_cache.py).
+    plans = PlanCache.beside(config, reads=not refresh, writes=False)
+    observer = Observer(config, cache=False, index="none" if refresh else "existing")
+    marks = tuple(marks)
+    found = plans.reuse(observer.stamps(), config.settings, marks, now)
+    if found is None:
+        found = plans.plan(observer.observe(), config.settings, now, marks)
+    if plans.note:
+        log.warning("%s", plans.note)
+    return found
 
 
 def existing_state(config: Config) -> State | None:

@@ -53,6 +53,14 @@ def _about(description: str, *examples: str) -> dict[str, Any]:
     return {"description": textwrap.fill(description, 79), "epilog": "\n".join(lines)}
 
 
+class _Version(argparse.Action):
+    """`--version`, looked up only when asked (importlib.metadata: 0.06 s of every command)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"followup {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -91,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log more; errors with a traceback"
     )
-    parser.add_argument("--version", action="version", version=f"followup {_version()}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show program's version number and exit"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     for add in (

@@ -22,6 +22,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     """One pass (INTERFACE.md `followup sync --once`); --dry-run changes nothing at all."""
     from daemon.lock import StateLock
     from daemon.observer import Observer
+    from daemon.plan_cache import PlanCache
     from daemon.reconcile import run_pass
     from daemon.report import summary_lines
     from daemon.sinks import build_sinks
@@ -50,6 +51,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 force=args.force,
                 progress=shown,
+                plans=None if args.dry_run else PlanCache.beside(config),  # for `status`
             )
         print("\n".join(summary_lines(summary, verbose=args.verbose)))
         if not args.dry_run:
@@ -82,7 +84,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from daemon import progress
     from daemon.lock import StateLock
     from daemon.observer import Observer
-    from daemon.reconcile import PlanCache, run_pass
+    from daemon.plan_cache import PlanCache
+    from daemon.reconcile import run_pass
     from daemon.scheduler import Daemon
     from daemon.sinks import build_sinks
     from daemon.state import State
@@ -92,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sinks = build_sinks(config)
     with StateLock(config.state_path), State.open(config.state_path) as state:
         observer = Observer(config, snapshots=state.cursors())
-        plans = PlanCache()
+        plans = PlanCache.beside(config)  # kept for `status`, `plan` and `explain` too
         board = board_keeper(config)
 
         def one_pass(now: datetime, should_stop: Callable[[], bool]) -> datetime | None:

@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import daemon.index_sync as index_sync
 import daemon.mail_index as mail_index
 from connectors.local.maildir import MaildirMail
 from connectors.local.mbox import MboxMail, Scanned
 from daemon.config import load_config
-from daemon.mail_index import CachedCalendar, IndexedMail, ReplyStore
+from daemon.mail_index import CachedCalendar, IndexedMail
+from daemon.reply_cache import ReplyStore
 from policy.models import Settings, Thread
 from policy.planner import plan
 
@@ -183,7 +185,7 @@ def test_a_kill_mid_index_leaves_nothing_half_read(
 ) -> None:
     box = tmp_path / "mail.mbox"
     write_mbox(box, [mail(n) for n in range(1, 26)])
-    monkeypatch.setattr(mail_index, "_BATCH", 10)
+    monkeypatch.setattr(index_sync, "_BATCH", 10)
     original = MboxMail.scan
     spy = {"count": 0}
 
@@ -363,3 +365,76 @@ def test_commands_use_the_index_the_daemon_keeps(
     assert spy.starts == []  # read from the index, the mbox not opened
     assert main(["status", *now, "--refresh"]) == 0
     assert spy.starts == [0]  # --refresh reads it all again
+
+
+@pytest.mark.parametrize("kind", ["mbox", "maildir"])
+def test_a_huge_message_is_read_only_up_to_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, kind: str
+) -> None:
+    from connectors._email import MESSAGE_BYTES
+
+    huge = mail(1)
+    huge.set_content(
+        "We will get back to you by Friday.\n" + ("x" * 70 + "\n") * (MESSAGE_BYTES // 70)
+    )
+    messages = [huge, mail(2, reply_to=1)]
+    if kind == "mbox":
+        write_mbox(tmp_path / "mail.mbox", messages)
+        reader: MboxMail | MaildirMail = MboxMail(tmp_path / "mail.mbox", NY)
+    else:
+        box = mailbox.Maildir(str(tmp_path / "Mail"), create=True)
+        for msg in messages:
+            box.add(msg)
+        reader = MaildirMail(tmp_path / "Mail", NY)
+    sizes: list[int] = []
+    original = mail_index.read_bodies
+    monkeypatch.setattr(
+        mail_index, "read_bodies", lambda raw: sizes.append(len(raw)) or original(raw)
+    )
+    caplog.set_level(logging.WARNING)
+    threads = IndexedMail(kind, [reader], tmp_path / "index").threads()  # type: ignore[arg-type]
+    assert ids(threads) == ["m1@x", "m2@x"]
+    assert max(sizes) == MESSAGE_BYTES + 1  # one byte over: enough to know it is cut
+    first = next(m for t in threads for m in t.messages if m.message_id == "m1@x")
+    assert first.body_text.startswith("We will get back to you by Friday.")
+    assert any("only the first 16 MiB read" in r.getMessage() for r in caplog.records)
+
+
+FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from connectors.errors import SourceError
+from connectors.local.mbox import MboxMail
+from daemon.mail_index import IndexedMail
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+source = IndexedMail("mbox", [MboxMail(Path(sys.argv[1]), ZoneInfo("UTC"))], Path(sys.argv[2]))
+try:
+    print(len(source.threads()))
+except SourceError as error:
+    print(error)
+"""
+
+
+@pytest.mark.parametrize("limit", [0, 8192, 60_000])
+def test_a_full_disk_while_indexing_is_one_line_and_the_next_pass_converges(
+    tmp_path: Path, limit: int
+) -> None:
+    import subprocess
+    import sys
+
+    box = tmp_path / "mail.mbox"
+    write_mbox(box, [mail(n) for n in range(1, 400)])
+    path = tmp_path / "index"
+    command = [sys.executable, "-c", FULL_DISK, str(box), str(path)]
+    done = subprocess.run([*command, str(limit)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.strip() == (
+        f"{path}: mail index: the disk is full; free some space, then run again"
+    )
+    again = subprocess.run([*command, str(1 << 40)], capture_output=True, text=True, timeout=120)
+    assert again.stdout.strip() == "399", again.stderr
+    spy_free = IndexedMail("mbox", [MboxMail(box, NY)], path).threads()
+    assert len(ids(spy_free)) == 399

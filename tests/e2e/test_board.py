@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from daemon.board import BoardKeeper, axis_for, markers_of, render_board, write_board
+from daemon.board import BoardKeeper, axis_for, render_board, write_board
+from daemon.board_rows import markers_of
 from daemon.config import load_config
 from tests.conftest import ROOT, followup_command
 from tests.e2e.chromium import Browser, Page, find_chromium

@@ -18,17 +18,23 @@ from tests.servers.dovecot import PLAIN_CAPABILITIES, Dovecot, dovecot_binary
 from tests.servers.radicale import Radicale, radicale_installed
 
 
-@pytest.fixture(scope="session")
-def dovecot_server() -> Iterator[Dovecot]:
+def _dovecot_running(prefix: str, extra_conf: str = "") -> Iterator[Dovecot]:
+    """A Dovecot in a fresh folder named with `prefix`, stopped and removed afterwards;
+    the test is skipped when Dovecot is not installed."""
     if dovecot_binary() is None:
         pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)")
-    root = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
-    server = Dovecot(root).start()
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    server = Dovecot(root, extra_conf=extra_conf).start()
     try:
         yield server
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    yield from _dovecot_running("followup-dovecot-")
 
 
 @pytest.fixture
@@ -45,29 +51,13 @@ def own_dovecot_server() -> Iterator[Dovecot]:
     The session's server also serves the crash tests, whose killed clients leave sessions
     behind that can still write to the rawlog; a count must not include them.
     """
-    if dovecot_binary() is None:
-        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)")
-    root = Path(tempfile.mkdtemp(prefix="followup-dovecot-own-"))
-    server = Dovecot(root).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+    yield from _dovecot_running("followup-dovecot-own-")
 
 
 @pytest.fixture(scope="session")
 def plain_dovecot_server() -> Iterator[Dovecot]:
     """A Dovecot that does not offer CONDSTORE, QRESYNC or UIDPLUS (`imap_capability`)."""
-    if dovecot_binary() is None:
-        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does)")
-    root = Path(tempfile.mkdtemp(prefix="followup-dovecot-plain-"))
-    server = Dovecot(root, extra_conf=PLAIN_CAPABILITIES).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+    yield from _dovecot_running("followup-dovecot-plain-", extra_conf=PLAIN_CAPABILITIES)
 
 
 @pytest.fixture
