@@ -25,8 +25,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from connectors import hygiene
-from connectors._email_bodies import decode_text, undeclared_text
-from connectors._email_bodies import read_bodies as read_bodies  # daemon/mail_index's too
+from connectors._email_bodies import decode_text, read_bodies, undeclared_text
 from policy.models import Message, Person, Thread
 
 logger = logging.getLogger(__name__)

@@ -28,13 +28,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from connectors._email import (
-    MESSAGE_BYTES,
-    Envelope,
-    build_threads,
-    envelope_from_json,
-    read_bodies,
-)
+from connectors._email import Envelope, build_threads, envelope_from_json
+from connectors._email_bodies import MESSAGE_BYTES, read_bodies
 from connectors.errors import SourceError, describe_os_error
 from connectors.local.maildir import MaildirMail
 from connectors.local.mbox import MboxMail

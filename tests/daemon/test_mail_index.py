@@ -371,7 +371,7 @@ def test_commands_use_the_index_the_daemon_keeps(
 def test_a_huge_message_is_read_only_up_to_the_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, kind: str
 ) -> None:
-    from connectors._email import MESSAGE_BYTES
+    from connectors._email_bodies import MESSAGE_BYTES
 
     huge = mail(1)
     huge.set_content(
