@@ -132,46 +132,36 @@ def apply_all(
     Writes to a `Batching` sink are settled once its batch is written. Every draft
     written carries the pass's moment, `now`, as its Date."""
     with dated(now):
-        return _apply_all(operations, sinks, state, now, should_stop, describe, progress)
-
-
-def _apply_all(
-    operations: Sequence[Operation],
-    sinks: Sinks,
-    state: State,
-    now: datetime,
-    should_stop: Callable[[], bool],
-    describe: Callable[[Exception], str],
-    progress: Progress | None,
-) -> Outcome:
-    batches = {kind: sink.batch() for kind in Kind if isinstance(sink := sinks.of(kind), Batching)}
-    for context in batches.values():
-        context.__enter__()
-    run = _Run(batched=frozenset(batches))
-    try:
-        _loop(run, operations, sinks, state, now, should_stop, describe, progress)
-    except BaseException as error:  # a kill or the state: the batches write nothing
+        batches = {
+            kind: sink.batch() for kind in Kind if isinstance(sink := sinks.of(kind), Batching)
+        }
         for context in batches.values():
-            context.__exit__(type(error), error, error.__traceback__)
-        raise
-    for kind, context in batches.items():
-        made = run.deferred.get(kind, [])
+            context.__enter__()
+        run = _Run(batched=frozenset(batches))
         try:
-            context.__exit__(None, None, None)
-        except Exception as error:  # the one write of the batch failed: all stay open
-            run.sink_down(kind, f"writing the {kind.value}s: {describe(error)}")
-            run.pending.extend(item.op for item in made)
-            continue
-        with state.together():  # one commit for the whole batch's records
-            for item in made:
-                settle_write(state, item.intent, item.op, item.result, now)
-        run.applied.extend(item.op for item in made)
-    return Outcome(
-        applied=tuple(run.applied),
-        stopped=run.stopped(),
-        pending=tuple(run.pending),
-        failed=tuple(run.failed),
-    )
+            _loop(run, operations, sinks, state, now, should_stop, describe, progress)
+        except BaseException as error:  # a kill or the state: the batches write nothing
+            for context in batches.values():
+                context.__exit__(type(error), error, error.__traceback__)
+            raise
+        for kind, context in batches.items():
+            made = run.deferred.get(kind, [])
+            try:
+                context.__exit__(None, None, None)
+            except Exception as error:  # the one write of the batch failed: all stay open
+                run.sink_down(kind, f"writing the {kind.value}s: {describe(error)}")
+                run.pending.extend(item.op for item in made)
+                continue
+            with state.together():  # one commit for the whole batch's records
+                for item in made:
+                    settle_write(state, item.intent, item.op, item.result, now)
+            run.applied.extend(item.op for item in made)
+        return Outcome(
+            applied=tuple(run.applied),
+            stopped=run.stopped(),
+            pending=tuple(run.pending),
+            failed=tuple(run.failed),
+        )
 
 
 @dataclass(slots=True)
