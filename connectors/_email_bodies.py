@@ -260,9 +260,9 @@ class _Texts:
             self._leaf(headers)
             return
         if headers.get_content_type() == "text/plain":
-            self.text = _decoded(headers, data)
+            self.text = decoded_part(headers, data)
         else:
-            self.html = _decoded(headers, data)
+            self.html = decoded_part(headers, data)
 
     def _headers(self, start: int, end: int) -> tuple[EmailMessage, tuple[bytes, int]]:
         """The header block at `start` (parsed) and the body: (a line the parser gives the
@@ -369,11 +369,12 @@ def _is_attachment(part: EmailMessage) -> bool:
 
 def _part_text(part: EmailMessage) -> str:
     data = part.get_payload(decode=True)
-    return _decoded(part, data) if isinstance(data, bytes) else ""
+    return decoded_part(part, data) if isinstance(data, bytes) else ""
 
 
-def _decoded(part: EmailMessage, data: bytes) -> str:
-    """A text part's bytes (transfer encoding undone) as text, in its declared charset."""
+def decoded_part(part: EmailMessage, data: bytes) -> str:
+    """A text part's bytes (transfer encoding undone) as text, in the charset its
+    Content-Type declares (the Gmail payload reader shares it)."""
     try:
         charset = part.get_content_charset()
     except Exception:  # a charset parameter that is not text

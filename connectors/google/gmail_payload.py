@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors._email import envelope_from_headers, to_message
-from connectors._email_bodies import decode_text
+from connectors._email_bodies import decoded_part
 from policy.models import Message, Person
 
 SKIPPED_LABELS = frozenset({"SPAM", "TRASH"})
@@ -95,11 +95,7 @@ def _part_text(part: Mapping[str, Any]) -> str:
         return ""
     holder = EmailMessageCompat()
     holder["Content-Type"] = part_header(part, "content-type") or "text/plain"
-    try:
-        charset = holder.get_content_charset()
-    except Exception:  # a charset parameter that is not text
-        charset = None
-    return decode_text(raw, charset).replace("\r\n", "\n")
+    return decoded_part(holder, raw)
 
 
 def b64decode(text: str) -> bytes:
