@@ -283,6 +283,15 @@ class MailIndex:
         )
         self.db.execute("COMMIT")
 
+    def finish(self, source: _SourceRow) -> None:
+        """The end of one source's read: its row saved, the bodies no message uses any
+        more dropped (after the buffered messages are written, which may still use them),
+        and one commit for all of it."""
+        self.save_source(source)
+        self.flush()
+        self.forget_unused_bodies()
+        self.commit()
+
     def forget_unused_bodies(self) -> None:
         """Only the bodies of dropped messages can have become unused: a pass after one
         appended message must not compare every body with all 200,000 messages (3 s)."""

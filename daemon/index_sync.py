@@ -100,10 +100,7 @@ def _sync_mbox(index: MailIndex, reader: MboxMail) -> None:
         if done.end_offset:
             done.tail_hash = _tail_hash(reader.path, done.last_start, done.end_offset)
         done.complete = reader.fingerprint() == stamps  # changed meanwhile: read again next time
-        index.save_source(done)
-        index.flush()
-        index.forget_unused_bodies()
-        index.commit()
+        index.finish(done)
     except BaseException:
         index.rollback()
         raise
@@ -162,10 +159,7 @@ def _sync_maildir(index: MailIndex, reader: MaildirMail) -> None:
             chunk = gone[at : at + 500]
             index.drop_messages(f"id IN ({','.join('?' * len(chunk))})", chunk)
         complete = bool(stamps) and reader.fingerprint() == stamps
-        index.save_source(_SourceRow(name, "maildir", stamp, 0, 0, "", 0, complete))
-        index.flush()
-        index.forget_unused_bodies()
-        index.commit()
+        index.finish(_SourceRow(name, "maildir", stamp, 0, 0, "", 0, complete))
     except BaseException:
         index.rollback()
         raise
