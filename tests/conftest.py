@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +20,16 @@ def followup_command() -> list[str]:
         return [str(script)]
     found = shutil.which("followup")
     return [found] if found else [sys.executable, "-m", "daemon.cli"]
+
+
+def sync_once(config: Path, now: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`followup sync --once` at the moment `now`, as a user runs it from a shell."""
+    return subprocess.run(
+        [*followup_command(), "sync", "--once", "--config", str(config), "--now", now, *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture

@@ -6,27 +6,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, followup_command
+from tests.conftest import ROOT
+from tests.conftest import sync_once as sync
 from tests.servers.dovecot import Dovecot
 from tests.servers.loading import load_calendar, load_mail
 from tests.servers.radicale import Radicale
 
 NOW = "2026-12-10T12:00:00-05:00"
 LATER = "2026-12-17T12:00:00-05:00"
-
-
-def sync(config: Path, now: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*followup_command(), "sync", "--once", "--config", str(config), "--now", now],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ plan fully applied (a further pass writes nothing).
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, followup_command
+from tests.conftest import ROOT
+from tests.conftest import sync_once as sync
 from tests.daemon.scenario import ME
 from tests.e2e.crashing import (
     GoogleWorker,
@@ -35,15 +35,6 @@ NOW = "2026-12-10T12:00:00-05:00"
 LATER = "2026-12-17T12:00:00-05:00"
 KILLS = 200
 WORKERS = 2
-
-
-def sync(config: Path, now: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*followup_command(), "sync", "--once", "--config", str(config), "--now", now, *extra],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
