@@ -159,8 +159,6 @@ def imap_account(config: Config) -> ImapAccount:
 
 def imap_draft_sink(config: Config) -> ImapDrafts:
     """Drafts appended to the account's drafts folder; never sent (no SMTP here at all)."""
-    from email.utils import formataddr
-
     from connectors.imap.drafts import ImapDrafts
 
     assert config.imap is not None
@@ -169,7 +167,8 @@ def imap_draft_sink(config: Config) -> ImapDrafts:
     return ImapDrafts(
         imap_account(config),
         # user.email, as the local drafts: the mail program may change it before sending.
-        sender=formataddr((settings.name, config.email)) if config.email else "",
+        sender=config.email,
+        sender_name=settings.name,
         domain=domain,
         folder=config.imap.drafts_folder,
     )

@@ -20,21 +20,15 @@ the new one by its Message-ID, deletes nothing of the user's.
 
 from __future__ import annotations
 
-import email.policy
-import hashlib
 import imaplib
-import json
 import logging
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import format_datetime, getaddresses
 
 from connectors.base import DraftMessage, Found, Written
-from connectors.draft_mail import draft_date
+from connectors.draft_mail import DraftRefused, build_draft, content_hash, content_hash_of
 from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.errors import SourceError
 from connectors.imap.session import (
@@ -54,7 +48,6 @@ from connectors.imap.session import (
 
 logger = logging.getLogger(__name__)
 
-_POLICY = email.policy.default.clone(max_line_length=998)
 _ID = re.compile(r"<?([^<>\s]+)>?")
 _APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
 
@@ -70,10 +63,17 @@ class ImapDrafts:
     """A `DraftSink` over the drafts folder of one IMAP account."""
 
     def __init__(
-        self, account: Account, *, sender: str = "", domain: str = "", folder: str | None = None
+        self,
+        account: Account,
+        *,
+        sender: str = "",
+        sender_name: str = "",
+        domain: str = "",
+        folder: str | None = None,
     ) -> None:
         self.account = account
         self.sender = sender
+        self.sender_name = sender_name
         self.domain = domain
         self._folder = folder
         self._known: dict[str, str] = {}  # action key -> recorded remote id
@@ -91,8 +91,7 @@ class ImapDrafts:
         self._pending = dict(pending)
 
     def content_hash(self, draft: DraftMessage) -> str:
-        d = draft.draft
-        return _draft_hash(d.to, d.cc, d.subject, d.body)
+        return content_hash(draft.draft)
 
     def find_all(self) -> dict[str, Found]:
         wanted: dict[str, str] = {}  # Message-ID -> action key
@@ -102,8 +101,8 @@ class ImapDrafts:
             by_uid[validity, uid] = key
             if message_id:
                 wanted[message_id] = key
-        for key, content_hash in self._pending.items():
-            wanted.setdefault(message_id_for(key, content_hash, self.domain), key)
+        for key, pending_hash in self._pending.items():
+            wanted.setdefault(message_id_for(key, pending_hash, self.domain), key)
         if not wanted and not by_uid:
             return {}
         with connected(self.account) as client:
@@ -208,7 +207,7 @@ class ImapDrafts:
         unknown = [uid for uid in ids if (validity, uid) not in self._hashes]
         for chunk in uid_sets(unknown) if unknown else ():
             for item in fetch(client, chunk, "BODY.PEEK[]"):
-                self._hashes[validity, item.uid] = _hash_of_message(item.data)
+                self._hashes[validity, item.uid] = content_hash_of(item.data)
         return [
             _Draft(uid=uid, message_id=mid, content_hash=self._hashes.get((validity, uid), ""))
             for uid, mid in sorted(ids.items())
@@ -248,21 +247,20 @@ class ImapDrafts:
             client.expunge()
 
     def _render(self, draft: DraftMessage, message_id: str) -> bytes:
-        message = EmailMessage(policy=_POLICY)
-        if self.sender:
-            message["From"] = self.sender
-        message["To"] = ", ".join(draft.draft.to)
-        if draft.draft.cc:
-            message["Cc"] = ", ".join(draft.draft.cc)
-        message["Subject"] = draft.draft.subject
-        message["Date"] = format_datetime(draft_date())  # the pass's moment
-        message["Message-ID"] = f"<{message_id}>"
-        if draft.draft.in_reply_to:
-            message["In-Reply-To"] = f"<{_bare(draft.draft.in_reply_to)}>"
-        if draft.draft.references:
-            message["References"] = " ".join(f"<{_bare(r)}>" for r in draft.draft.references)
-        message.set_content(draft.draft.body, charset="utf-8")
-        return message.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        """The message every draft writer builds (`draft_mail.build_draft`), in CRLF as
+        IMAP carries it; From is the address the recruiter wrote to when it is mine."""
+        d = draft.draft
+        try:
+            return build_draft(
+                d,
+                message_id=message_id,
+                sender=d.sender or self.sender,
+                sender_name=d.sender_name or self.sender_name,
+                linesep="\r\n",
+            )
+        except DraftRefused as error:
+            label = self.account.label
+            raise DraftRefused(f"{label}: draft {draft.key}: {error.user_message}") from None
 
 
 def _split_remote(remote: str) -> tuple[int, int, str]:
@@ -283,30 +281,3 @@ def _header_value(block: bytes) -> str:
 def _bare(message_id: str) -> str:
     match = _ID.search(message_id.strip())
     return match.group(1) if match else ""
-
-
-def _draft_hash(to: Iterable[str], cc: Iterable[str], subject: str, body: str) -> str:
-    """A hash of what the user can change in a draft: recipients, subject, text."""
-    lines = body.replace("\r\n", "\n").split("\n")
-    canonical = {
-        "to": sorted(a.strip().lower() for a in to),
-        "cc": sorted(a.strip().lower() for a in cc),
-        "subject": " ".join(subject.split()),
-        "body": "\n".join(line.rstrip() for line in lines).strip(),
-    }
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _hash_of_message(data: bytes) -> str:
-    """`_draft_hash` of a stored draft, whoever wrote it; unreadable counts as changed."""
-    try:
-        message = BytesParser(policy=email.policy.default).parsebytes(data)
-        assert isinstance(message, EmailMessage)
-        part = message.get_body(preferencelist=("plain",))
-        body = part.get_content() if isinstance(part, EmailMessage) else ""
-        to = [a for _, a in getaddresses([str(v) for v in message.get_all("To", [])])]
-        cc = [a for _, a in getaddresses([str(v) for v in message.get_all("Cc", [])])]
-        return _draft_hash(to, cc, str(message.get("Subject", "")), str(body))
-    except Exception as error:
-        return "unreadable-" + type(error).__name__ + hashlib.sha256(data).hexdigest()[:16]

@@ -7,6 +7,7 @@ import email
 import email.policy
 
 from connectors.base import DraftMessage
+from connectors.draft_mail import text_of
 from connectors.imap.drafts import ImapDrafts, message_id_for
 from connectors.imap.session import Account
 from policy.models import Draft
@@ -23,7 +24,7 @@ def sink(server: Dovecot) -> ImapDrafts:
         username=server.user,
         password=lambda: server.password,
     )
-    return ImapDrafts(account, sender="Alex <alex@example.com>", domain="example.com")
+    return ImapDrafts(account, sender="alex@example.com", sender_name="Alex", domain="example.com")
 
 
 def draft(body: str = "Thank you for your time today.", key: str = KEY) -> DraftMessage:
@@ -88,6 +89,25 @@ def test_a_draft_is_appended_with_the_draft_flag_in_the_thread(dovecot: Dovecot)
     fresh = sink(dovecot)
     fresh.remember({KEY: written.remote_id}, {})
     assert fresh.find_all()[KEY].content_hash == written.content_hash
+
+
+def test_an_imap_draft_is_built_as_every_draft_is_flowed_signed_and_parsable_strictly(
+    dovecot: Dovecot,
+) -> None:
+    """The same message as the Maildir's and Gmail's drafts: From with my name, lines
+    under 78 columns as format=flowed, and a long paragraph that reads back whole."""
+    paragraph = " ".join(["I enjoyed hearing how the platform team ships every week."] * 6)
+    sink(dovecot).create(draft(body=f"Hi Rita,\n\n{paragraph}\n\nAlex"))
+    client = dovecot.connect()
+    client.select("Drafts")
+    _, data = client.fetch("1", "(BODY.PEEK[])")
+    client.logout()
+    raw = next(item[1] for item in data if isinstance(item, tuple))
+    message = email.message_from_bytes(raw, policy=email.policy.strict)
+    assert message["From"] == "Alex <alex@example.com>"
+    assert message.get_param("format") == "flowed"
+    assert all(len(line) < 78 for line in raw.split(b"\r\n"))
+    assert paragraph in text_of(message)  # a flowed reader joins the soft breaks again
 
 
 def test_a_create_killed_before_it_was_recorded_is_found_and_never_doubled(
