@@ -11,15 +11,10 @@ import weakref
 from collections.abc import Iterable, Iterator, MutableMapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import policy
 from policy.models import Message, Outcome, Settings, Thread
 from policy.rules import Reply
-
-if TYPE_CHECKING:
-    pass
-
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +49,10 @@ class ReplyStore(MutableMapping[str, Reply]):
                 settings.subdivision or "",
             )
         )
-        self._db = sqlite3.connect(path, isolation_level=None)
+        # The store is closed by a finalizer, which runs in whichever thread drops it
+        # last (the scheduler's worker, or the main thread at exit); one pass at a time
+        # uses it, so the connection may be closed from another thread.
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA busy_timeout=30000")
         self._pending: list[tuple[str, str]] = []
         self._memo: dict[str, Reply] = {}
@@ -119,7 +117,8 @@ def _flush(db: sqlite3.Connection, pending: list[tuple[str, str]], close: bool) 
                 db.execute("ROLLBACK")
     finally:
         if close:
-            db.close()
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
 
 
 def _reply_to_json(reply: Reply) -> str:

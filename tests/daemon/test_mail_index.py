@@ -339,6 +339,46 @@ def test_reply_readings_are_kept_and_reused(
     assert calls == [1]
 
 
+def test_reply_readings_made_in_a_worker_thread_are_kept_when_dropped_in_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daemon plans in the scheduler's worker thread; the store is dropped wherever
+    its last reference goes. Its readings are written then, with no 'Exception ignored'
+    traceback on the user's terminal."""
+    import gc
+    import sys
+    import threading
+
+    calendar = tmp_path / "cal.ics"
+    calendar.write_text(ICS)
+    box = tmp_path / "mail.mbox"
+    write_mbox(box, [mail(1)])
+    index = tmp_path / "index"
+    threads = IndexedMail("mbox", [MboxMail(box, NY)], index).threads()
+    events = CachedCalendar(calendar, NY, index).events()
+    settings = Settings(me=frozenset({"alex@example.com"}), timezone=NY)
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=NY)
+    made: list[ReplyStore] = []
+    worker = threading.Thread(target=lambda: made.append(ReplyStore(index, threads, settings)))
+    worker.start()
+    worker.join()
+    first = plan(events, threads, settings, now, replies=made[0])
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    made.clear()  # the last reference, dropped in this thread: the finalizer writes
+    gc.collect()
+    assert unraisable == []
+    import policy.planner as planner
+
+    calls: list[int] = []
+    original = planner.read_reply
+    monkeypatch.setattr(planner, "read_reply", lambda *a, **k: calls.append(1) or original(*a, **k))
+    assert (
+        plan(events, threads, settings, now, replies=ReplyStore(index, threads, settings)) == first
+    )
+    assert calls == []  # read from what the dropped store wrote
+
+
 def test_commands_use_the_index_the_daemon_keeps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
