@@ -116,6 +116,30 @@ def draft_date(fallback: datetime | None = None) -> datetime:
     return _PASS_MOMENT.get() or fallback or datetime.now(UTC)
 
 
+def build_labelled(
+    draft: Draft,
+    *,
+    label: str,
+    message_id: str,
+    sender: str,
+    sender_name: str = "",
+    linesep: str = "\n",
+) -> bytes:
+    """`build_draft` as each writer calls it: From is the draft's own address (the one of
+    mine the recruiter wrote to) before the writer's default, and a refusal says where the
+    draft would have gone (`label`)."""
+    try:
+        return build_draft(
+            draft,
+            message_id=message_id,
+            sender=draft.sender or sender,
+            sender_name=draft.sender_name or sender_name,
+            linesep=linesep,
+        )
+    except DraftRefused as error:
+        raise DraftRefused(f"{label}: {error.user_message}") from None
+
+
 def build_draft(
     draft: Draft,
     *,

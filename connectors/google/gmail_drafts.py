@@ -54,8 +54,7 @@ from typing import Any
 from connectors._email import header_block, read_fields
 from connectors.base import DraftMessage, Found, Written
 from connectors.draft_mail import (
-    DraftRefused,
-    build_draft,
+    build_labelled,
     content_hash,
     content_hash_of,
     subject_of,
@@ -356,18 +355,14 @@ class GmailDrafts:
         (`draft_mail.build_draft`): a flowed body, a Message-ID under the user's domain,
         the pass's moment as Date, nothing that names this program. With no address of
         mine to put in From (aliases), Gmail fills in the account's default."""
-        d = draft.draft
-        message_id = message_id_for(draft.key, self.content_hash(draft), self.domain)
-        try:
-            return build_draft(
-                d,
-                message_id=message_id,
-                sender=d.sender or self.me,
-                sender_name=d.sender_name or self.name,
-                linesep="\r\n",
-            )
-        except DraftRefused as error:
-            raise DraftRefused(f"Gmail draft {draft.key}: {error.user_message}") from None
+        return build_labelled(
+            draft.draft,
+            label=f"Gmail draft {draft.key}",
+            message_id=message_id_for(draft.key, self.content_hash(draft), self.domain),
+            sender=self.me,
+            sender_name=self.name,
+            linesep="\r\n",
+        )
 
     def _list(self) -> list[tuple[str, str, str]]:
         """(draft id, message id, thread id) of every draft."""

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from connectors.base import DraftMessage, Found, Written
-from connectors.draft_mail import DraftRefused, build_draft, content_hash, content_hash_of
+from connectors.draft_mail import build_labelled, content_hash, content_hash_of
 from connectors.draft_mail import message_id_in_domain as message_id_for
 from connectors.errors import SourceError
 from connectors.imap.session import (
@@ -249,18 +249,14 @@ class ImapDrafts:
     def _render(self, draft: DraftMessage, message_id: str) -> bytes:
         """The message every draft writer builds (`draft_mail.build_draft`), in CRLF as
         IMAP carries it; From is the address the recruiter wrote to when it is mine."""
-        d = draft.draft
-        try:
-            return build_draft(
-                d,
-                message_id=message_id,
-                sender=d.sender or self.sender,
-                sender_name=d.sender_name or self.sender_name,
-                linesep="\r\n",
-            )
-        except DraftRefused as error:
-            label = self.account.label
-            raise DraftRefused(f"{label}: draft {draft.key}: {error.user_message}") from None
+        return build_labelled(
+            draft.draft,
+            label=f"{self.account.label}: draft {draft.key}",
+            message_id=message_id,
+            sender=self.sender,
+            sender_name=self.sender_name,
+            linesep="\r\n",
+        )
 
 
 def _split_remote(remote: str) -> tuple[int, int, str]:

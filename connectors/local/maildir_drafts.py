@@ -29,7 +29,7 @@ from pathlib import Path
 from connectors.base import DraftMessage, Found, Written
 from connectors.draft_mail import (
     DraftRefused,
-    build_draft,
+    build_labelled,
     content_hash,
     content_hash_of,
     message_id_for,
@@ -177,16 +177,13 @@ class MaildirDrafts:
         sender = self._from(draft)
         if not sender:
             raise DraftRefused(f"{self.path}: no sender address ([user] email); no draft")
-        name = draft.draft.sender_name or self.sender_name
-        try:
-            return build_draft(
-                draft.draft,
-                message_id=message_id,
-                sender=sender,
-                sender_name=name,
-            )
-        except DraftRefused as error:
-            raise DraftRefused(f"{self.path}: draft {draft.key}: {error.user_message}") from None
+        return build_labelled(
+            draft.draft,
+            label=f"{self.path}: draft {draft.key}",
+            message_id=message_id,
+            sender=sender,
+            sender_name=self.sender_name,
+        )
 
     def _make_folders(self) -> None:
         for sub in ("cur", "new", "tmp"):
