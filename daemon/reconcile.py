@@ -211,18 +211,20 @@ def _decide(
     """
     recorded = state.written()
     intents = state.open_intents()
-    wanted = diff.want(
-        plan,
-        now,
-        reminder_hash=sinks.reminders.content_hash,
-        draft_hash=sinks.drafts.content_hash,
-        recorded=recorded,
-        drafts_where=sinks.where.get(Kind.DRAFT, ""),
-    )
 
     def operations_against(
         found: Mapping[Kind, Mapping[str, Found]], recorded: Mapping[tuple[Kind, str], Recorded]
     ) -> tuple[Operation, ...]:
+        # Wanted against the same records the diff compares with: a reminder already due is
+        # placed where its record says it was written, and a settled write moves that.
+        wanted = diff.want(
+            plan,
+            now,
+            reminder_hash=sinks.reminders.content_hash,
+            draft_hash=sinks.drafts.content_hash,
+            recorded=recorded,
+            drafts_where=sinks.where.get(Kind.DRAFT, ""),
+        )
         return diff.compute(
             wanted=wanted,
             recorded=recorded,

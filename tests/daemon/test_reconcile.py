@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from connectors.base import Reminder
 from daemon.config import Config, load_config
-from daemon.diff import EmptiedError, Leave, Tombstone
-from daemon.items import Kind
+from daemon.diff import Create, EmptiedError, Leave, Tombstone
+from daemon.items import Kind, Op
 from daemon.observer import Observer
 from daemon.reconcile import PlanCache, Summary, TransientError, run_pass
 from daemon.sinks import Sinks, build_sinks
@@ -362,6 +363,42 @@ def test_a_reminder_for_an_overdue_action_starts_soon_after_the_pass(
         assert now < starts <= now + timedelta(minutes=3)
     later = one_pass(config, sinks, state, now + timedelta(hours=1))
     assert writes(later) == 0  # placed once, not chased by every pass
+
+
+def test_an_overdue_reminder_settled_from_a_killed_pass_is_placed_once(
+    config: Config, state: State
+) -> None:
+    """A pass at a later moment, with another plan, moved an overdue reminder and was killed
+    before recording it. The next pass settles that write and follows its own plan; the
+    one after writes nothing (it once moved the reminder again, on every second pass)."""
+    sinks, reminders, _ = memory_sinks()
+    first = one_pass(config, sinks, state, MOMENT[1])
+    overdue = [
+        op.item
+        for op in first.applied
+        if isinstance(op, Create)
+        and isinstance(op.item, Reminder)
+        and op.item.starts_at > MOMENT[1]
+        and op.item.starts_at <= MOMENT[1] + timedelta(minutes=3)
+    ]
+    assert overdue
+    for item in overdue:
+        moved = replace(item, starts_at=MOMENT[3] + timedelta(minutes=2), text="another plan")
+        found = reminders.find_all()[item.key]
+        state.begin(
+            kind=Kind.REMINDER,
+            key=item.key,
+            op=Op.UPDATE,
+            content_hash=reminders.content_hash(moved),
+            remote_id=found.remote_id,
+            now=MOMENT[3],
+        )
+        reminders.update(found, moved)  # made; the pass died before it was recorded
+    settled = one_pass(config, sinks, state, MOMENT[2])
+    assert {s.outcome for s in settled.settlements} == {"updated (settled)"}
+    assert state.open_intents() == ()
+    again = one_pass(config, sinks, state, MOMENT[2])
+    assert writes(again) == 0, [op for op in again.operations if not isinstance(op, Leave)]
 
 
 def test_a_draft_that_cannot_be_a_valid_message_is_skipped_alone(
