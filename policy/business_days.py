@@ -3,26 +3,50 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 import holidays
 
 _ONE_DAY = timedelta(days=1)
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    """Every country code `holidays` has a table for (aliases too), without loading one."""
+    from holidays.registry import EntityLoader
+
+    return frozenset(EntityLoader.get_country_codes(include_aliases=True))
+
+
 class BusinessCalendar:
     """Business days of one country (and subdivision), from the `holidays` package."""
 
-    __slots__ = ("country", "subdivision", "_holidays", "_by_year")
+    __slots__ = ("country", "subdivision", "_table", "_by_year")
 
     def __init__(self, country: str, subdivision: str | None = None) -> None:
         code = country.strip().upper()
         sub = subdivision.strip() if subdivision else None
         self.country: str = code
         self.subdivision: str | None = None
-        self._holidays: holidays.HolidayBase = self._load(code, sub)
-        self.subdivision = self._holidays.subdiv
+        self._table: holidays.HolidayBase | None = None
+        if sub is None:
+            # Loading a country's table imports every country `holidays` knows (a fifth of
+            # a second, on every command): the code is checked against the registry now,
+            # the table loaded when a date is first asked about (`status` from the plan
+            # cache asks none).
+            if code not in _country_codes():
+                raise ValueError(f"unknown country {code!r} for holidays: not in its registry")
+        else:  # a subdivision is checked (and its code normalised) by the table itself
+            self._table = self._load(code, sub)
+            self.subdivision = self._table.subdiv
         # Public holidays per year, filled lazily: one `holidays` lookup per year, then set hits.
         self._by_year: dict[int, frozenset[date]] = {}
+
+    @property
+    def _holidays(self) -> holidays.HolidayBase:
+        if self._table is None:
+            self._table = self._load(self.country, None)
+        return self._table
 
     @staticmethod
     def _load(country: str, subdivision: str | None) -> holidays.HolidayBase:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -130,3 +132,18 @@ def test_long_runs_cross_years() -> None:
         day = calendar.add_business_days(day, 10 + offset % 7)
     assert day.year >= 2033
     assert calendar.is_business_day(day)
+
+
+def test_a_country_alias_reads_as_its_country() -> None:
+    """`UK` is how many people write GB; the registry's aliases are accepted."""
+    assert BusinessCalendar("UK").is_business_day(date(2026, 12, 28)) is False  # Boxing Day, moved
+
+
+def test_the_table_is_loaded_only_when_a_date_is_asked_about() -> None:
+    """Loading one country imports all of them (a fifth of a second on every `status`)."""
+    probe = (
+        "import sys; from policy.business_days import BusinessCalendar as B; B('US');"
+        "print(any(m.startswith('holidays.countries.') for m in sys.modules))"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "False"
