@@ -115,6 +115,7 @@ def main() -> int:
     followup = str(Path(sys.executable).parent / "followup")
     with tempfile.TemporaryDirectory(prefix="followup-mailbox-") as tmp:
         folder = args.folder or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         config = folder / "config.toml"
         if not config.exists():  # in its own process: its memory must not count below
             generate = [sys.executable, str(Path(__file__).parent / "mailgen.py"), str(folder)]
