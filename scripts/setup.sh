@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 # when it is missing and we may (root, apt). Without it those tests skip, saying why.
 if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ] && command -v apt-get >/dev/null \
   && [ "$(id -u)" = 0 ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+  # A fresh machine is often still running unattended upgrades: wait for apt's lock.
+  lock=(-o DPkg::Lock::Timeout=600)
+  apt-get "${lock[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" install -y -qq dovecot-imapd >/dev/null
 fi
 stamp=.venv/.installed
 wanted="$(python3 --version 2>&1) $(cat pyproject.toml | python3 -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
