@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -149,14 +150,24 @@ def main() -> int:
     return 0
 
 
-def bench_sync(followup: str, folder: Path, config: Path, name: str, add: object) -> None:
+def bench_sync(
+    followup: str, folder: Path, config: Path, name: str, add: Callable[[int], Callable[[], None]]
+) -> None:
     sync = [followup, "sync", "--once", "--config", str(config), "--now", NOW]
     first_s, first_mb, _ = run(sync, folder)
     print(f"{name}: sync --once, first pass: {first_s:.2f}, peak RSS {first_mb:.0f} MB")
     again_s, _, _ = run(sync, folder)
     print(f"{name}: sync --once, nothing changed: {again_s:.2f} = {ratio(again_s, first_s)}")
-    assert callable(add)
-    add(1)
+    undo = add(1)
+    try:
+        _after_one_new(followup, folder, config, name, sync, first_s)
+    finally:  # a kept --folder starts the next run as generated
+        undo()
+
+
+def _after_one_new(
+    followup: str, folder: Path, config: Path, name: str, sync: list[str], first_s: Took
+) -> None:
     more_s, more_mb, _ = run(sync, folder)
     print(
         f"{name}: one new message, sync --once: {more_s:.2f} = {ratio(more_s, first_s)} of the "
@@ -178,15 +189,20 @@ def bench_sync(followup: str, folder: Path, config: Path, name: str, add: object
     )
 
 
-def append_mbox(mbox: Path, number: int) -> None:
+def append_mbox(mbox: Path, number: int) -> Callable[[], None]:
+    """Appends one message; returns how to take it off again."""
     mail = new_message(number)
+    size = mbox.stat().st_size
     with mbox.open("ab") as handle:
         handle.write(mailgen.from_line(mail) + mail.to_bytes() + b"\n")
+    return lambda: os.truncate(mbox, size)
 
 
-def deliver(root: Path, number: int) -> None:
-    name = f"1800000000.M{number}P9.bench:2,"
-    (root / "new" / name).write_bytes(new_message(number).to_bytes())
+def deliver(root: Path, number: int) -> Callable[[], None]:
+    """Delivers one message to the Maildir; returns how to take it out again."""
+    delivered = root / "new" / f"1800000000.M{number}P9.bench:2,"
+    delivered.write_bytes(new_message(number).to_bytes())
+    return lambda: delivered.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
