@@ -51,6 +51,38 @@ with open(sys.argv[1], "rb") as handle:
 print(count)
 """
 
+# Two passes the way `followup run` makes them (one process: the observer, its sources and
+# the plan cache kept between polls); the bench delivers a message between them.
+DAEMON = r"""
+import sys, time
+from datetime import datetime, timedelta
+from pathlib import Path
+from daemon.cli.common import board_keeper
+from daemon.config import load_config
+from daemon.lock import StateLock
+from daemon.observer import Observer
+from daemon.plan_cache import PlanCache
+from daemon.reconcile import run_pass
+from daemon.sinks import build_sinks
+from daemon.state import State
+config = load_config(Path(sys.argv[1]))
+now = datetime.fromisoformat(sys.argv[2])
+sinks = build_sinks(config)
+with StateLock(config.state_path), State.open(config.state_path) as state:
+    observer = Observer(config, snapshots=state.cursors())
+    plans = PlanCache.beside(config)
+    board = board_keeper(config)
+    for number in range(3):
+        began, cpu = time.perf_counter(), time.process_time()
+        summary = run_pass(observer=observer, sinks=sinks, state=state,
+                           settings=config.settings, now=now + timedelta(minutes=number),
+                           plans=plans)
+        board(summary.plan)
+        print(time.perf_counter() - began, time.process_time() - cpu, flush=True)
+        if number < 2:
+            sys.stdin.readline()  # the bench delivers a message meanwhile
+"""
+
 
 class Took(float):
     """Wall seconds of one process, with its CPU seconds (user + system) beside them: on a
@@ -160,13 +192,19 @@ def bench_sync(
     print(f"{name}: sync --once, nothing changed: {again_s:.2f} = {ratio(again_s, first_s)}")
     undo = add(1)
     try:
-        _after_one_new(followup, folder, config, name, sync, first_s)
+        _after_one_new(followup, folder, config, name, sync, first_s, add)
     finally:  # a kept --folder starts the next run as generated
         undo()
 
 
 def _after_one_new(
-    followup: str, folder: Path, config: Path, name: str, sync: list[str], first_s: Took
+    followup: str,
+    folder: Path,
+    config: Path,
+    name: str,
+    sync: list[str],
+    first_s: Took,
+    add: Callable[[int], Callable[[], None]],
 ) -> None:
     more_s, more_mb, _ = run(sync, folder)
     print(
@@ -187,6 +225,46 @@ def _after_one_new(
         f"{name}: plan after sync: {plan_s:.2f} = {ratio(plan_s, first_s)} of the first "
         f"pass, peak RSS {plan_mb:.0f} MB"
     )
+    first_poll, next_poll = daemon_polls(config, folder, add)
+    print(
+        f"{name}: `followup run`, its first poll after a new message: {first_poll:.2f} = "
+        f"{ratio(first_poll, first_s)} of the first pass; the next one: {next_poll:.2f} = "
+        f"{ratio(next_poll, first_s)}"
+    )
+
+
+def daemon_polls(
+    config: Path, folder: Path, add: Callable[[int], Callable[[], None]]
+) -> tuple[Took, Took]:
+    """The daemon's passes after a delivery, in one long-lived process as `followup run`
+    has: the first since it started (it compiles the reply reader then), and the next."""
+    undo: list[Callable[[], None]] = []
+    with tempfile.TemporaryFile("w+") as log:
+        daemon = subprocess.Popen(
+            [sys.executable, "-c", DAEMON, str(config), NOW],
+            cwd=folder,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        assert daemon.stdin is not None and daemon.stdout is not None
+        try:
+            figures = [daemon.stdout.readline().split()]  # its first pass: nothing new
+            for number in (2, 3):
+                undo.append(add(number))
+                daemon.stdin.write("\n")
+                daemon.stdin.flush()
+                figures.append(daemon.stdout.readline().split())
+            if daemon.wait(timeout=600) != 0 or not all(len(f) == 2 for f in figures):
+                log.seek(0)
+                print(log.read(), file=sys.stderr)
+                raise SystemExit("failed: the daemon's passes")
+        finally:
+            for step in reversed(undo):
+                step()
+    first, then = (Took(float(wall), float(cpu)) for wall, cpu in figures[1:])
+    return first, then
 
 
 def append_mbox(mbox: Path, number: int) -> Callable[[], None]:
