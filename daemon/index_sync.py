@@ -6,19 +6,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from connectors._email import (
-    envelope_from_json,
-    envelope_to_json,
-)
+from connectors._email import envelope_from_json, envelope_to_json
 from connectors.errors import SourceError
 from connectors.local.maildir import MaildirMail
 from connectors.local.mbox import MboxMail
-
-if TYPE_CHECKING:
-    pass
-
 from daemon.index_store import MailIndex, _SourceRow, _stamp_text
 
 logger = logging.getLogger(__name__)
