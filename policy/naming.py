@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from policy.models import DEFAULT_ATS_DOMAINS, DEFAULT_INTERVIEW_KEYWORDS
 
@@ -362,16 +363,27 @@ def stage_of(title: str) -> str:
     return "interview"
 
 
+# The interview keywords as words, longest first (each replaced in turn).
+_KEYWORD_WORDS = tuple(
+    re.compile(rf"(?i)\b{re.escape(keyword)}\b")
+    for keyword in sorted(DEFAULT_INTERVIEW_KEYWORDS, key=len, reverse=True)
+)
+
+
+@lru_cache(maxsize=1024)  # one per company: more than `re`'s own cache keeps
+def _company_words(company: str) -> re.Pattern[str]:
+    return re.compile(rf"(?i)(?<!\w){re.escape(company)}(?:'s)?(?!\w)")
+
+
 def role_in_title(title: str, company: str = "") -> str:
     """The role a title names ("Datadog Backend Engineer - Phone Screen" → "Backend
     Engineer"), or "the role"."""
-    keywords = sorted(DEFAULT_INTERVIEW_KEYWORDS, key=len, reverse=True)
     for segment in _segments(title):
         text = segment
         if company.strip():
-            text = re.sub(rf"(?i)(?<!\w){re.escape(company.strip())}(?:'s)?(?!\w)", " | ", text)
-        for keyword in keywords:
-            text = re.sub(rf"(?i)\b{re.escape(keyword)}\b", " | ", text)
+            text = _company_words(company.strip()).sub(" | ", text)
+        for keyword in _KEYWORD_WORDS:
+            text = keyword.sub(" | ", text)
         text = _ROLE_NOISE.sub(" | ", text)
         for chunk in text.split("|"):
             span = _role_span(chunk)
@@ -495,9 +507,8 @@ def _segments(title: str) -> list[str]:
 
 def _name_run(text: str) -> str:
     """The first run of capitalised words left once noise, keywords and roles are gone."""
-    keywords = sorted(DEFAULT_INTERVIEW_KEYWORDS, key=len, reverse=True)
-    for keyword in keywords:
-        text = re.sub(rf"(?i)\b{re.escape(keyword)}\b", " | ", text)
+    for keyword in _KEYWORD_WORDS:
+        text = keyword.sub(" | ", text)
     text = _TITLE_NOISE.sub(" | ", text)
     chunks = []
     for chunk in text.split("|"):
