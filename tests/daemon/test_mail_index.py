@@ -159,6 +159,51 @@ def test_the_bodies_of_dropped_messages_are_forgotten_and_only_those(tmp_path: P
     assert cached == {f"md:{keys[0]}", f"md:{keys[2]}", f"md:{keys[3]}"}
 
 
+def orphans(index_path: Path) -> int:
+    """People and link rows left pointing at no message."""
+    index = mail_index.MailIndex(index_path)
+    try:
+        (count,) = index.db.execute(
+            "SELECT (SELECT count(*) FROM people WHERE message NOT IN (SELECT id FROM messages))"
+            " + (SELECT count(*) FROM links WHERE message NOT IN (SELECT id FROM messages))"
+        ).fetchone()
+        return int(count)
+    finally:
+        index.close()
+
+
+def test_a_vanished_message_is_no_longer_found_by_its_participant(tmp_path: Path) -> None:
+    root = tmp_path / "Mail"
+    box = mailbox.Maildir(root, factory=None, create=True)
+    box.add(mail(1, sender="Rita <rita@acme.example>"))
+    gone = box.add(mail(2, sender="Sam <sam@globex.corp.example>"))
+    source = IndexedMail("maildir", [MaildirMail(root, NY)], tmp_path / "index")
+    source.set_participants(["sam@globex.corp.example"], [])
+    assert ids(source.threads()) == ["m2@x"]
+    box.remove(gone)
+    assert ids(source.threads()) == []
+    source.set_participants([], ["corp.example"])  # found by the parent domain before
+    assert ids(source.threads()) == []
+    assert orphans(tmp_path / "index") == 0
+
+
+def test_an_appended_mbox_keeps_the_last_message_it_reads_again(tmp_path: Path) -> None:
+    box = tmp_path / "mail.mbox"
+    write_mbox(box, [mail(n) for n in range(1, 4)])
+    source = IndexedMail("mbox", [MboxMail(box, NY)], tmp_path / "index")
+    source.threads()  # reads and caches the three bodies
+    with box.open("ab") as handle:
+        handle.write(b"From rita@acme.example Tue Dec  1 20:00:00 2026\n")
+        handle.write(mail(4, reply_to=3).as_bytes() + b"\n")
+    threads = source.threads()
+    assert ids(threads) == ["m1@x", "m2@x", "m3@x", "m4@x"]
+    index = mail_index.MailIndex(tmp_path / "index")
+    (bodies,) = index.db.execute("SELECT count(*) FROM bodies").fetchone()
+    index.close()
+    assert bodies == 4  # message 3, dropped and read again, kept its body
+    assert orphans(tmp_path / "index") == 0
+
+
 def test_participants_choose_threads_and_their_whole_thread(tmp_path: Path) -> None:
     box = tmp_path / "mail.mbox"
     write_mbox(
