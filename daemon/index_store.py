@@ -74,6 +74,7 @@ class MailIndex:
         self.only: frozenset[str] | None = None
         self._dropped: set[str] = set()  # contents of messages dropped in this transaction
         self._readded: set[str] = set()  # of those, the ones added again (still in use)
+        self._dropped_many = False  # more than `_FEW` at once: bodies are checked by a scan
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -152,10 +153,7 @@ class MailIndex:
             f"SELECT id, content, envelope FROM messages WHERE {where} LIMIT {_FEW + 1}", args
         ).fetchall()
         if len(few) > _FEW:
-            self._dropped.update(
-                row[0]
-                for row in self.db.execute(f"SELECT content FROM messages WHERE {where}", args)
-            )
+            self._dropped_many = True  # their contents are not held: a re-index has millions
             ids = f"SELECT id FROM messages WHERE {where}"
             self.db.execute(f"DELETE FROM people WHERE message IN ({ids})", args)
             self.db.execute(f"DELETE FROM links WHERE message IN ({ids})", args)
@@ -222,6 +220,7 @@ class MailIndex:
     def rollback(self) -> None:
         self._dropped.clear()
         self._readded.clear()
+        self._dropped_many = False
         self._rows.clear()
         self._people.clear()
         self._links.clear()
@@ -311,16 +310,25 @@ class MailIndex:
         """Only the bodies of dropped messages can have become unused: a pass after one
         appended message must not compare every body with all 200,000 messages (3 s)."""
         dropped = list(self._dropped - self._readded)  # one read again is still in use
+        many, self._dropped_many = self._dropped_many, False
         self._dropped, self._readded = set(), set()
-        if len(dropped) > 1000:  # a re-index: one pass over the table is cheaper
+        if many or len(dropped) > 1000:  # a re-index: one pass over the table is cheaper
             self.db.execute(
                 "DELETE FROM bodies WHERE content NOT IN (SELECT content FROM messages)"
             )
             return
-        kept = self.bodies(dropped)  # most messages have no body kept: nothing to check
-        dropped = [content for content in dropped if content in kept]
         for at in range(0, len(dropped), 500):
             chunk = dropped[at : at + 500]
+            marks = ",".join("?" * len(chunk))
+            # Most messages have no body kept: only those that do are checked for use.
+            chunk = [
+                row[0]
+                for row in self.db.execute(
+                    f"SELECT content FROM bodies WHERE content IN ({marks})", chunk
+                )
+            ]
+            if not chunk:
+                continue
             self.db.execute(
                 f"DELETE FROM bodies WHERE content IN ({','.join('?' * len(chunk))}) AND NOT "
                 "EXISTS (SELECT 1 FROM messages WHERE messages.content = bodies.content)",

@@ -204,6 +204,24 @@ def test_an_appended_mbox_keeps_the_last_message_it_reads_again(tmp_path: Path) 
     assert orphans(tmp_path / "index") == 0
 
 
+def test_many_vanished_messages_leave_nothing_behind(tmp_path: Path) -> None:
+    """More than a few at once (a folder emptied) go by one scan of each table."""
+    root = tmp_path / "Mail"
+    box = mailbox.Maildir(root, factory=None, create=True)
+    keys = [box.add(mail(n, sender=f"r{n}@acme{n}.example")) for n in range(1, 81)]
+    source = IndexedMail("maildir", [MaildirMail(root, NY)], tmp_path / "index")
+    source.threads()  # reads and caches the 80 bodies
+    for key in keys[:75]:
+        box.remove(key)
+    source.set_participants(["r3@acme3.example", "r78@acme78.example"], [])
+    assert ids(source.threads()) == ["m78@x"]
+    index = mail_index.MailIndex(tmp_path / "index")
+    cached = {row[0] for row in index.db.execute("SELECT content FROM bodies")}
+    index.close()
+    assert cached == {f"md:{key}" for key in keys[75:]}
+    assert orphans(tmp_path / "index") == 0
+
+
 def test_participants_choose_threads_and_their_whole_thread(tmp_path: Path) -> None:
     box = tmp_path / "mail.mbox"
     write_mbox(
