@@ -197,11 +197,12 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
     problems = reading.problems
     cultures = _cultures(raw["cultures"], problems) if "cultures" in raw else []
     _check_user(reading)
-    _check_default_timeline(reading, _business_calendar(reading))
     calendar_source = reading.value("calendar", "source")
     mail_source = reading.value("mail", "source")
     _check_source_keys(reading, calendar_source, mail_source)
     paths, mail_paths = _paths(reading, calendar_source, mail_source)
+    state_path = paths["daemon", "state_path"] or _data_folder() / "state.sqlite"
+    _check_default_timeline(reading, _business_calendar(reading, state_path))
     templates = () if problems else _templates(paths["policy", "templates_dir"], problems)
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
@@ -220,7 +221,7 @@ def _build(raw: dict[str, Any], path: Path) -> Config:
         mail_paths=mail_paths,
         drafts_path=paths["mail", "drafts_path"],
         google=_google(reading, paths),
-        state_path=paths["daemon", "state_path"] or _data_folder() / "state.sqlite",
+        state_path=state_path,
         poll_minutes=reading.value("daemon", "poll_minutes"),
         board_path=paths["daemon", "board_path"],
     )
@@ -239,13 +240,15 @@ def _check_user(reading: _Reading) -> None:
         problems.append("[user] timezone: missing (an IANA name like America/New_York)")
 
 
-def _business_calendar(reading: _Reading) -> BusinessCalendar | None:
-    """The country's (and subdivision's) business days, or None with a problem noted."""
-    from policy.business_days import BusinessCalendar
+def _business_calendar(reading: _Reading, state_path: Path) -> BusinessCalendar | None:
+    """The country's (and subdivision's) business days, or None with a problem noted (a
+    country checked before is known from the holidays kept beside the state)."""
+    from daemon.holiday_cache import HolidayCache
 
     subdivision = reading.values["user"].get("subdivision")
     try:
-        return BusinessCalendar(reading.value("user", "country").upper(), subdivision)
+        country = reading.value("user", "country").upper()
+        return HolidayCache.beside(state_path).calendar(country, subdivision)
     except ValueError as error:
         key = "subdivision" if subdivision and "subdiv" in str(error).lower() else "country"
         reading.problems.append(f"[user] {key}: {error}")

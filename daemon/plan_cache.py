@@ -36,6 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from daemon.holiday_cache import HolidayCache
 from policy.models import Application, Mark, Plan, Settings
 
 if TYPE_CHECKING:
@@ -127,10 +128,13 @@ class PlanCache:
         note: Callable[[Observation], str | None] = lambda observation: None,
         reads: bool = True,
         writes: bool = True,
+        holidays: HolidayCache | None = None,
     ) -> None:
         """`path`: the file the plan is kept in (None: memory only); `writes` False only
-        reads it (the commands that write nothing), `reads` False only writes it."""
+        reads it (the commands that write nothing), `reads` False only writes it;
+        `holidays`: the business days kept beside the state."""
         self.path = path
+        self.holidays = holidays
         self.reads, self.writes = reads, writes
         self._config_digest = config_digest
         self._note = note
@@ -149,6 +153,7 @@ class PlanCache:
             note=lambda observation: address_warning(config, observation.threads),
             reads=reads,
             writes=writes,
+            holidays=HolidayCache.beside(config.state_path),
         )
 
     @property
@@ -172,6 +177,8 @@ class PlanCache:
         from policy.planner import plan as make_plan
 
         parts = _Parts(self._earlier_parts(), self._config_digest)
+        holidays = self.holidays
+        calendar = holidays.calendar(settings.country, settings.subdivision) if holidays else None
         plan = make_plan(
             observation.events,
             observation.threads,
@@ -180,7 +187,10 @@ class PlanCache:
             marks,
             observation.replies,
             parts=parts,
+            calendar=calendar,
         )
+        if holidays is not None and self.writes:
+            holidays.save()
         kept = _Kept(marks, now, plan, self._note(observation) or "", parts.now)
         self._last, self._for = kept, (observation, settings)
         if digest is not None and self.writes:

@@ -100,11 +100,14 @@ def plan(
     marks: Sequence[Mark] = (),
     replies: MutableMapping[str, Reply] | None = None,
     parts: Parts | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> Plan:
     """Every interview's application, in order of interview start. `replies`: readings
     of recruiter messages by message id, kept between calls (the daemon's mail index);
-    `parts`: applications planned before, reused while their inputs are the same."""
-    calendar = BusinessCalendar(settings.country, settings.subdivision)
+    `parts`: applications planned before, reused while their inputs are the same;
+    `calendar`: the business days of `settings`' country, when the caller keeps them."""
+    if calendar is None:
+        calendar = BusinessCalendar(settings.country, settings.subdivision)
     threads = tuple(threads)
     if not settings.name.strip():  # sign with the name my sent mail carries
         settings = replace(settings, name=drafts.name_from_sent(threads, settings))

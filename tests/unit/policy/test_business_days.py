@@ -147,3 +147,31 @@ def test_the_table_is_loaded_only_when_a_date_is_asked_about() -> None:
     )
     ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert ran.stdout.strip() == "False"
+
+
+def test_a_checked_calendar_answers_from_the_years_it_is_lent() -> None:
+    """The daemon keeps the years worked out; a calendar lent them loads no table."""
+    worked_out = BusinessCalendar("US")
+    worked_out.add_business_days(date(2026, 12, 20), 10)  # reaches into 2027
+    assert set(worked_out.years) == {2026, 2027}
+    probe = (
+        "import sys; from datetime import date;"
+        "from policy.business_days import BusinessCalendar as B;"
+        f"kept = {_kept(worked_out)!r};"
+        "years = {y: frozenset(map(date.fromisoformat, days)) for y, days in kept.items()};"
+        "c = B.checked('US', None, years);"
+        "print(c.add_business_days(date(2026, 12, 20), 10), c.is_business_day(date(2026, 12, 25)),"
+        "any(m.startswith('holidays') for m in sys.modules))"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert ran.stdout.split() == ["2027-01-05", "False", "False"]  # Christmas, New Year
+
+
+def test_a_checked_calendar_works_out_a_year_it_was_not_lent() -> None:
+    calendar = BusinessCalendar.checked("US", "CA", {})
+    assert calendar.is_business_day(date(2026, 11, 27)) is False  # California's day after
+    assert set(calendar.years) == {2026}
+
+
+def _kept(calendar: BusinessCalendar) -> dict[int, list[str]]:
+    return {year: sorted(d.isoformat() for d in days) for year, days in calendar.years.items()}
