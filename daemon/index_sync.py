@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 from connectors._email import envelope_from_json, envelope_to_json
@@ -108,28 +109,26 @@ def _sync_maildir(index: MailIndex, reader: MaildirMail) -> None:
     row = index.source(name)
     if stamps and row is not None and row.kind == "maildir" and row.complete and row.stamp == stamp:
         return
-    # Not the envelopes: a pass after one delivery must not load 20,000 of them; only a
-    # renamed file's is read (below).
-    known: dict[str, tuple[int, str]] = {
-        key: (number, locator)
-        for number, key, locator in index.db.execute(
-            "SELECT id, key, locator FROM messages WHERE source = ?", (name,)
-        )
-    }
+    # Files are known by path: a pass after one delivery makes one entry, not 20,000, and
+    # loads no envelope but a renamed file's (below).
+    known: dict[str, int] = dict(
+        index.db.execute("SELECT locator, id FROM messages WHERE source = ?", (name,))
+    )
     present: set[str] = set()
+    renamed: set[str] = set()  # known paths whose file is now under another name
     index.db.execute("BEGIN IMMEDIATE")
     try:
         pending = 0
-        for entry in reader.entries():
-            present.add(entry.unique)
-            old = known.get(entry.unique)
-            if old is not None and old[1] == entry.path:
-                continue
+        for entry in reader.entries(skip=known, present=present):
+            old = index.db.execute(
+                "SELECT id, locator, envelope FROM messages WHERE source = ? AND key = ?",
+                (name, entry.unique),
+            ).fetchone()
+            if old is not None and (old[1] in present or os.path.lexists(old[1])):
+                continue  # one unique name twice (in new/ and cur/): the one indexed kept
             if old is not None:  # renamed for flags or moved new/ → cur/: re-keyed, not read
-                stored = index.db.execute(
-                    "SELECT envelope FROM messages WHERE id = ?", (old[0],)
-                ).fetchone()
-                envelope = _with_flags(stored[0], entry.flags, entry.drafts) if stored else None
+                renamed.add(old[1])
+                envelope = _with_flags(old[2], entry.flags, entry.drafts)
                 if envelope is not None:
                     index.db.execute(
                         "UPDATE messages SET locator = ?, envelope = ? WHERE id = ?",
@@ -137,16 +136,16 @@ def _sync_maildir(index: MailIndex, reader: MaildirMail) -> None:
                     )
                     continue
             found = reader.envelope(entry)
+            if old is not None:  # its old file is gone, whatever the new one holds
+                index.drop_messages("id = ?", (old[0],))
             if found is None:
                 continue
-            if old is not None:
-                index.drop_messages("id = ?", (old[0],))
             index.add(name, entry.unique, entry.path, (0, 0), "md:" + entry.unique, found)
             pending += 1
             if pending >= _BATCH:
                 index.commit(again=True)
                 pending = 0
-        gone = [known[key][0] for key in known.keys() - present]
+        gone = [known[path] for path in known.keys() - present - renamed]
         for at in range(0, len(gone), 500):
             chunk = gone[at : at + 500]
             index.drop_messages(f"id IN ({','.join('?' * len(chunk))})", chunk)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,12 +80,19 @@ class MaildirMail:
                 stamps.append((str(folder / sub), info.st_ino, info.st_mtime_ns, info.st_size))
         return tuple(stamps)
 
-    def entries(self) -> Iterator[Entry]:
-        """Every message file of the folders read, without opening any."""
+    def entries(
+        self, skip: Container[str] = (), present: set[str] | None = None
+    ) -> Iterator[Entry]:
+        """Every message file of the folders read, without opening any; none for a path
+        in `skip` (the files an index already holds), each file's path added to `present`."""
         self._check()
         for folder, prefix, drafts, sent in self._folders():
             for sub in ("cur", "new"):
                 for entry in _files(folder / sub):
+                    if present is not None:
+                        present.add(entry.path)
+                    if entry.path in skip:
+                        continue
                     unique, _, flags = entry.name.partition(":2,")
                     yield Entry(
                         unique=f"{prefix}{unique}",

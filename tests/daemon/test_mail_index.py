@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import mailbox
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -142,6 +143,33 @@ def test_maildir_new_renamed_and_vanished_files(
     assert len(opened) == 1 and "cur" not in opened[0]  # only the new file was read
     by_id = {m.message_id: m for t in threads for m in t.messages}
     assert by_id["m1@x"].is_draft and not by_id["m3@x"].is_draft
+
+
+def test_one_maildir_message_in_new_and_cur_is_read_once_and_kept_when_one_goes(
+    tmp_path: Path,
+) -> None:
+    """A sync program interrupted mid-move leaves one unique name in new/ and cur/."""
+    root = tmp_path / "Mail"
+    box = mailbox.Maildir(root, factory=None, create=True)
+    key = box.add(mail(1, sender="alex@example.com"))
+    [name] = os.listdir(root / "new")
+    source = IndexedMail("maildir", [MaildirMail(root, NY)], tmp_path / "index")
+    source.threads()
+    shutil.copy(root / "new" / name, root / "cur" / f"{key}:2,DS")  # flagged a draft
+    for _ in range(2):  # the same answer on every pass, not one copy then the other
+        assert ids(source.threads()) == ["m1@x"]
+        assert drafted(source) is False  # the copy indexed first: new/'s
+    (root / "new" / name).unlink()  # the move finished: the copy in cur/ is the message
+    assert ids(source.threads()) == ["m1@x"]
+    assert drafted(source) is True
+    (root / "cur" / f"{key}:2,DS").unlink()
+    assert ids(source.threads()) == []
+
+
+def drafted(source: IndexedMail) -> bool:
+    """Whether the one message is a draft: its flags tell which file the index holds."""
+    [thread] = source.threads()
+    return thread.messages[0].is_draft
 
 
 def test_the_bodies_of_dropped_messages_are_forgotten_and_only_those(tmp_path: Path) -> None:
