@@ -1,9 +1,11 @@
 """The text of one stored message: its first inline text/plain and text/html parts, decoded.
 
-A message of at most `WHOLE_BYTES` is parsed whole by `email`'s compat32 parser (why
-compat32: see `_email`). A larger one (a message with a big attachment; `MESSAGE_BYTES`
-of it are read) would cost that parser about ten times its size in copies, so its MIME
-structure is walked here, on the raw bytes, by the parser's own rules (`email.feedparser`):
+The MIME structure is walked here, on the raw bytes, by the rules of `email`'s compat32
+parser (why compat32: see `_email`; the rules are `email.feedparser`'s). Handing the
+parser a whole message costs about ten times its size in copies (a message with a big
+attachment; `MESSAGE_BYTES` of it are read), and for small mail twice the walk's time:
+the parser compiles a pattern for each new boundary and reads every attachment line by
+line, where the walk finds boundaries with `bytes.find` and stops at the text it wants.
 
 - a boundary line is `--boundary`, optionally `--`, then blanks, at the start of a line
   (a line ends at CRLF, CR or LF); a line that is a boundary line of an enclosing
@@ -12,11 +14,10 @@ structure is walked here, on the raw bytes, by the parser's own rules (`email.fe
 - a header block ends at the first line that is not a header or continuation line (an
   empty line there is dropped); a part of `multipart/digest` is `message/rfc822` by default.
 
-Each part's header block goes to the header parser; a part of at most `WHOLE_BYTES` (and
-not in a digest) goes to the full parser, which reads it exactly as it would inside the
-message; a bigger part is read only when it is a text part still wanted, and only its first
-`PART_BYTES`, cut at a line end, before decoding. Memory stays the raw bytes plus a few
-times `PART_BYTES`, however large the attachments.
+Each part's header block goes to the header parser; a part is read only when it is a
+text part still wanted, and only its first `PART_BYTES`, cut at a line end, before
+decoding, as the parser decodes it. Memory stays the raw bytes plus a few times
+`PART_BYTES`, however large the attachments.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 # parts, near the start; a 200 MB attachment must not cost gigabytes of memory.
 MESSAGE_BYTES = 16 << 20  # of one stored message, headers and bodies
 PART_BYTES = 8 << 20  # of one text/plain or text/html part, before decoding
-WHOLE_BYTES = 1 << 20  # a message or part this small is given to the mail parser whole
+WHOLE_BYTES = 1 << 20  # a piece of a message read flat this small goes to the parser whole
 _PART_HEADER_BYTES = 256 << 10  # of one part's header block
 _DEPTH = 100  # multiparts nested deeper are read flat
 
@@ -88,8 +89,8 @@ def read_bodies(raw: bytes) -> tuple[str, str]:
 
     A message over `MESSAGE_BYTES` is read that far, with a line (its text parts come
     first, in practice); a text part over `PART_BYTES` is read that far. A multipart
-    nested deeper than the parser's recursion allows (a hostile message) is read flat
-    instead: each piece between boundary lines on its own.
+    nested deeper than `_DEPTH` levels (a hostile message) is read flat instead: each
+    piece between boundary lines on its own.
     """
     limit = len(raw)
     if limit > MESSAGE_BYTES:
@@ -102,13 +103,10 @@ def read_bodies(raw: bytes) -> tuple[str, str]:
         limit = MESSAGE_BYTES
     texts = _Texts(raw, limit)
     try:
-        if limit <= WHOLE_BYTES:
-            texts.take(email.message_from_bytes(raw[:limit]))  # compat32: see `_email`
-        else:
-            texts.part(0, limit, (), "text/plain", strip=False, depth=0)
+        texts.part(0, limit, (), "text/plain", strip=False, depth=0)
     except (RecursionError, _TooDeep):
         logger.warning(
-            "message %s: nested too deeply for the mail parser; its parts were read flat",
+            "message %s: multiparts nested too deeply; its parts were read flat",
             _id_of(raw),
         )
         texts = _Texts(raw, limit)
@@ -161,7 +159,7 @@ class _Texts:
         wanted = self.text is None if kind == "text/plain" else self.html is None
         return kind in ("text/plain", "text/html") and wanted and not _is_attachment(part)
 
-    # -- parts walked here (a large message) --
+    # -- parts walked here --
 
     def part(
         self,
@@ -177,9 +175,6 @@ class _Texts:
         separators; `strip`: the line break before `end` belongs to a boundary."""
         if depth > _DEPTH:
             raise _TooDeep
-        if end - start <= WHOLE_BYTES and default == "text/plain":
-            self._whole(start, end, strip=strip)
-            return
         headers, body = self._headers(start, end)
         headers.set_default_type(default)
         kind = headers.get_content_type()

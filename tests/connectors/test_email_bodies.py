@@ -1,4 +1,4 @@
-"""The bodies of a large message are walked on the raw bytes, by the mail parser's rules, in
+"""The bodies of a message are walked on the raw bytes, by the mail parser's rules, in
 bounded memory; what is read is what the parser reads of the whole message."""
 
 from __future__ import annotations
@@ -24,17 +24,10 @@ ROOT = Path(__file__).parents[2]
 
 
 def parsed_whole(raw: bytes) -> tuple[str, str]:
-    """What the compat32 parser reads of the whole message (the small-message path)."""
+    """What the compat32 parser reads of the whole message (what the walk must read)."""
     texts = _email_bodies._Texts(raw, len(raw))
     texts.take(email.message_from_bytes(raw))
     return texts.text or "", texts.html or ""
-
-
-def walked(raw: bytes, monkeypatch: pytest.MonkeyPatch, whole: int = 0) -> tuple[str, str]:
-    """What the walk reads, with parts of at most `whole` bytes given to the parser."""
-    with monkeypatch.context() as patch:
-        patch.setattr(_email_bodies, "WHOLE_BYTES", whole)
-        return read_bodies(raw)
 
 
 def variants(raw: bytes) -> Iterator[bytes]:
@@ -98,28 +91,22 @@ def generated(seed: int) -> bytes:
 
 
 @pytest.mark.skipif(not WILD.is_dir(), reason=f"{WILD} is not here")
-def test_the_walk_reads_what_the_parser_reads_of_every_wild_message(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_walk_reads_what_the_parser_reads_of_every_wild_message() -> None:
     compared = 0
     for raw in wild_messages():
         for variant in variants(raw):
             expected = parsed_whole(variant)
-            assert walked(variant, monkeypatch) == expected
-            assert walked(variant, monkeypatch, whole=300) == expected
+            assert read_bodies(variant) == expected
             compared += 1
     assert compared > 500
 
 
-@pytest.mark.parametrize("whole", [0, 120])
-def test_the_walk_reads_what_the_parser_reads_of_nested_structures(
-    monkeypatch: pytest.MonkeyPatch, whole: int
-) -> None:
+def test_the_walk_reads_what_the_parser_reads_of_nested_structures() -> None:
     found = 0
     for seed in range(1500):
         raw = generated(seed)
         expected = parsed_whole(raw)
-        assert walked(raw, monkeypatch, whole) == expected, raw
+        assert read_bodies(raw) == expected, raw
         found += bool(expected[0] or expected[1])
     assert found > 300  # the structures do hold text
 
