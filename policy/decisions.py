@@ -33,45 +33,13 @@ no sentence states a decision, the reading is `uncertain`: a person should read 
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from policy.models import Outcome
+from policy.vocabulary import Lazy
 
 __all__ = ["DecisionReading", "read_decision"]
-
-
-class _Lazy:
-    """A pattern compiled on its first use. This module holds some 300 patterns, and
-    compiling them took 0.25-0.85 s of every command's start (issue 12) although most
-    commands read no reply (their readings are kept in the mail index); compiled here, they
-    are the same `re` patterns, searched the same way."""
-
-    __slots__ = ("_compiled", "pattern")
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self._compiled: re.Pattern[str] | None = None
-
-    def _get(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self._get().search(text, pos, endpos)
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self._get().match(text, pos, endpos)
-
-    def finditer(
-        self, text: str, pos: int = 0, endpos: int = sys.maxsize
-    ) -> Iterator[re.Match[str]]:
-        return self._get().finditer(text, pos, endpos)
-
-    def sub(self, replacement: str, text: str) -> str:
-        return self._get().sub(replacement, text)
 
 
 # Decisions are stated near the top of real mail; a longer text is read up to this many
@@ -91,20 +59,20 @@ class DecisionReading:
 # --- normalisation ---------------------------------------------------------------------------
 
 _CONTRACTIONS = (
-    (_Lazy(r"\bwon't\b"), "will not"),
-    (_Lazy(r"\bshan't\b"), "shall not"),
-    (_Lazy(r"\bcan't\b|\bcannot\b"), "can not"),
-    (_Lazy(r"\bain't\b"), "is not"),
-    (_Lazy(r"n't\b"), " not"),
-    (_Lazy(r"'re\b"), " are"),
-    (_Lazy(r"'ve\b"), " have"),
-    (_Lazy(r"'ll\b"), " will"),
-    (_Lazy(r"\bi'm\b"), "i am"),
-    (_Lazy(r"'d\b"), " would"),
-    (_Lazy(r"'s (?=been\b)"), " has "),
-    (_Lazy(r"\b(it|that|there|here|this|what|who|he|she)'s\b"), r"\1 is"),
+    (Lazy(r"\bwon't\b"), "will not"),
+    (Lazy(r"\bshan't\b"), "shall not"),
+    (Lazy(r"\bcan't\b|\bcannot\b"), "can not"),
+    (Lazy(r"\bain't\b"), "is not"),
+    (Lazy(r"n't\b"), " not"),
+    (Lazy(r"'re\b"), " are"),
+    (Lazy(r"'ve\b"), " have"),
+    (Lazy(r"'ll\b"), " will"),
+    (Lazy(r"\bi'm\b"), "i am"),
+    (Lazy(r"'d\b"), " would"),
+    (Lazy(r"'s (?=been\b)"), " has "),
+    (Lazy(r"\b(it|that|there|here|this|what|who|he|she)'s\b"), r"\1 is"),
 )
-_SPACES = _Lazy(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_SPACES = Lazy(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 
 
 def _normalise(text: str) -> str:
@@ -120,8 +88,8 @@ def _normalise(text: str) -> str:
 
 # A sentence ends at . ! ? followed by a space or the end, at a line break, and at ;.
 # Abbreviations ("dr.", "e.g.") and decimals do not end one.
-_SENTENCE_END = _Lazy(r"[.!?]+(?=\s|$)|\n|;")
-_ABBREVIATION = _Lazy(r"(?:\b(?:dr|mr|mrs|ms|prof|st|no|vs|etc|approx|e\.g|i\.e|inc|ltd)|\b\w)$")
+_SENTENCE_END = Lazy(r"[.!?]+(?=\s|$)|\n|;")
+_ABBREVIATION = Lazy(r"(?:\b(?:dr|mr|mrs|ms|prof|st|no|vs|etc|approx|e\.g|i\.e|inc|ltd)|\b\w)$")
 
 
 def _sentences(text: str) -> Iterator[str]:
@@ -138,9 +106,9 @@ def _sentences(text: str) -> Iterator[str]:
         yield piece
 
 
-def _w(pattern: str) -> _Lazy:
+def _w(pattern: str) -> Lazy:
     """A rule: a space stands for one space (text is normalised), `\\b` guards both ends."""
-    return _Lazy(r"\b(?:" + pattern + r")\b")
+    return Lazy(r"\b(?:" + pattern + r")\b")
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -258,7 +226,7 @@ _REJECT_NEGATED = tuple(
 )
 # "not moving forward with anyone until January", "can't move forward with any decision":
 # nothing decided about me yet.
-_NOT_YET = _Lazy(
+_NOT_YET = Lazy(
     r"\s*(?:with (?:anyone|anybody|any (?:decisions?|candidates?|ones?|\w+ candidates?|hires?"
     r"|offers?|applicants?))"
     r"(?! (?:\w+ )?including you)|until|yet|before|pending|while|without)\b"
@@ -266,12 +234,12 @@ _NOT_YET = _Lazy(
 # Just after the negated verb: still to come ("yet", "until"), or a pause for a reason of
 # the process ("because the budget is not approved", "because of a hiring freeze"), not a
 # reason about me ("because of your experience").
-_NOT_YET_NEAR = _Lazy(
+_NOT_YET_NEAR = Lazy(
     r"\b(?:until|yet|pending|because (?:of )?(?:the |a |an |our |their |its )?(?:[\w-]+ ){0,2}?"
     r"(?:budget|approval|headcount|freeze|hold|pause|reorg\w*|restructur\w*|holidays?|delays?"
     r"|timing|funding|sign-off|paperwork))\b"
 )
-_GENERIC_NEGATED = _Lazy(
+_GENERIC_NEGATED = Lazy(
     r"\b(?:candidates|applicants|those|anyone|people|everyone|others|whoever) (?:who are |who"
     r" have been |that are |)?$"
 )
@@ -306,7 +274,7 @@ _REJECT_OTHER = tuple(
     )
 )
 # An offer to someone else that is still open: "... and are waiting to hear back".
-_PENDING = _Lazy(
+_PENDING = Lazy(
     r"\b(?:wait\w*|await\w*|hear\w* back|hear\w* from|respond\w*|response|reply|answer"
     r"|decline\w*|turn\w* (?:it )?"
     r"down|pending|not (?:yet )?(?:accepted|responded|answered|signed)|yet to (?:accept|respond|"
@@ -398,7 +366,7 @@ _REJECT_GONE = tuple(
 )
 # The rejection names another job than mine ("we filled the Seattle role, but the Portland
 # role you interviewed for is still open").
-_STILL_OPEN = _Lazy(
+_STILL_OPEN = Lazy(
     r"\b(?:still|remains?|remaining|is) (?:very much )?(?:open|available|active|in (?:the )?"
     r"(?:running|process|consideration|contention)|under (?:consideration|review)|being"
     r" considered)\b"
@@ -714,7 +682,7 @@ def _other_role(sentence: str, start: int, end: int) -> bool:
 
 
 # An invitation that is only a courtesy: "set up a call to share feedback", a survey.
-_NOT_A_STAGE = _Lazy(
+_NOT_A_STAGE = Lazy(
     r"\b(?:feedback|survey|no agenda|just to (?:stay|keep) in touch|stay in touch"
     r"|notes from the interviewers|talent (?:community|network|pool|pipeline)"
     r"|newsletter|mailing list|future (?:roles|openings|opportunities|vacancies|positions)"
@@ -724,14 +692,14 @@ _NOT_A_STAGE = _Lazy(
 
 # --- what keeps a clause from deciding -------------------------------------------------------
 
-_CONDITIONAL = _Lazy(
+_CONDITIONAL = Lazy(
     r"\b(?:if|whether|unless|in case|in the event|should (?:we|you|the|they|it|our|he|she)"
     r"|once (?:we|you|the|they|our|an|a|it|this|that|i|he|she)|provided|assuming"
     r"|were (?:we|you) to|in order to be considered|before (?:we|you|the|they|our|making"
     r"|any|an?|deciding|extending|offering|i|he|she))\b"
 )
 # Conditions about me that do not make the rest conditional: "if you have any questions".
-_BENIGN_IF = _Lazy(
+_BENIGN_IF = Lazy(
     r"\b(?:if (?:you )?(?:have|has|need|want|wish|would|prefer|like|think|feel|are (?:free"
     r"|available|interested|happy|ok|okay|able|comfortable|still)|can|could|accept|agree|get"
     r"|do)\b|if (?:that|this|it|these|those|any) (?:\w+ )?(?:works?|suits?|helps?|would|is|are)"
@@ -740,7 +708,7 @@ _BENIGN_IF = _Lazy(
     r"|if (?:helpful|useful|possible|needed|necessary|so|not|anything|applicable|convenient"
     r"|preferred)\b|as if|even if|if only)"
 )
-_HEDGE = _Lazy(
+_HEDGE = Lazy(
     r"\b(?:hope|hoping|hoped|hopefully|expect|expecting|plan|planning|aim|aiming|intend"
     r"|intending|may|might|likely|possibly|probably|potentially|perhaps|maybe"
     r"|would like to be able|looking to|looking for|about to decide|deciding|decide"
@@ -750,34 +718,34 @@ _HEDGE = _Lazy(
     r"|(?:in|under) discussions?"
     r"|eventually|ready to|soon be)\b"
 )
-_RETRACTED = _Lazy(
+_RETRACTED = Lazy(
     r"\b(?:disregard|in error|by mistake|mistakenly|by accident|accidentally|erroneous\w*"
     r"|ignore (?:the|my|our|that|this) (?:previous|earlier|last))\b"
 )
 # A clause of thanks looks back: "thanks for accepting our invitation to interview".
-_LOOKING_BACK = _Lazy(
+_LOOKING_BACK = Lazy(
     r"\b(?:thanks?(?: you)?(?: (?:so|very) much| again| all)? for|(?:great|nice|good|lovely"
     r"|wonderful|a pleasure) (?:meeting|speaking|talking|chatting|seeing|to meet|to speak"
     r"|to talk|to chat|to see)|enjoyed (?:meeting|speaking|talking|chatting|our|the))"
     r"(?:(?! (?:and|but|so|now|we|i) ).)*$"
 )
-_NEGATION_NEAR = _Lazy(r"\b(?:not|never|no longer|unable to|no|nor)\b")
+_NEGATION_NEAR = Lazy(r"\b(?:not|never|no longer|unable to|no|nor)\b")
 
 # --- tone without a stated decision ----------------------------------------------------------
 
-_SAD = _Lazy(
+_SAD = Lazy(
     r"\b(?:regret (?:to|that)|we regret|unfortunately|sadly|i am afraid|regretfully"
     r"|sorry to (?:say|tell|inform|let you know|share|report|have to)|not (?:good|better|the)"
     r" news|disappointing news|not the (?:outcome|answer|news|result)|difficult decision"
     r"|tough decision|hard call|difficult to write)\b"
 )
-_SAD_ABOUT_ELSE = _Lazy(
+_SAD_ABOUT_ELSE = Lazy(
     r"\b(?:delay\w*|push\w* back|postpon\w*|move[ds]?|reschedul\w*|sick|ill|closed|clos\w+"
     r"|travel\w*|leave|paus\w*|hold|later than|behind|wait\w*|approval|budget|inconvenience"
     r"|confusion|error|feedback|technical|video|connection|audio|silence|slow|pulled|cancel\w*"
     r"|out of (?:the )?office|away|sooner|get back to you)\b"
 )
-_GLAD = _Lazy(
+_GLAD = Lazy(
     r"\b(?:congratulations|congrats|great news|good news|fantastic news|exciting news"
     r"|(?:pleased|delighted|happy|thrilled|excited|glad) to (?:inform|tell|let you know|advise"
     r"|confirm|share|say|report))\b"
@@ -803,7 +771,7 @@ def _clause_of(sentence: str, start: int, end: int) -> tuple[int, int]:
     return low, min(highs) if highs else last
 
 
-_TRAILING_CONDITION = _Lazy(
+_TRAILING_CONDITION = Lazy(
     r"\W*(?P<word>if|unless|provided|once|assuming|should|in case|as long as|depending on)\b"
     r"(?!.*,)"
 )
@@ -846,15 +814,15 @@ def _negated(sentence: str, start: int) -> bool:
     return _NEGATION_NEAR.search(" ".join(before.split()[-5:])) is not None
 
 
-def _any(*families: tuple[_Lazy, ...]) -> _Lazy:
+def _any(*families: tuple[Lazy, ...]) -> Lazy:
     """One pattern that matches where any of the families' patterns may: a cheap first test,
     since most sentences of a mail hold no decision at all."""
-    return _Lazy("|".join(p.pattern for family in families for p in family))
+    return Lazy("|".join(p.pattern for family in families for p in family))
 
 
 # The job word belongs to a meeting, not to the subject: "the interview we had scheduled
 # for the Controller position is cancelled" says nothing of the position itself.
-_FOR_A_MEETING = _Lazy(
+_FOR_A_MEETING = Lazy(
     r"\b(?:interview|call|meeting|chat|session|appointment|visit)s? (?:[\w']+ ){0,4}?(?:for|about)"
     r" (?:the|this|that|your|our) (?:[\w&'-]+ ){0,3}$"
 )
@@ -882,7 +850,7 @@ _ASKS_ME = _w(
     r" (?:free|available)|(?:does|would|will|could) [\w: ]{1,25}? (?:work|suit)(?: for you)?"
 )
 # What I am asked to: a further stage, or a meeting with someone, as the object of the ask.
-_MEETS_ME = _Lazy(
+_MEETS_ME = Lazy(
     r"(?: [\w'-]+){0,6}? (?:for|to (?:do|join|attend|come in for|sit)|do|join|attend|sit)"
     r" (?:an?|the|your|our|one more|another|some)? ?(?:[\w-]+ ){0,3}?(?:interview|round|stage"
     r"|assessment|test|trial|onsite|on-site|presentation|case study|exercise|take-home|shadow"
@@ -892,11 +860,11 @@ _MEETS_ME = _Lazy(
     r"|(?: [\w'-]+){0,4}? (?:meet|speak (?:with|to)|talk (?:with|to)|chat with|sit down with)"
     r" (?:the|our|their|two|some|a few|a couple|one|[a-z]+,? our)\b"
 )
-_DONE_ALREADY = _Lazy(
+_DONE_ALREADY = Lazy(
     r"(?: [\w-]+){0,3}? (?:last|yesterday|earlier|this morning|was|were|went|you (?:did|had|gave"
     r"|completed|attended))\b"
 )
-_RESCHEDULE = _Lazy(
+_RESCHEDULE = Lazy(
     r"\b(?:reschedul\w*|postpon\w*|instead|push\w* (?:back|it)|move (?:your|the|our|it|this)"
     r"|moved|cancel\w*|confirm\w* (?:that|your|the) (?:attendance at|time of|details|receipt)"
     r"|confirm\w* that)\b"

@@ -7,8 +7,9 @@ is prefixed with "> " per line so quote detection works on the result as on plai
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
+
+from policy.vocabulary import compile_re
 
 __all__ = ["html_to_text"]
 
@@ -56,7 +57,7 @@ _PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr"})
 # Table cells: kept on one line, separated by a space.
 _CELL = frozenset({"td", "th"})
 
-_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
+_SPACES = compile_re(r"[ \t\r\n\f\v\u00a0\u200b]+")
 
 
 class _TextParser(HTMLParser):

@@ -25,8 +25,9 @@ from policy.models import (
 )
 from policy.replies import is_auto_reply
 from policy.replies import is_bulk as bulk_headers
+from policy.vocabulary import compile_re
 
-_NOTE_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
+_NOTE_LINE = compile_re(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
 
 
 def parse_notes(description: str) -> tuple[tuple[str, str], ...]:
@@ -151,7 +152,7 @@ def _links_by_domain(domain: str, settings: Settings) -> bool:
     return bool(domain) and not is_freemail(domain, settings) and not is_ats(domain, settings)
 
 
-_NO_REPLY = re.compile(r"(?:^|[-._])(?:no-?reply|do-?not-?reply)(?:[-._+]|$)")
+_NO_REPLY = compile_re(r"(?:^|[-._])(?:no-?reply|do-?not-?reply)(?:[-._+]|$)")
 
 
 def is_no_reply(address: str) -> bool:

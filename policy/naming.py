@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from policy.models import DEFAULT_ATS_DOMAINS, DEFAULT_INTERVIEW_KEYWORDS
+from policy.vocabulary import compile_re
 
 UNKNOWN_ROLE = "the role"
 
@@ -95,13 +96,13 @@ _ROLE_MAILBOXES = frozenset(
         "ashby",
     ]
 )
-_NO_REPLY = re.compile(
+_NO_REPLY = compile_re(
     r"(?:^|[._+-])(?:no-?reply|do-?not-?reply|notreply|mailer-daemon|postmaster|bounces?"
     r"|notifications?|alerts?|jobalerts?|job-alerts?)(?:$|[._+-])",
     re.IGNORECASE,
 )
 # Display names of teams, not people.
-_NOT_A_PERSON = re.compile(
+_NOT_A_PERSON = compile_re(
     r"\b(?:team|recruiting|recruitment|talent|careers?|hiring|hr|jobs|noreply|no-reply|"
     r"notifications?|calendar|people ops|people operations|human resources|staffing|"
     r"acquisition|via|support|admin|office|alerts?|info)\b",
@@ -242,7 +243,7 @@ _STAGES = (
     ("onsite", "onsite interview"),
     ("panel", "panel interview"),
 )
-_TITLE_NOISE = re.compile(
+_TITLE_NOISE = compile_re(
     r"\b(?:interviews?|calls?|chats?|screens?|screening|rounds?(?: \d+)?|\d+(?:st|nd|rd|th)"
     r"|final|onsite|on-site|virtual|video|zoom|teams|google meet|meet|intro|introductory"
     r"|meeting|loop|conversation|invitation|invite|updated|reminder|phone|technical"
@@ -251,13 +252,13 @@ _TITLE_NOISE = re.compile(
     re.IGNORECASE,
 )
 # Words around a role in a title that are not part of it.
-_ROLE_NOISE = re.compile(
+_ROLE_NOISE = compile_re(
     r"\b(?:interviews?|calls?|chats?|screens?|screening|rounds?(?: \d+)?|\d+(?:st|nd|rd|th)"
     r"|final|onsite|on-site|virtual|video|zoom|teams|google meet|meet|intro|introductory"
     r"|meeting|loop|conversation|invitation|invite|updated|reminder)\b",
     re.IGNORECASE,
 )
-_ROLE_WORD = re.compile(
+_ROLE_WORD = compile_re(
     r"\b(?:engineer|developer|programmer|manager|designer|analyst|scientist|researcher"
     r"|architect|consultant|specialist|intern|administrator|lead|director|officer"
     r"|coordinator|associate|assistant|representative|recruiter|writer|editor|accountant"
@@ -349,8 +350,8 @@ _ROLE_MODIFIERS = frozenset(
         "quantitative",
     ]
 )
-_SPLIT = re.compile(r"\s+[-\u2013\u2014|/~]\s+|\s*(?:<>|::|[:|()\[\]])\s*|,\s+")
-_LINKERS = re.compile(r"\s+(?:for|at|with|@|x|\u00d7|and)\s+", re.IGNORECASE)
+_SPLIT = compile_re(r"\s+[-\u2013\u2014|/~]\s+|\s*(?:<>|::|[:|()\[\]])\s*|,\s+")
+_LINKERS = compile_re(r"\s+(?:for|at|with|@|x|\u00d7|and)\s+", re.IGNORECASE)
 
 
 def stage_of(title: str) -> str:
@@ -365,7 +366,7 @@ def stage_of(title: str) -> str:
 
 # The interview keywords as words, longest first (each replaced in turn).
 _KEYWORD_WORDS = tuple(
-    re.compile(rf"(?i)\b{re.escape(keyword)}\b")
+    compile_re(rf"(?i)\b{re.escape(keyword)}\b")
     for keyword in sorted(DEFAULT_INTERVIEW_KEYWORDS, key=len, reverse=True)
 )
 

@@ -19,6 +19,7 @@ from policy.decisions import read_decision
 from policy.html_text import html_to_text
 from policy.models import Message, Outcome
 from policy.timeline import find_return_date, find_statement
+from policy.vocabulary import compile_re
 
 __all__ = ["Reading", "decision_in", "is_auto_reply", "is_bulk", "new_text", "read_reply"]
 
@@ -26,10 +27,10 @@ __all__ = ["Reading", "decision_in", "is_auto_reply", "is_bulk", "new_text", "re
 
 # RFC 3676 section 4.3: "-- " alone on a line starts the signature. Many clients strip the
 # trailing space, so a bare "--" counts too.
-_SIG_DELIMITER = re.compile(r"^--[ \t]*$")
+_SIG_DELIMITER = compile_re(r"^--[ \t]*$")
 
 # Mobile and webmail footers that are signatures in all but name.
-_DEVICE_FOOTER = re.compile(
+_DEVICE_FOOTER = compile_re(
     r"^(sent from my \w[\w ]*|sent from (outlook|yahoo mail|mail) for \w[\w ]*"
     r"|get outlook for \w[\w ]*|sent via \w[\w ]*)\.?$",
     re.IGNORECASE,
@@ -75,24 +76,24 @@ _SIGN_OFF_PHRASES = (
     "have a great weekend",
     "have a good weekend",
 )
-_SIGN_OFF = re.compile(
+_SIGN_OFF = compile_re(
     # Longest first, so "best regards" is not read as "best" followed by a name.
     "^(?:"
     + "|".join(re.escape(p) for p in sorted(_SIGN_OFF_PHRASES, key=len, reverse=True))
     + r")(?![\w'])\s*[,.!:\-\u2013\u2014]*",
     re.IGNORECASE,
 )
-_NAME_WORD = re.compile(r"^[A-Z][\w.'\-]*$")
+_NAME_WORD = compile_re(r"^[A-Z][\w.'\-]*$")
 # A signature after a sign-off: at most this many non-empty lines, none longer than that.
 _SIG_MAX_LINES = 10
 _SIG_MAX_LINE = 600  # legal disclaimers are long single lines
 # A postscript is part of the message, not of the signature.
-_POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\b", re.IGNORECASE)
+_POSTSCRIPT = compile_re(r"^p\.?\s?s\.?\b", re.IGNORECASE)
 
 
 # Two "Key: value" lines in a row ("From: …" then "Sent: …"): the only shape unwrap() reads
 # as a reply or forward header, checked first because unwrap() is slow on every body.
-_HEADER_PAIR = re.compile(
+_HEADER_PAIR = compile_re(
     r"^[ \t*]*[^\W\d][\w .-]{0,24}:[^\n]*\n[ \t*]*[^\W\d][\w .-]{0,24}:", re.M
 )
 
@@ -108,7 +109,7 @@ _INTRO_WORDS = (
     *("oorgestuurd", "Vidarebefordrat", "riginal", "Ursprüngliche", "Oorspronkelijk"),
     *("transféré", "rigineel", "Пересылаемое"),
 )
-_GMAIL_DATE = re.compile(r"[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}")  # its "(date) (name <addr>)"
+_GMAIL_DATE = compile_re(r"[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}")  # its "(date) (name <addr>)"
 _QUOTE_LIMIT = 1000  # quote()'s default `limit`
 
 
@@ -135,7 +136,7 @@ def _quotequail_top(text: str) -> str:
     return top
 
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
+_TAG = compile_re(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
 _VOID = frozenset(
     {
         "area",
@@ -279,7 +280,7 @@ def new_text(message: Message) -> str:
 
 # --- auto-replies ---------------------------------------------------------------------------
 
-_AUTO_SUBJECT = re.compile(
+_AUTO_SUBJECT = compile_re(
     r"^\s*(?:out of (?:the )?office|automatic reply|auto[- ]?reply|automatic response"
     r"|auto[- ]?response)\b",
     re.IGNORECASE,

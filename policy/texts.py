@@ -26,6 +26,7 @@ from string import Template
 from typing import NotRequired, TypedDict, Unpack
 
 from policy import naming
+from policy.vocabulary import compile_re
 
 __all__ = [
     "LEARNED_PLACEHOLDER",
@@ -193,7 +194,7 @@ def role_from_title(title: str, company: str) -> str:
 
 
 _NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
-_BARE_DURATION = re.compile(
+_BARE_DURATION = compile_re(
     rf"(?:about |around |roughly )?{_NUMBER}(?:\s*(?:-|to|or)\s*{_NUMBER})?\s+"
     r"(?:business |working |calendar )?(?:day|week|month)s?",
     re.IGNORECASE,
@@ -206,11 +207,11 @@ _TIME_START = (
     r"|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug"
     r"|sep|sept|oct|nov|dec|after the|the holidays|new year)"
 )
-_LED_PHRASE = re.compile(
+_LED_PHRASE = compile_re(
     rf"\b(?:within|in|by|before|after|over|on|around|sometime|at|until)\s+{_TIME_START}",
     re.IGNORECASE,
 )
-_BARE_PHRASE = re.compile(
+_BARE_PHRASE = compile_re(
     rf"^(?:\d|(?:{_TIME_START})\b)",
     re.IGNORECASE,
 )
@@ -218,10 +219,10 @@ _MONTHS = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november"
     r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
 )
-_WEEKDAY = re.compile(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_PROPER = re.compile(rf"(?:{_MONTHS}|{_WEEKDAY.pattern}|q[1-4]\b|new year)", re.IGNORECASE)
-_MONTHISH = re.compile(rf"(?:(?:early|mid|late)[- ]?)?(?:{_MONTHS}|q[1-4]\b)", re.IGNORECASE)
-_PHRASE_END = re.compile(r"[,;.!?()]|\s+(?:and|but|so|when|once|if|because|as)\s+")
+_WEEKDAY = compile_re(r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_PROPER = compile_re(rf"(?:{_MONTHS}|{_WEEKDAY.pattern}|q[1-4]\b|new year)", re.IGNORECASE)
+_MONTHISH = compile_re(rf"(?:(?:early|mid|late)[- ]?)?(?:{_MONTHS}|q[1-4]\b)", re.IGNORECASE)
+_PHRASE_END = compile_re(r"[,;.!?()]|\s+(?:and|but|so|when|once|if|because|as)\s+")
 
 
 def _timeline_phrase(text: str | None) -> str | None:
@@ -372,7 +373,7 @@ def follow_up_text(
     return mail_subject, _render(body, values)
 
 
-_REPLY_PREFIX = re.compile(
+_REPLY_PREFIX = compile_re(
     r"^\s*(?:(?:re|aw|sv|vs|antw|ref|r|wg|回复|答复|回覆)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+",
     re.IGNORECASE,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,13 @@ def sync_once(config: Path, now: str, *extra: str) -> subprocess.CompletedProces
         text=True,
         timeout=120,
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The commands the tests run keep their compiled patterns in a folder of the run's,
+    not in the user's ~/.cache (`daemon/pattern_cache.py`)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

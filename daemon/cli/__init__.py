@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from daemon.cli.handler import handle_errors
 from daemon.cli.parser import build_parser
+from daemon.pattern_cache import PatternCache
+from policy.vocabulary import compile_with
 
 __all__ = ["build_parser", "handle_errors", "main"]
 
@@ -41,4 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return handle_errors(args.func)(args)
+    # Before any command imports policy: its patterns are compiled once, then kept.
+    patterns = PatternCache.in_user_cache()
+    compile_with(patterns.compile)
+    try:
+        return handle_errors(args.func)(args)
+    finally:
+        compile_with(None)
+        patterns.save()

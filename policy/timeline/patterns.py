@@ -68,6 +68,7 @@ from policy.timeline.resolvers import (
     year_window,
 )
 from policy.timeline.words import MONTHS
+from policy.vocabulary import compile_re
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,7 +149,7 @@ _END_OF = r"(?:(?:the )?(?:end|close) of )"
 
 
 def _lead(words: str, gap: str = "") -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{words})\s+{gap}$")
+    return compile_re(rf"\b(?:{words})\s+{gap}$")
 
 
 _DATE_LEAD = _lead(
@@ -163,7 +164,7 @@ _MONTH_LEAD = _lead(
 _YEAR_LEAD = _lead("in|by|during|until|till|before|than|of|for|around|after")
 # "today" often tells when something else happens ("we're meeting today to discuss"): it is
 # a promised date only after "by" or right after what is promised ("you'll hear back today").
-_TODAY_LEAD = re.compile(
+_TODAY_LEAD = compile_re(
     r"(?:\b(?:by|until|till|before|later|sometime|eod)\s+(?:\S+\s+){0,2}"
     r"|\b(?:respond|reply|decide|know|confirm|back|out|touch|you|us|answers?|news|updates?"
     r"|feedback|decision|word|results?|outcome)\s+)$"
@@ -187,7 +188,7 @@ def _rules(
     return [
         Rule(
             name=name,
-            pattern=re.compile(rf"(?<![\w'])(?:{body})(?![\w])"),
+            pattern=compile_re(rf"(?<![\w'])(?:{body})(?![\w])"),
             resolve=resolve,
             combine=combine,
             lead=lead,
@@ -225,14 +226,14 @@ _DURATION = (
 )
 
 # Substrings without which a family of rules cannot match; they spare most sentences most rules.
-_DIGIT = re.compile(r"\d")
-_WD_WORD = re.compile(r"mon|tue|wed|thu|fri|sat|sun")
-_MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
-_UNIT_WORD = re.compile(r"day|wk|week|fortnight|mo|quarter|qtr|year|yr|hour|hr|min")
-_WEEK = re.compile(r"week|eow")
-_MONTH = re.compile(r"month|eom")
-_QUARTER = re.compile(r"q")
-_YEAR_WORD = re.compile(r"year|yr|eoy")
+_DIGIT = compile_re(r"\d")
+_WD_WORD = compile_re(r"mon|tue|wed|thu|fri|sat|sun")
+_MONTH_WORD = compile_re(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_UNIT_WORD = compile_re(r"day|wk|week|fortnight|mo|quarter|qtr|year|yr|hour|hr|min")
+_WEEK = compile_re(r"week|eow")
+_MONTH = compile_re(r"month|eom")
+_QUARTER = compile_re(r"q")
+_YEAR_WORD = compile_re(r"year|yr|eoy")
 
 RULES: tuple[Rule, ...] = tuple(
     [

@@ -42,6 +42,7 @@ from policy.business_days import BusinessCalendar
 from policy.timeline.patterns import Found, parse_whole, scan
 from policy.timeline.resolvers import Context
 from policy.timeline.words import ABBREVIATIONS, Normalized, normalize
+from policy.vocabulary import compile_re
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,7 +55,7 @@ class Statement:
 
 def _words(pattern: str) -> re.Pattern[str]:
     """A keyword pattern for raw lower-case text: a space stands for any run of white space."""
-    return re.compile(pattern.replace(" ", r"\s+"))
+    return compile_re(pattern.replace(" ", r"\s+"))
 
 
 # A sentence promises a response, decision, update or next step (POLICY.md "The stated
@@ -84,7 +85,7 @@ _AWAY = _words(
 )
 
 # Without one of these a sentence holds no time expression: it is not normalised or scanned.
-_DATEISH = re.compile(
+_DATEISH = compile_re(
     r"\d|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|to(?:d|n|m)"
     r"|tmr|eo[dbwmqy]|cob|week|quarter|qtr|year|yr|q[1-4]|day|hour|hr|min|fortnight|first|second"
     r"|third|th\b|christmas|xmas|new year|thanksgiving|easter|halloween|valentine|patrick"
@@ -92,26 +93,26 @@ _DATEISH = re.compile(
 )
 
 # Words before a bare expression that do not change it ("by Friday", "Timeline: 2 weeks").
-_LABEL = re.compile(r"^(?:timeline|deadline|eta|expected|expect|when)\s*[:=-]\s*", re.IGNORECASE)
-_LEADING = re.compile(
+_LABEL = compile_re(r"^(?:timeline|deadline|eta|expected|expect|when)\s*[:=-]\s*", re.IGNORECASE)
+_LEADING = compile_re(
     r"^(?:no later than|not later than|some ?time|by|within|in|on|around|about|approximately"
     r"|approx\.?|roughly|before|until|till|til|at|during|for|after|from|over|circa)\s+"
 )
-_TRAILING = re.compile(
+_TRAILING = compile_re(
     r"(?:[\s.!?;:,)\]\"']+|[- ]ish|\s(?:or so|at the latest|latest|at most|max|maximum|tops"
     r"|or sooner|or earlier))$"
 )
-_QUOTE_LEAD = re.compile(
+_QUOTE_LEAD = compile_re(
     r"\b(?:no later than|by|within|in|on|until|till|before|around|about|over|after|during"
     r"|through|from|at)\s+$"
 )
 # Longer texts are never a bare expression ("the second closest Monday to October 5th").
 _BARE_MAX = 100
-_SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|;|\n[ \t]*\n")
-_WORD_BEFORE = re.compile(r"(\w+(?:\.\w+)*)$")
+_SENTENCE_END = compile_re(r"[.!?]+(?=[\s\"')\]]|$)|;|\n[ \t]*\n")
+_WORD_BEFORE = compile_re(r"(\w+(?:\.\w+)*)$")
 # A clause of thanks or pleasantry looks back: "Thanks for meeting us on Monday, we'll be in
 # touch" promises nothing for Monday. Its dates are not read (to the clause's end).
-_LOOKING_BACK = re.compile(
+_LOOKING_BACK = compile_re(
     r"\b(?:thanks?(?: you)?(?: (?:so|very) much| again| all)? for|(?:great|nice|good|lovely"
     r"|wonderful|a pleasure) (?:meeting|speaking|talking|chatting|seeing|to meet|to speak"
     r"|to talk|to chat|to see)|enjoyed (?:meeting|speaking|talking|chatting|our|the))"
@@ -123,7 +124,7 @@ _LOOKING_BACK = re.compile(
 # in touch" promises nothing for Monday, "we received your application on November 20"
 # nothing for next November. Only a date standing bare or after "on" is read this way: a
 # "by", "within" or "until" looks ahead whatever the verb.
-_PAST_CLAUSE = re.compile(
+_PAST_CLAUSE = compile_re(
     r"(?:\b(?:we|i|they|he|she|you|team|manager|committee|panel)"
     r"(?:'ve|'d| have| has| had| just| already| all| both)*"
     r" (?:(?!(?:need|proceed|succeed|exceed|feed|speed|seed|breed|indeed)\b)\w{2,}ed"
@@ -133,8 +134,8 @@ _PAST_CLAUSE = re.compile(
     r"|\b(?:was|were) \w{2,}ed\b)[^,;:.!?]*$",
     re.IGNORECASE,
 )
-_CLAUSE_START = re.compile(r".*(?:[,;:]|\b(?:and|but|so|then|while|because)\b)", re.DOTALL)
-_LOOKS_AHEAD = re.compile(
+_CLAUSE_START = compile_re(r".*(?:[,;:]|\b(?:and|but|so|then|while|because)\b)", re.DOTALL)
+_LOOKS_AHEAD = compile_re(
     r"\b(?:by|within|in|until|till|til|before|after|around|about|over|during|through"
     r"|no later than|next|this|coming)\s+$",
     re.IGNORECASE,
@@ -160,12 +161,12 @@ def _told_as_past(text: str, sentence_start: int, phrase_start: int) -> bool:
 # A deadline set for me is no statement (POLICY.md "The stated timeline"): "please return
 # the signed letter by December 18", "reply within 24 hours", "you have until Friday to
 # accept", "the link is valid for five days". Read in the clause that holds the expression.
-_CLAUSE_BREAK = re.compile(
+_CLAUSE_BREAK = compile_re(
     r".*(?:[,;:()\u2014]|\b(?:and|but|so|then|while|because|meanwhile|otherwise|in the meantime"
     r"|after which)\b)",
     re.DOTALL | re.IGNORECASE,
 )
-_REQUEST = re.compile(
+_REQUEST = compile_re(
     r"\b(?:please|pls|kindly|could you|can you|would you|will you|if you could|if you can"
     r"|make sure|be sure to|remember to|do not forget|don't forget|we ask that|we'd ask"
     r"|(?:we|i) (?:would |'d )?(?:need|require|request|ask|like|appreciate|want)"
@@ -186,7 +187,7 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 # An imperative to me at the start of the clause: "Sign and return it by Friday".
-_IMPERATIVE = re.compile(
+_IMPERATIVE = compile_re(
     r"^\W*(?:(?:also|just|then|now|simply|first)\s+)?(?:sign|countersign|return|send|submit"
     r"|complete|reply|respond|confirm|accept|let (?:us|me) know|provide|share|book|schedule"
     r"|choose|pick|select|fill|upload|email|e-mail|call|ring|get back to (?:us|me)|tell (?:us|me)"
@@ -195,7 +196,7 @@ _IMPERATIVE = re.compile(
 )
 # What they will do, after the request word, makes the clause a promise again: "please
 # expect to hear from us by Friday".
-_THEIR_PART = re.compile(
+_THEIR_PART = compile_re(
     r"\b(?:we|we'll|we will|i'll|i will|us|our team|the team|they|hear|get back to you|be in"
     r"\s+touch|let you know|update you|reach out to you|contact you|expect|allow|give (?:us|me"
     r"|them|the team)|bear with|be patient|wait)\b",

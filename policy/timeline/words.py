@@ -14,6 +14,8 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from policy.vocabulary import compile_re
+
 MONTHS: dict[str, int] = {
     "january": 1,
     "february": 2,
@@ -212,13 +214,13 @@ _CHAR_MAP = {
 }
 
 _TRANSLATION = str.maketrans(_CHAR_MAP)
-_SPACES = re.compile(r"\s{2,}|[^\S ]")  # any white space but a lone " " (the common case)
-_COUPLE = re.compile(r"\b(?:a )?couple(?: of)?\b")
-_FEW = re.compile(r"\ba few\b")
-_COMPOUND_CARDINAL = re.compile(rf"\b({'|'.join(_TENS)})[- ]?({'|'.join(_UNITS)})\b")
-_COMPOUND_ORDINAL = re.compile(rf"\b(twenty|thirty)[- ]?({'|'.join(_UNIT_ORDINALS)})\b")
-_CARDINAL = re.compile(rf"\b({'|'.join(_ALL_CARDINALS)})\b")
-_ORDINAL = re.compile(rf"\b({'|'.join(ORDINALS)})\b")
+_SPACES = compile_re(r"\s{2,}|[^\S ]")  # any white space but a lone " " (the common case)
+_COUPLE = compile_re(r"\b(?:a )?couple(?: of)?\b")
+_FEW = compile_re(r"\ba few\b")
+_COMPOUND_CARDINAL = compile_re(rf"\b({'|'.join(_TENS)})[- ]?({'|'.join(_UNITS)})\b")
+_COMPOUND_ORDINAL = compile_re(rf"\b(twenty|thirty)[- ]?({'|'.join(_UNIT_ORDINALS)})\b")
+_CARDINAL = compile_re(rf"\b({'|'.join(_ALL_CARDINALS)})\b")
+_ORDINAL = compile_re(rf"\b({'|'.join(ORDINALS)})\b")
 
 
 def normalize(text: str) -> Normalized:
