@@ -261,9 +261,11 @@ class ThreadIndex:
         for domain in side.domains:
             numbers |= self._by_key.get("@" + domain, set())
         if len(company) >= 2:
-            pattern = _company_pattern(company)  # \s never crosses the \0 between fields
             folded = company.split()[0].casefold()
-            numbers.update(n for n, said in self._ats if folded in said and pattern.search(said))
+            named = [(n, said) for n, said in self._ats if folded in said]
+            if named:  # compiled only then: a plan of 300 companies compiled 300 (25 ms)
+                pattern = _company_pattern(company)  # \s never crosses the \0 between fields
+                numbers.update(n for n, said in named if pattern.search(said))
         return tuple(self._threads[n] for n in sorted(numbers))
 
 

@@ -379,10 +379,12 @@ def _company_words(company: str) -> re.Pattern[str]:
 def role_in_title(title: str, company: str = "") -> str:
     """The role a title names ("Datadog Backend Engineer - Phone Screen" → "Backend
     Engineer"), or "the role"."""
+    company = company.strip()
+    named = bool(company) and company.casefold() in title.casefold()  # else nothing to compile
     for segment in _segments(title):
         text = segment
-        if company.strip():
-            text = _company_words(company.strip()).sub(" | ", text)
+        if named:
+            text = _company_words(company).sub(" | ", text)
         for keyword in _KEYWORD_WORDS:
             text = keyword.sub(" | ", text)
         text = _ROLE_NOISE.sub(" | ", text)
