@@ -11,7 +11,9 @@ differ from `re.compile`'s: the file is keyed by the interpreter's version and `
 magic number and checked by a digest; the steps are tried on a probe first; `_sre`
 validates every code list it is given; on any surprise a pattern is `re.compile`'s. The
 cost of a wrong guess is the 0.2 s, never a different reading. The file holds only
-patterns written in policy's code (`policy.vocabulary`), nothing read from mail.
+patterns written in policy's code (`policy.vocabulary`), nothing read from mail. The digest
+guards against damage, not against someone who can write the user's files: the file is
+trusted as Python trusts its own `__pycache__` (marshal, too, beside the code).
 """
 
 from __future__ import annotations
