@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import functools
 import hashlib
 import logging
 import marshal
@@ -154,6 +155,7 @@ def _digest(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
 
 
+@functools.cache
 def _typecode() -> str:
     return next(code for code in "IL" if array.array(code).itemsize == _sre.CODESIZE)
 

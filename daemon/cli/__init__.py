@@ -14,8 +14,6 @@ from collections.abc import Sequence
 
 from daemon.cli.handler import handle_errors
 from daemon.cli.parser import build_parser
-from daemon.pattern_cache import PatternCache
-from policy.vocabulary import compile_with
 
 __all__ = ["build_parser", "handle_errors", "main"]
 
@@ -43,7 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    # Before any command imports policy: its patterns are compiled once, then kept.
+    # Before any command imports policy: its patterns are compiled once, then kept (not
+    # imported for --help, which parse_args answers).
+    from daemon.pattern_cache import PatternCache
+    from policy.vocabulary import compile_with
+
     patterns = PatternCache.in_user_cache()
     compile_with(patterns.compile)
     try:
