@@ -9,16 +9,15 @@ upgrade recomputes them). It is a cache: unreadable or stale, it is rebuilt.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
 import logging
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from daemon.cache_file import replace_file
 from policy.business_days import BusinessCalendar
 
 logger = logging.getLogger(__name__)
@@ -100,20 +99,14 @@ class HolidayCache:
         return tables if isinstance(tables, dict) else {}
 
     def _write(self) -> None:
-        partial = self.path.with_name(self.path.name + ".partial")
         text = json.dumps(
             {"format": _FORMAT, "holidays": self._release, "tables": self._tables},
             separators=(",", ":"),
         )
         try:
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(partial, self.path)  # a reader sees the old file or the new one
+            replace_file(self.path, text.encode("utf-8"))
         except OSError as error:  # a cache: the next command works the years out again
             logger.info("%s: not kept (%s)", self.path, error.strerror or error)
-            with contextlib.suppress(OSError):
-                partial.unlink()
 
 
 def _years(table: Any) -> dict[int, frozenset[date]] | None:

@@ -24,11 +24,12 @@ import functools
 import hashlib
 import logging
 import marshal
-import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from daemon.cache_file import replace_file
 
 try:  # CPython's internals; without them every pattern is compiled by `re`
     import _sre
@@ -101,20 +102,9 @@ class PatternCache:
         if len(entries) > MAX_ENTRIES:
             entries = {key: kept[key] for key in self._used if key in kept} | self._new
         payload = marshal.dumps(entries)
-        import tempfile  # only a process that compiled something new writes
-
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".patterns-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(_header() + _digest(payload) + b"\n" + payload)
-                os.replace(temporary, self.path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except (OSError, ValueError) as error:
+            replace_file(self.path, _header() + _digest(payload) + b"\n" + payload)
+        except OSError as error:
             logger.debug("%s: pattern cache not written (%s)", self.path, error)
             return
         self._kept, self._new = entries, {}

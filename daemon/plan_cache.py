@@ -36,6 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from daemon.cache_file import replace_file
 from daemon.holiday_cache import HolidayCache
 from policy.models import Application, Mark, Plan, Settings
 
@@ -258,17 +259,10 @@ class PlanCache:
     def _save(self, kept: _Kept) -> None:
         assert self.path is not None
         self._loaded = (kept,)
-        partial = self.path.with_name(self.path.name + ".partial")
         try:
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_FORMAT)
-                pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, self.path)  # a reader sees the old file or the new one
+            replace_file(self.path, _FORMAT + pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as error:  # a cache: the next command plans afresh
             logger.info("%s: not kept (%s)", self.path, error.strerror or error)
-            with contextlib.suppress(OSError):
-                partial.unlink()
 
 
 def settled(stamps: tuple[Stamps, Stamps], taken_ns: int) -> bool:
