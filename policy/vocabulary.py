@@ -2,7 +2,7 @@
 
 The readers of replies, timelines, names and subjects hold some 400 patterns (the decision
 reader's alone are 60,000 characters), and `re` parses a pattern in Python: compiling them
-took 0.2-0.3 s of every process that reads a reply, a quarter of a sync after one new
+took 0.15-0.3 s of every process that reads a reply, a quarter of a sync after one new
 message (issue 12). The daemon keeps their compiled form across processes
 (`daemon/pattern_cache.py`) and hands it in with `compile_with`; policy stays free of I/O,
 and without it every pattern is `re.compile`'s.
